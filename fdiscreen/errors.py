@@ -1,0 +1,35 @@
+"""The one error type fdiscreen raises for bad input or bad data."""
+
+from __future__ import annotations
+
+
+class FdiscreenError(Exception):
+    """Bad input: names the file, the field path and what was expected.
+
+    The CLI prints ``str(error)`` on one line and exits with code 2.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, path: str | None = None,
+                 expected: str | None = None) -> None:
+        self.message = message
+        self.file = file
+        self.path = path
+        self.expected = expected
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.path:
+            parts.append(self.path)
+        head = ": ".join(parts)
+        body = self.message if not self.expected else f"{self.message} (expected {self.expected})"
+        text = f"{head}: {body}" if head else body
+        return " ".join(text.split())
+
+    def with_file(self, file: str) -> "FdiscreenError":
+        """Return the same error naming ``file`` if it named none."""
+        if self.file:
+            return self
+        return FdiscreenError(self.message, file=file, path=self.path, expected=self.expected)

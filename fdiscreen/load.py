@@ -1,0 +1,184 @@
+"""Read deal files (YAML or JSON) into :class:`~fdiscreen.model.Deal` with errors people can act on.
+
+Every failure raises :class:`FdiscreenError` naming the file, the field path and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from fdiscreen.errors import FdiscreenError
+from fdiscreen.model import Deal
+from fdiscreen.regime import Catalog, load_catalog
+
+SUFFIXES = {".yaml", ".yml", ".json"}
+
+_EXPECT = {
+    "missing": "this required field",
+    "extra_forbidden": "only the fields in `fdiscreen schema`",
+    "less_than_equal": None,
+    "greater_than_equal": None,
+    "literal_error": None,
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "float_parsing": "a number",
+    "int_parsing": "a whole number",
+    "date_from_datetime_parsing": "a date YYYY-MM-DD",
+    "date_parsing": "a date YYYY-MM-DD",
+    "string_type": "text",
+    "list_type": "a list",
+    "model_type": "a mapping of fields",
+    "dict_type": "a mapping of fields",
+}
+
+
+def _loc_to_path(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def validation_error(exc: ValidationError, file: str | None) -> FdiscreenError:
+    """The first pydantic error as a one-line FdiscreenError."""
+    err = exc.errors()[0]
+    loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+    path = _loc_to_path(loc)
+    kind = err["type"]
+    msg = err["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        msg = "unknown field"
+    elif kind == "missing":
+        msg = "required field is missing"
+    return FdiscreenError(msg, file=file, path=path, expected=_EXPECT.get(kind))
+
+
+def read_mapping(path: Path) -> dict[str, Any]:
+    """Parse a YAML or JSON file into a mapping, with clear errors for every way it can be broken."""
+    name = str(path)
+    if not path.exists():
+        raise FdiscreenError("no such file", file=name, expected="a deal file (.yaml, .yml or .json)")
+    if path.is_dir():
+        raise FdiscreenError("is a directory", file=name, expected="a deal file (.yaml, .yml or .json)")
+    if path.suffix.lower() not in SUFFIXES:
+        raise FdiscreenError(f"unsupported file type {path.suffix!r}", file=name, expected=".yaml, .yml or .json")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise FdiscreenError("not UTF-8 text", file=name, expected="a UTF-8 YAML or JSON file") from None
+    if not text.strip():
+        raise FdiscreenError("file is empty", file=name, expected="a deal: matter, acquirer, entities, target, transaction")
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise FdiscreenError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=name) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise FdiscreenError(f"not valid YAML: {problem}{where}", file=name) from None
+    if not isinstance(data, dict):
+        raise FdiscreenError(f"top level is {type(data).__name__}", file=name, path="(top level)",
+                             expected="a mapping with matter, acquirer, entities, target, transaction")
+    return data
+
+
+def parse_deal(data: dict[str, Any], file: str | None = None, catalog: Catalog | None = None) -> Deal:
+    """Validate a mapping into a Deal and check its cross-references against the catalog."""
+    try:
+        deal = Deal.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, file) from None
+    try:
+        check_references(deal, catalog or load_catalog())
+    except FdiscreenError as exc:
+        raise exc.with_file(file) if file else exc from None
+    return deal
+
+
+def load_deal(path: str | Path, catalog: Catalog | None = None) -> Deal:
+    """Read and validate a deal file."""
+    p = Path(path)
+    return parse_deal(read_mapping(p), str(p), catalog)
+
+
+def _fail(path: str, message: str, expected: str | None = None) -> None:
+    raise FdiscreenError(message, path=path, expected=expected)
+
+
+def check_references(deal: Deal, catalog: Catalog) -> None:
+    """Cross-field checks: ids resolve, countries and activity codes exist, holdings fit in 100%."""
+    ids: dict[str, int] = {}
+    for i, ent in enumerate(deal.entities):
+        if ent.id in ids:
+            _fail(f"entities[{i}].id", f"duplicate entity id {ent.id!r}", "unique ids")
+        ids[ent.id] = i
+    known = set(ids)
+    if deal.acquirer not in known:
+        _fail("acquirer", f"unknown entity {deal.acquirer!r}", f"one of the ids in entities: {sorted(known)}")
+    for i, ent in enumerate(deal.entities):
+        _check_country(catalog, f"entities[{i}].jurisdiction", ent.jurisdiction)
+        if ent.principal_office:
+            _check_country(catalog, f"entities[{i}].principal_office", ent.principal_office)
+        total = 0.0
+        for j, h in enumerate(ent.owners):
+            if h.owner not in known:
+                _fail(f"entities[{i}].owners[{j}].owner", f"unknown entity {h.owner!r}", "an id in entities")
+            if h.owner == ent.id:
+                _fail(f"entities[{i}].owners[{j}].owner", "an entity cannot own itself", "another entity's id")
+            total += h.voting_pct
+        if total > 100.0 + 1e-9:
+            _fail(f"entities[{i}].owners", f"voting holdings sum to {total:g}%", "a total of at most 100%")
+        if ent.partnership:
+            _check_partnership(ent.partnership, f"entities[{i}].partnership", known)
+    tx = deal.transaction
+    if tx.nominee and tx.nominee.acting_for not in known:
+        _fail("transaction.nominee.acting_for", f"unknown entity {tx.nominee.acting_for!r}", "an id in entities")
+    if tx.indirect and tx.indirect.holding_entity not in known:
+        _fail("transaction.indirect.holding_entity", f"unknown entity {tx.indirect.holding_entity!r}", "an id in entities")
+    if deal.target.jurisdiction != catalog.home_country:
+        _fail("target.jurisdiction", f"{deal.target.jurisdiction!r} is not Japan",
+              f"{catalog.home_country}: FEFTA screens Japanese companies (use transaction.indirect for an overseas holder)")
+    if (tx.voting_after or 0) + tx.closely_related_voting_pct > 100.0 + 1e-9:
+        _fail("transaction.closely_related_voting_pct", "investor plus closely related persons exceed 100%",
+              "a total of at most 100%")
+    activity_codes = {a.id for a in catalog.activities()}
+    for path, biz in _businesses(deal):
+        if biz.activity is not None and biz.activity not in activity_codes:
+            _fail(f"{path}.activity", f"unknown activity code {biz.activity!r}",
+                  "a code listed by `fdiscreen factors --activities`")
+
+
+def _check_partnership(p: Any, path: str, known: set[str]) -> None:
+    for k, gp in enumerate(p.executing_partners):
+        if gp not in known:
+            _fail(f"{path}.executing_partners[{k}]", f"unknown entity {gp!r}", "an id in entities")
+    total = 0.0
+    for k, c in enumerate(p.contributions):
+        if c.partner not in known:
+            _fail(f"{path}.contributions[{k}].partner", f"unknown entity {c.partner!r}", "an id in entities")
+        total += c.contribution_pct
+    if total > 100.0 + 1e-9:
+        _fail(f"{path}.contributions", f"contributions sum to {total:g}%", "a total of at most 100%")
+
+
+def _check_country(catalog: Catalog, path: str, code: str) -> None:
+    if code not in catalog.countries:
+        _fail(path, f"unknown country code {code!r}", "an ISO 3166-1 alpha-2 code such as US, GB, CN, JP")
+
+
+def _businesses(deal: Deal) -> Iterable[tuple[str, Any]]:
+    for i, b in enumerate(deal.target.businesses):
+        yield f"target.businesses[{i}]", b
+    for s, sub in enumerate(deal.target.subsidiaries):
+        for i, b in enumerate(sub.businesses):
+            yield f"target.subsidiaries[{s}].businesses[{i}]", b

@@ -1,0 +1,269 @@
+"""The deal file: who acquires what in which Japanese company, on what terms.
+
+A deal file (YAML or JSON) is validated into :class:`Deal`. Unknown facts are ``null`` and lead to an
+explicit *indeterminate* conclusion, never to a silent default. ``fdiscreen schema`` prints the JSON
+Schema generated from these models, with every field's description.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Pct = Annotated[float, Field(ge=0, le=100, description="percentage, 0-100")]
+FeftaClass = Literal["non_designated", "designated", "core"]
+
+EntityKind = Literal[
+    "individual", "corporation", "partnership", "government", "state_owned_enterprise",
+    "sovereign_wealth_fund", "public_pension", "financial_institution",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Holding(Strict):
+    """An owner of an entity and its stake (保有)."""
+
+    owner: str = Field(description="id of the owning entity in `entities`")
+    voting_pct: Pct = Field(description="share of the entity's voting rights the owner holds")
+    equity_pct: Pct | None = Field(None, description="share of equity, if different from voting")
+
+
+class Officers(Strict):
+    """Directors and representative directors, by residency (役員・代表権を有する役員)."""
+
+    directors_total: int | None = Field(None, ge=0, description="number of directors or equivalent officers")
+    directors_non_resident: int | None = Field(None, ge=0, description="of whom non-resident individuals")
+    representatives_total: int | None = Field(None, ge=0, description="officers with representative authority")
+    representatives_non_resident: int | None = Field(None, ge=0, description="of whom non-resident individuals")
+    appointed_by_state_or_obliged: int | None = Field(
+        None, ge=0, description="directors or representatives appointed by, or staff of, a foreign government "
+        "or a person obliged to cooperate with foreign information gathering (特定外国投資家 officer test)")
+
+    @model_validator(mode="after")
+    def _counts_fit(self) -> "Officers":
+        for part, whole in (("directors_non_resident", "directors_total"),
+                            ("representatives_non_resident", "representatives_total"),
+                            ("appointed_by_state_or_obliged", "directors_total")):
+            a, b = getattr(self, part), getattr(self, whole)
+            if a is not None and b is not None and a > b:
+                raise ValueError(f"{part} ({a}) exceeds {whole} ({b})")
+        return self
+
+
+class PartnerContribution(Strict):
+    partner: str = Field(description="id of a limited or general partner in `entities`")
+    contribution_pct: Pct = Field(description="share of total contributions (出資)")
+
+
+class Partnership(Strict):
+    """Investment partnership facts for FEFTA Art. 26(1)(iv) (特定組合等)."""
+
+    executing_partners: list[str] = Field(default_factory=list, description="ids of executing partners (業務執行組合員, the GPs)")
+    contributions: list[PartnerContribution] = Field(default_factory=list, description="partners' contribution shares")
+    foreign_contribution_pct: Pct | None = Field(
+        None, description="share of contributions from foreign investors, if the contributors are not listed")
+
+
+class Entity(Strict):
+    """A person in the acquirer's ownership chain: the acquirer itself, its owners, partners, principals."""
+
+    id: str = Field(description="unique id used to refer to this entity in the file")
+    name: str
+    name_ja: str | None = None
+    aliases: list[str] = Field(default_factory=list, description="other names (for watch-list matching)")
+    kind: EntityKind
+    jurisdiction: str = Field(description="ISO country code: where incorporated; for an individual, where resident")
+    principal_office: str | None = Field(None, description="ISO code of the country of the principal office, if different")
+    resident_in_japan: bool | None = Field(None, description="individuals: a resident (居住者) of Japan?")
+    listed: bool | None = None
+    regulated_financial_institution: bool = Field(
+        False, description="a regulated securities firm, bank, insurer, asset manager, trust or investment company (外国金融機関)")
+    state_owned_pct: Pct | None = Field(None, description="voting rights held by foreign governments (direct or indirect)")
+    accredited: bool | None = Field(None, description="SWF or public pension accredited by MOF (認証SWF等)")
+    fefta_violation_sanctioned: bool | None = Field(None, description="sanctioned for breaching FEFTA (外為法違反処分)")
+    information_cooperation_duty: bool | None = Field(
+        None, description="obliged by foreign law or agreement to cooperate with a foreign government's information gathering (情報収集義務者)")
+    voting_instructions_from_obliged: bool | None = Field(
+        None, description="a foreign government or an obliged person can instruct its voting (特定外国投資家 control test)")
+    decisions_by_obliged_persons: bool | None = Field(
+        None, description="real decisions are taken by obliged persons (特定外国投資家に準ずる者 (i))")
+    decisions_at_office_in_obliging_country: bool | None = Field(
+        None, description="real decisions taken at an office in a country whose law imposes the duty, other than where incorporated (準ずる者 (ii))")
+    contractual_disclosure_duty: bool | None = Field(
+        None, description="bound by contract with an obliged person or SOE to disclose information for foreign intelligence gathering (準ずる者 (iii))")
+    military_links: bool | None = Field(None, description="military or defence-industry links")
+    officers: Officers | None = None
+    partnership: Partnership | None = None
+    owners: list[Holding] = Field(default_factory=list, description="who holds this entity's voting rights")
+    owners_complete: bool | None = Field(
+        None, description="is `owners` the complete list of holders of 5% or more? null: unknown")
+
+
+class Business(Strict):
+    """A business line of the target or a subsidiary, with its FEFTA class."""
+
+    name: str
+    activity: str | None = Field(None, description="activity code from `fdiscreen factors --activities`")
+    fefta_class: FeftaClass | None = Field(None, description="class given directly (overrides the activity code)")
+    revenue_share_pct: Pct | None = None
+
+
+class Subsidiary(Strict):
+    name: str
+    ownership_pct: Pct | None = Field(None, description="the target's voting share in it")
+    businesses: list[Business] = Field(default_factory=list)
+
+
+class Target(Strict):
+    """The Japanese company (発行会社) whose shares or voting rights are acquired."""
+
+    name: str
+    name_ja: str | None = None
+    securities_code: str | None = Field(None, description="TSE code, used with a MOF classification list (--mof-list)")
+    listed: bool
+    jurisdiction: str = Field("JP", description="must be JP: FEFTA screens Japanese companies")
+    specified_core_business_entity: bool | None = Field(
+        None, description="a specified core business entity (特定コア事業者), or parent of one; null: unknown")
+    businesses: list[Business] = Field(default_factory=list)
+    subsidiaries: list[Subsidiary] = Field(default_factory=list)
+    subsidiaries_complete: bool | None = Field(
+        None, description="do `subsidiaries` cover every subsidiary's business? null: unknown")
+    technologies: list[str] = Field(default_factory=list, description="technologies held")
+    critical_infrastructure: list[str] = Field(default_factory=list, description="critical-infrastructure roles")
+    defence_supplier: bool | None = None
+    total_liabilities_jpy: int | None = Field(None, ge=0)
+
+
+ProposalKind = Literal["director_appointment", "business_purpose_change", "designated_business_transfer",
+                       "designated_business_abolition"]
+
+
+class ShareholderProposal(Strict):
+    """A shareholders' meeting proposal the investor makes or consents to (株主総会議案)."""
+
+    kind: ProposalKind
+    proposed_by_investor: bool = Field(False, description="the investor puts the proposal to the meeting")
+    investor_consents: bool = Field(True, description="the investor votes for it")
+    appointee_is_investor_or_related: bool = Field(
+        True, description="director_appointment: the appointee is the investor or its closely related person")
+
+
+class TechnologyAccess(Strict):
+    """Access to the target's information (秘密技術関連情報 and other non-public information)."""
+
+    non_public_technology_information: bool | None = Field(
+        False, description="access to non-public technology information on the designated business")
+    any_non_public_information: bool | None = Field(False, description="access to any non-public information")
+    information_rights: bool = False
+    joint_development: bool = False
+    site_access: bool = False
+    personnel_exchange: bool = False
+    proposes_rule_changes: bool = Field(False, description="proposes changes to the rules on managing secret technology information")
+
+
+class Loan(Strict):
+    """A loan to the Japanese company (金銭の貸付け)."""
+
+    amount_jpy: int = Field(ge=0)
+    term_years: float = Field(gt=0)
+    lender_loans_and_bonds_after_jpy: int | None = Field(
+        None, ge=0, description="lender's total loans plus bonds held after the loan (defaults to amount)")
+    borrower_liabilities_jpy: int | None = Field(None, ge=0)
+    ordinary_bank_lending: bool = Field(False, description="ordinary lending by a bank in its business (excluded)")
+
+
+class JointVoting(Strict):
+    """Consent obtained from other holders to exercise votes jointly (共同議決権行使同意取得)."""
+
+    combined_voting_pct: Pct = Field(description="votes of the obtainer, consenting holders and related persons")
+
+
+class Nominee(Strict):
+    """The acquirer acts for another person without using that person's name (名義によらない)."""
+
+    acting_for: str = Field(description="id of the principal entity")
+    arrangement: Literal["for_account", "contract"] = Field(
+        "for_account", description="for_account: acts for the principal's account; contract: acts under a contract or similar arrangement")
+
+
+class IndirectAcquisition(Strict):
+    """Acquisition of an overseas entity that holds the Japanese target (間接取得)."""
+
+    holding_entity: str = Field(description="id of the overseas direct holding entity (直接保有者)")
+    holding_entity_stake_in_target_pct: Pct | None = Field(description="its share of the target's voting rights")
+    acquirer_voting_before_pct: Pct = 0
+    acquirer_voting_after_pct: Pct = Field(description="acquirer's voting share in the holding entity after the deal")
+    related_persons_take_officer_majority: bool = False
+
+
+class Transaction(Strict):
+    """The proposed act and its terms."""
+
+    kind: Literal["share_acquisition", "loan", "branch_establishment", "indirect_acquisition", "consent_only"] = "share_acquisition"
+    closing_date: dt.date | None = Field(None, description="planned date of the act (取得日)")
+    shares_before_pct: Pct = 0
+    shares_after_pct: Pct | None = Field(None, description="investor's shareholding after the act; null: unknown")
+    voting_before_pct: Pct | None = Field(None, description="defaults to shares_before_pct")
+    voting_after_pct: Pct | None = Field(None, description="defaults to shares_after_pct")
+    closely_related_voting_pct: Pct = Field(0, description="voting rights held by closely related persons (密接関係者), added to the investor's")
+    acquired_from: Literal["resident", "foreign_investor", "market", "new_issue", "unknown"] = "unknown"
+    consideration_jpy: int | None = Field(None, ge=0)
+    board_seats: int = Field(0, ge=0, description="director seats for the investor or its closely related persons")
+    auditor_seats: int = Field(0, ge=0)
+    observer_seats: int = Field(0, ge=0)
+    core_committee_attendance: bool = Field(False, description="attends board/committee meetings deciding on the core business")
+    written_proposals_with_deadline: bool = Field(False, description="makes written proposals on the core business demanding action by a deadline")
+    proposals: list[ShareholderProposal] = Field(default_factory=list)
+    technology_access: TechnologyAccess = Field(default_factory=TechnologyAccess)
+    loan: Loan | None = None
+    joint_voting: JointVoting | None = None
+    proxy_voting_pct: Pct | None = Field(None, description="voting rights over which proxy authority is acquired")
+    nominee: Nominee | None = None
+    indirect: IndirectAcquisition | None = None
+    convertible_instruments: bool = False
+    risk_mitigation_measures: list[str] = Field(default_factory=list, description="ids of risk-mitigation measures offered")
+
+    @property
+    def voting_before(self) -> float:
+        return self.voting_before_pct if self.voting_before_pct is not None else self.shares_before_pct
+
+    @property
+    def voting_after(self) -> float | None:
+        return self.voting_after_pct if self.voting_after_pct is not None else self.shares_after_pct
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Transaction":
+        if self.kind == "share_acquisition" and self.shares_after_pct is not None:
+            if self.shares_after_pct < self.shares_before_pct:
+                raise ValueError(f"shares_after_pct ({self.shares_after_pct}) is below shares_before_pct "
+                                 f"({self.shares_before_pct}); an acquisition cannot lower the stake")
+            va = self.voting_after
+            if va is not None and va < self.voting_before:
+                raise ValueError("voting_after_pct is below voting_before_pct")
+        if self.kind == "loan" and self.loan is None:
+            raise ValueError("a loan transaction needs `loan`")
+        if self.kind == "indirect_acquisition" and self.indirect is None:
+            raise ValueError("an indirect acquisition needs `indirect`")
+        return self
+
+
+class Deal(Strict):
+    """A proposed investment: the acquirer and its chain, the Japanese target, the terms."""
+
+    matter: str = Field(description="a name for the matter")
+    acquirer: str = Field(description="id of the acquiring entity in `entities`")
+    entities: list[Entity] = Field(min_length=1)
+    target: Target
+    transaction: Transaction
+    as_of: dt.date | None = Field(None, description="date of the law to apply (defaults to the closing date, else today)")
+
+    def entity(self, entity_id: str) -> Entity:
+        return self.entity_map()[entity_id]
+
+    def entity_map(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.entities}

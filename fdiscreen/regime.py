@@ -1,0 +1,357 @@
+"""The law as dated data: load ``factors/`` and read every value as of a date.
+
+Each factor item keeps ``values`` keyed by the date from which a value applies, or by the id of a
+date-valued item (``amendment_2026_effective_date``) for law whose start waits on a cabinet order.
+Code asks ``regime.value("listed_share_threshold_pct")`` and never hard-codes a legal number. Items
+marked ``assumption: true`` are listed in every result that used them and can be overridden.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from fdiscreen import __version__
+from fdiscreen.errors import FdiscreenError
+from fdiscreen.i18n import Text
+
+Confidence = Literal["confirmed", "single_source", "uncertain", "background"]
+Comparison = Literal[">=", ">", "<", "<="]
+FeftaClass = Literal["non_designated", "designated", "core"]
+
+
+class CitationSpec(BaseModel):
+    """Where an item comes from: article, order or notice, and the dates that matter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ref: str
+    sources: list[str] = []
+    promulgated: dt.date | None = None
+    effective: dt.date | None = None
+    applies_from: dt.date | None = None
+
+
+class FactorItem(BaseModel):
+    """One threshold, list, criterion or catalog entry with dated values and a citation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    label: Text
+    unit: str
+    values: dict[str, Any]
+    citation: CitationSpec
+    confidence: Confidence
+    comparison: Comparison | None = None
+    assumption: bool = False
+    note: str | None = None
+    jsic: str | None = None
+    specified_acquisition: dict[str, bool] | None = None
+    file: str = ""
+
+
+class Citation(BaseModel):
+    """A citation as it appears in a result: the factor item, its reference and its sources."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item: str
+    ref: str
+    sources: tuple[str, ...] = ()
+    promulgated: dt.date | None = None
+    effective: dt.date | None = None
+    applies_from: dt.date | None = None
+    confidence: Confidence = "confirmed"
+    assumption: bool = False
+
+    def short(self) -> str:
+        dates = []
+        if self.promulgated:
+            dates.append(f"promulgated {self.promulgated}")
+        if self.effective:
+            dates.append(f"effective {self.effective}")
+        if self.applies_from:
+            dates.append(f"applies from {self.applies_from}")
+        tail = f" ({'; '.join(dates)})" if dates else ""
+        src = f" [{', '.join(self.sources)}]" if self.sources else ""
+        mark = " [assumption]" if self.assumption else ""
+        return f"{self.ref}{tail}{src}{mark}"
+
+
+class Assumption(BaseModel):
+    """A value the law has not fixed (or a fact not pinned down) that a result relied on."""
+
+    id: str
+    label: Text
+    value: Any
+    overridden: bool
+    note: str | None
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every factor item, the source keys and a version hash of the data."""
+
+    items: dict[str, FactorItem]
+    sources: dict[str, str]
+    countries: frozenset[str]
+    home_country: str
+    version: str
+    root: Path
+
+    def activities(self) -> list[FactorItem]:
+        return [i for i in self.items.values() if i.unit == "class"]
+
+
+def factors_dir() -> Path:
+    """The factors/ folder: $FDISCREEN_FACTORS, else beside the package."""
+    env = os.environ.get("FDISCREEN_FACTORS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "factors"
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise FdiscreenError(f"not valid YAML: {exc}", file=str(path)) from None
+
+
+def _parse_items(path: Path, data: Any) -> list[FactorItem]:
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise FdiscreenError("a factors file must hold a list 'items'", file=str(path), path="items")
+    out = []
+    for n, raw in enumerate(data["items"]):
+        if isinstance(raw, dict):
+            raw = {**raw, "values": {str(k): v for k, v in (raw.get("values") or {}).items()}}
+            if raw.get("specified_acquisition"):
+                raw["specified_acquisition"] = {str(k): v for k, v in raw["specified_acquisition"].items()}
+        try:
+            out.append(FactorItem.model_validate({**raw, "file": path.name}))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = ".".join(str(p) for p in err["loc"])
+            raise FdiscreenError(err["msg"], file=str(path), path=f"items[{n}].{loc}") from None
+    return out
+
+
+@lru_cache(maxsize=4)
+def load_catalog(root: str | None = None) -> Catalog:
+    """Read every factors/*.yaml once; the version is a hash of their bytes and the package."""
+    base = Path(root) if root else factors_dir()
+    if not base.is_dir():
+        raise FdiscreenError("factors folder not found", file=str(base), expected="a folder of YAML files")
+    digest = hashlib.sha256(__version__.encode())
+    items: dict[str, FactorItem] = {}
+    sources: dict[str, str] = {}
+    countries: frozenset[str] = frozenset()
+    home = "JP"
+    for path in sorted(base.glob("*.yaml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+        data = _read_yaml(path)
+        if path.name == "sources.yaml":
+            sources = {str(k): str(v) for k, v in data["sources"].items()}
+            continue
+        if path.name == "countries.yaml":
+            countries = frozenset(data["codes"])
+            home = data["home"]
+            continue
+        for item in _parse_items(path, data):
+            if item.id in items:
+                raise FdiscreenError(f"duplicate factor id {item.id!r}", file=str(path), path="items")
+            items[item.id] = item
+    for item in items.values():
+        missing = [s for s in item.citation.sources if s not in sources]
+        if missing:
+            raise FdiscreenError(f"unknown source keys {missing}", file=item.file, path=f"{item.id}.citation.sources",
+                                 expected="keys of factors/sources.yaml")
+    return Catalog(items=items, sources=sources, countries=countries, home_country=home,
+                   version=f"{__version__}+{digest.hexdigest()[:12]}", root=base)
+
+
+def to_fraction(value: Any) -> Fraction:
+    """Exact percentage from YAML: 10 and 0.5 are percent; a string 'a/b' is a fraction of the
+    whole (the statute's 'one third'), returned as a percentage."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, str) and "/" in value:
+        num, den = value.split("/", 1)
+        return Fraction(int(num), int(den)) * 100
+    return Fraction(str(value))
+
+
+def _as_date(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise FdiscreenError(f"not a date: {value!r}", path=where, expected="YYYY-MM-DD") from None
+
+
+@dataclass
+class Regime:
+    """The law as of one date, with the user's overrides of assumptions.
+
+    Reading a value records its use, so a result lists exactly the assumptions it relied on.
+    """
+
+    catalog: Catalog
+    as_of: dt.date
+    overrides: dict[str, Any] = field(default_factory=dict)
+    used: dict[str, None] = field(default_factory=dict)
+
+    # -- reading values -------------------------------------------------------------------------
+    def item(self, item_id: str) -> FactorItem:
+        try:
+            return self.catalog.items[item_id]
+        except KeyError:
+            raise FdiscreenError(f"unknown factor {item_id!r}", path=item_id,
+                                 expected="an id from factors/*.yaml") from None
+
+    def _key_date(self, key: str, item_id: str) -> dt.date | None:
+        if key[:1].isdigit():
+            return _as_date(key, f"{item_id}.values")
+        ref = self.value(key)
+        return None if ref is None else _as_date(ref, key)
+
+    def timeline(self, item_id: str) -> list[tuple[dt.date, Any]]:
+        """(date, value) pairs of an item, with date references resolved, sorted by date."""
+        item = self.item(item_id)
+        pairs = []
+        for key, val in item.values.items():
+            when = self._key_date(key, item_id)
+            if when is not None:
+                pairs.append((when, val))
+        return sorted(pairs, key=lambda p: p[0])
+
+    def value(self, item_id: str) -> Any:
+        """The value in force on ``as_of``, or None when the rule did not exist then."""
+        self.used[item_id] = None
+        if item_id in self.overrides:
+            return self.overrides[item_id]
+        current = None
+        for when, val in self.timeline(item_id):
+            if when <= self.as_of:
+                current = val
+        return current
+
+    def in_force(self, item_id: str) -> bool:
+        val = self.value(item_id)
+        return val is not None and val is not False
+
+    def threshold(self, item_id: str) -> Fraction | None:
+        val = self.value(item_id)
+        return None if val is None else to_fraction(val)
+
+    def meets(self, item_id: str, amount: float | Fraction | None) -> bool | None:
+        """Does ``amount`` meet the threshold ``item_id`` (using the item's comparison)?
+
+        None when the amount is unknown or the threshold not in force.
+        """
+        limit = self.threshold(item_id)
+        if amount is None or limit is None:
+            return None
+        x = to_fraction(amount)
+        op = self.item(item_id).comparison or ">="
+        return {">=": x >= limit, ">": x > limit, "<": x < limit, "<=": x <= limit}[op]
+
+    def date_value(self, item_id: str) -> dt.date | None:
+        val = self.value(item_id)
+        return None if val is None else _as_date(val, item_id)
+
+    # -- catalog of activities -------------------------------------------------------------------
+    def activity_class(self, code: str) -> FeftaClass | None:
+        return self.value(code)
+
+    def specified_acquisition_listed(self, code: str) -> bool:
+        item = self.item(code)
+        self.used[code] = None
+        flag = False
+        for key, val in sorted((item.specified_acquisition or {}).items()):
+            if _as_date(key, code) <= self.as_of:
+                flag = bool(val)
+        return flag
+
+    # -- citations and assumptions ---------------------------------------------------------------
+    def cite(self, item_id: str) -> Citation:
+        item = self.item(item_id)
+        self.used[item_id] = None
+        c = item.citation
+        return Citation(item=item.id, ref=c.ref, sources=tuple(c.sources), promulgated=c.promulgated,
+                        effective=c.effective, applies_from=c.applies_from, confidence=item.confidence,
+                        assumption=item.assumption)
+
+    def assumptions(self) -> list[Assumption]:
+        """The assumptions this regime's users relied on, in the order first used."""
+        out = []
+        for item_id in list(self.used):
+            item = self.item(item_id)
+            if not item.assumption:
+                continue
+            value = self.overrides.get(item_id, self._raw_value(item_id))
+            if value is None:
+                continue
+            out.append(Assumption(id=item_id, label=item.label, value=_jsonable(value),
+                                  overridden=item_id in self.overrides, note=item.note,
+                                  citation=self.cite(item_id)))
+        return out
+
+    def _raw_value(self, item_id: str) -> Any:
+        snapshot = dict(self.used)
+        try:
+            return self.value(item_id)
+        finally:
+            self.used.clear()
+            self.used.update(snapshot)
+
+    @property
+    def version(self) -> str:
+        return self.catalog.version
+
+    def fork(self, as_of: dt.date | None = None) -> "Regime":
+        """The same law and overrides read on another date (fresh usage record)."""
+        return Regime(self.catalog, as_of or self.as_of, dict(self.overrides))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, Fraction)):
+        return str(value)
+    return value
+
+
+def parse_override(text: str, catalog: Catalog) -> tuple[str, Any]:
+    """Parse ``ID=VALUE`` from the command line into a typed override."""
+    if "=" not in text:
+        raise FdiscreenError(f"bad --set {text!r}", path="--set", expected="ID=VALUE")
+    key, raw = text.split("=", 1)
+    key = key.strip()
+    if key not in catalog.items:
+        raise FdiscreenError(f"unknown factor {key!r}", path="--set", expected="an id from `fdiscreen factors`")
+    value: Any = yaml.safe_load(raw)
+    if catalog.items[key].unit == "date":
+        value = _as_date(value, "--set").isoformat()
+    return key, value
+
+
+def make_regime(as_of: dt.date, overrides: dict[str, Any] | None = None,
+                amendment_effective: dt.date | None = None, root: str | None = None) -> Regime:
+    """Build the regime for a date; ``amendment_effective`` models the 2026 amendment's start."""
+    catalog = load_catalog(root)
+    ov = dict(overrides or {})
+    if amendment_effective is not None:
+        ov["amendment_2026_effective_date"] = amendment_effective.isoformat()
+    return Regime(catalog, as_of, ov)
