@@ -1,0 +1,153 @@
+"""The command line: parse, call, print. Bad input prints one line and exits 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+
+from fdiscreen.errors import FdiscreenError
+from fdiscreen.load import load_deal
+from fdiscreen.model import Deal
+from fdiscreen.mof_list import MofList, load_mof_list
+from fdiscreen.regime import load_catalog, make_regime, parse_override
+from fdiscreen.render.markdown import to_markdown
+from fdiscreen.render.memo import LangChoice, build_memo
+from fdiscreen.render.terminal import print_document
+from fdiscreen.screening import Screening, screen
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Screen inward investments into Japanese companies under FEFTA (外為法).")
+
+AsOf = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date of the law to apply (default: the deal's as_of, else today).")]
+Amend = Annotated[Optional[dt.datetime], typer.Option("--assume-amendment-effective", formats=["%Y-%m-%d"], help="Model the 2026 amendment as effective from this date.")]
+Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a factor or assumption: ID=VALUE (repeatable).")]
+MofOpt = Annotated[Optional[Path], typer.Option("--mof-list", help="MOF classification list (CSV) to classify the target by securities code.")]
+LangOpt = Annotated[str, typer.Option("--lang", help="en, ja or both.")]
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+def _lang(value: str) -> LangChoice:
+    if value not in ("en", "ja", "both"):
+        raise FdiscreenError(f"unknown language {value!r}", path="--lang", expected="en, ja or both")
+    return value  # type: ignore[return-value]
+
+
+def _overrides(sets: list[str] | None) -> dict[str, Any]:
+    catalog = load_catalog()
+    return dict(parse_override(s, catalog) for s in sets or [])
+
+
+def _screen(deal_path: Path, as_of: dt.datetime | None, amend: dt.datetime | None, sets: list[str] | None,
+            mof_list: Path | None) -> tuple[Deal, Screening]:
+    mof: MofList | None = load_mof_list(mof_list) if mof_list else None
+    deal = load_deal(deal_path)
+    return deal, screen(deal, _date(as_of), _overrides(sets), _date(amend), mof)
+
+
+@app.command()
+def check(deal: Path, as_of: AsOf = None, assume_amendment_effective: Amend = None, set_: Sets = None,
+          mof_list: MofOpt = None, lang: LangOpt = "en") -> None:
+    """The filing determination for a deal, laid out for a person."""
+    _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list)
+    print_document(build_memo(s, _lang(lang), view="check"), Console(highlight=False))
+
+
+@app.command("screen")
+def screen_cmd(deal: Path, as_of: AsOf = None, assume_amendment_effective: Amend = None, set_: Sets = None,
+               mof_list: MofOpt = None, json_out: Annotated[bool, typer.Option("--json", help="Print the Screening as JSON.")] = False,
+               memo: Annotated[Optional[Path], typer.Option("--memo", help="Write the memo (.md).")] = None,
+               lang: LangOpt = "en",
+               date: Annotated[Optional[dt.datetime], typer.Option("--date", formats=["%Y-%m-%d"], help="Memo date (default today).")] = None,
+               privileged: Annotated[bool, typer.Option("--privileged", help="Mark the memo privileged and confidential.")] = False) -> None:
+    """Screen a deal: JSON result and/or a memo."""
+    _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list)
+    doc = build_memo(s, _lang(lang), _date(date), privileged)
+    if memo is not None:
+        _write_memo(memo, doc)
+    if json_out:
+        typer.echo(s.to_json())
+    elif memo is None:
+        print_document(doc, Console(highlight=False))
+    else:
+        typer.echo(f"{s.filing.outcome.summary.en} -> memo written to {memo}")
+
+
+def _write_memo(path: Path, doc: Any) -> None:
+    suffix = path.suffix.lower()
+    if suffix != ".md":
+        raise FdiscreenError(f"unsupported memo format {suffix!r}", file=str(path), path="--memo", expected=".md")
+    if path.parent and not path.parent.exists():
+        raise FdiscreenError("folder does not exist", file=str(path.parent), path="--memo", expected="an existing folder")
+    path.write_text(to_markdown(doc), encoding="utf-8")
+
+
+@app.command()
+def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--activities", help="List the activity catalog with classes.")] = False,
+            item: Annotated[Optional[str], typer.Option("--id", help="Show one item with its history.")] = None,
+            json_out: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = "en") -> None:
+    """Browse the law as encoded: every threshold, list and criterion in force on a date."""
+    regime = make_regime(_date(as_of) or dt.date.today())
+    catalog = regime.catalog
+    lg = "ja" if _lang(lang) == "ja" else "en"
+    if item:
+        it = regime.item(item)
+        data = {"id": it.id, "label": it.label.get(lg), "unit": it.unit, "value_on_date": regime.value(it.id),
+                "history": [(str(d), v) for d, v in regime.timeline(it.id)], "citation": regime.cite(it.id).short(),
+                "confidence": it.confidence, "assumption": it.assumption, "note": it.note}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return
+    rows = []
+    for it in catalog.items.values():
+        if (it.unit == "class") != activities:
+            continue
+        val = regime.value(it.id)
+        rows.append({"id": it.id, "label": it.label.get(lg), "value": val, "file": it.file,
+                     "assumption": it.assumption, "confidence": it.confidence, "citation": regime.cite(it.id).short()})
+    if json_out:
+        typer.echo(json.dumps({"as_of": str(regime.as_of), "version": regime.version, "items": rows}, ensure_ascii=False, indent=2, default=str))
+        return
+    from rich.table import Table
+    from rich.text import Text
+    t = Table(title=f"factors as of {regime.as_of} (version {regime.version})", show_lines=False)
+    for col in ("id", "value", "label", "basis"):
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        v = r["value"]
+        shown = "—" if v is None else (f"{len(v)} entries" if isinstance(v, list) else str(v))
+        t.add_row(Text(r["id"] + (" *" if r["assumption"] else "")), Text(shown), Text(r["label"]), Text(r["citation"]))
+    Console(highlight=False).print(t)
+    typer.echo("* assumption (law not yet fixed or fact not pinned down): overridable with --set ID=VALUE")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of deal files."""
+    typer.echo(json.dumps(Deal.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    """Entry point: one line and exit code 2 for bad input; no traceback."""
+    try:
+        app(standalone_mode=True)
+    except FdiscreenError as exc:
+        typer.echo(f"error: {exc.one_line()}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - a person must never see a traceback
+        if os.environ.get("FDISCREEN_DEBUG"):
+            raise
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (set FDISCREEN_DEBUG=1 for details)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

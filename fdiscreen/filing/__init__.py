@@ -1,0 +1,141 @@
+"""The filing determination: one small function per legal test, combined into a Determination."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+from fdiscreen.filing.acts import ActConclusion, combine, covered_acts
+from fdiscreen.filing.amendment import AmendmentConclusion, amendment_2026
+from fdiscreen.filing.conclusion import Conclusion, Reasoning, Status
+from fdiscreen.filing.exemption import ExemptionConclusion, exemption
+from fdiscreen.filing.investor import (ForeignInvestorConclusion, InvestorClassConclusion, foreign_status, investor_class,
+                                       is_foreign_investor)
+from fdiscreen.filing.reports import ReportConclusion, WaitingPeriodConclusion, post_investment_report_due, waiting_period
+from fdiscreen.filing.target import TargetClassConclusion, target_class
+from fdiscreen.i18n import T, Text
+from fdiscreen.model import Deal
+from fdiscreen.mof_list import MofList
+from fdiscreen.regime import Regime
+
+OutcomeCode = Literal["not_foreign_investor", "prior_notification", "exempt_with_conditions", "post_investment_report",
+                      "no_filing", "indeterminate"]
+
+
+class Outcome(BaseModel):
+    code: OutcomeCode
+    summary: Text
+
+
+class Determination(BaseModel):
+    """Every filing conclusion for one deal on one date."""
+
+    foreign_investor: ForeignInvestorConclusion
+    investor_class: InvestorClassConclusion
+    target_class: TargetClassConclusion
+    acts: list[ActConclusion]
+    prior_notification_required: Conclusion
+    exemption: ExemptionConclusion
+    must_file: Conclusion
+    post_investment_report: ReportConclusion
+    waiting_period_days: WaitingPeriodConclusion
+    indirect_acquisition: Conclusion
+    amendment_2026: AmendmentConclusion
+    outcome: Outcome
+
+    def conclusions(self) -> list[Conclusion]:
+        return [self.foreign_investor, self.investor_class, self.target_class, *self.acts, self.prior_notification_required,
+                self.exemption, self.must_file, self.post_investment_report, self.waiting_period_days,
+                self.indirect_acquisition, self.amendment_2026]
+
+
+def prior_notification_required(regime: Regime, foreign: ForeignInvestorConclusion, acts: list[ActConclusion]) -> Conclusion:
+    """Does any act need prior notification (事前届出) under Art. 27 or 28, before any exemption?"""
+    r = Reasoning(regime)
+    if foreign.status == "no":
+        r.say("The acquirer is not a foreign investor, so FEFTA's inward-investment filings do not apply.",
+              "取得者は外国投資家でないため、対内直接投資等の届出は不要。")
+        return Conclusion(**r.conclude("prior_notification_required", "no", T("No: not a foreign investor.", "不要：外国投資家でない。")))
+    statuses: list[Status] = []
+    for a in acts:
+        if a.status == "no" or a.notification in ("none", "post_investment_report"):
+            continue
+        r.absorb(a)
+        if a.status == "yes" and a.notification == "prior_notification":
+            r.say(f"{a.label.en}: the target runs a designated business, so prior notification is required.",
+                  f"{a.label.ja}：発行会社は指定業種を営むため事前届出が必要。")
+            statuses.append("yes")
+        else:
+            statuses.append("indeterminate")
+    status = combine(statuses)
+    if foreign.status == "indeterminate" and status == "yes":
+        status = "indeterminate"
+    r.absorb(foreign)
+    summary = {"yes": T("Yes: a notifiable act in a designated business (unless exempt).", "必要：指定業種に係る届出対象行為（免除を除く）。"),
+               "no": T("No act needs prior notification.", "事前届出を要する行為はない。"),
+               "indeterminate": T("Indeterminate: depends on facts to confirm.", "未確定：確認事項による。")}[status]
+    return Conclusion(**r.conclude("prior_notification_required", status, summary))
+
+
+def must_file(regime: Regime, prior: Conclusion, ex: ExemptionConclusion) -> Conclusion:
+    """Must the investor file before closing: notifiable and no exemption it can rely on."""
+    r = Reasoning(regime)
+    if prior.status == "no":
+        status: Status = "no"
+    elif ex.status == "yes":
+        status = "no"
+        r.say("The exemption can be used if its conditions are kept; otherwise file.", "免除基準を遵守すれば免除を利用できる。遵守しない場合は届出。")
+    elif prior.status == "yes" and ex.status == "no":
+        status = "yes"
+    else:
+        status = "indeterminate"
+    summary = {"yes": T("File a prior notification and wait before closing.", "事前届出を行い、禁止期間の経過を待って実行する。"),
+               "no": T("No prior notification needs to be filed.", "事前届出は不要。"),
+               "indeterminate": T("Filing need is indeterminate; conservative reading: file.", "届出要否は未確定（保守的には届出）。")}[status]
+    return Conclusion(**r.conclude("must_file", status, summary))
+
+
+def _indirect_conclusion(regime: Regime, acts: list[ActConclusion]) -> Conclusion:
+    act = next((a for a in acts if a.act == "indirect_acquisition"), None)
+    if act is None:
+        r = Reasoning(regime)
+        r.say("The deal is not structured through an overseas holding entity.", "海外の直接保有者を通じた取引ではない。")
+        return Conclusion(**r.conclude("indirect_acquisition", "no", T("No indirect structure.", "間接取得の構造なし。")))
+    return Conclusion(**act.model_dump(include={"status", "summary", "reasons", "citations", "facts_needed"}), id="indirect_acquisition")
+
+
+def outcome(foreign: Conclusion, must: Conclusion, ex: ExemptionConclusion, reports: ReportConclusion) -> Outcome:
+    """One line a person can act on."""
+    if foreign.status == "no":
+        return Outcome(code="not_foreign_investor", summary=T("Not a foreign investor: no FEFTA inward-investment filing.", "外国投資家に該当せず、外為法の対内直接投資等の届出は不要。"))
+    if must.status == "yes":
+        return Outcome(code="prior_notification", summary=T("Prior notification required before closing.", "実行前に事前届出が必要。"))
+    if must.status == "indeterminate" or foreign.status == "indeterminate":
+        return Outcome(code="indeterminate", summary=T("Indeterminate: confirm the open facts; the conservative course is to file.", "未確定：確認事項を確認のこと。保守的には届出。"))
+    if ex.status == "yes":
+        return Outcome(code="exempt_with_conditions", summary=T("Exemption available on conditions; post-investment reports as listed.", "免除基準の遵守を条件に免除利用可。事後報告は記載のとおり。"))
+    if reports.status == "yes":
+        return Outcome(code="post_investment_report", summary=T("No prior notification; a post-investment report is due.", "事前届出不要。事後報告が必要。"))
+    return Outcome(code="no_filing", summary=T("No FEFTA filing or report needed on these facts.", "本件事実の下では外為法上の届出・報告は不要。"))
+
+
+def determine(deal: Deal, regime: Regime, mof: MofList | None = None) -> Determination:
+    """Run every legal test on the deal as of ``regime.as_of``."""
+    marked = foreign_status(deal, regime)
+    foreign = is_foreign_investor(deal, regime, marked)
+    iclass = investor_class(deal, regime, foreign)
+    tclass = target_class(deal, regime, mof)
+    acts = covered_acts(deal, regime, tclass) if foreign.status != "no" else []
+    if foreign.status == "indeterminate":
+        acts = [a.model_copy(update={"status": "indeterminate" if a.status == "yes" else a.status}) for a in acts]
+    prior = prior_notification_required(regime, foreign, acts)
+    ex = exemption(deal, regime, iclass, tclass, acts) if prior.status != "no" else exemption(deal, regime, iclass, tclass, [])
+    must = must_file(regime, prior, ex)
+    reports = post_investment_report_due(deal, regime, acts, ex, must.status)
+    wait = waiting_period(regime, must.status)
+    amend = amendment_2026(deal, regime, acts, must.status)
+    return Determination(foreign_investor=foreign, investor_class=iclass, target_class=tclass, acts=acts,
+                         prior_notification_required=prior, exemption=ex, must_file=must, post_investment_report=reports,
+                         waiting_period_days=wait, indirect_acquisition=_indirect_conclusion(regime, acts),
+                         amendment_2026=amend, outcome=outcome(foreign, must, ex, reports))

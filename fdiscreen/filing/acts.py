@@ -1,0 +1,317 @@
+"""Which acts of the deal are inward direct investment etc. (対内直接投資等, Art. 26(2)) or a
+specified acquisition (特定取得, Art. 26(3)), and what each needs given the target's class."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Literal
+
+from fdiscreen.filing.conclusion import WHO_ACQUIRER, WHO_TARGET, Conclusion, Reasoning, Status, status_of
+from fdiscreen.filing.target import TargetClassConclusion
+from fdiscreen.i18n import T, Text, pct
+from fdiscreen.model import Deal, FeftaClass, ShareholderProposal
+from fdiscreen.ownership import Tri, is_home
+from fdiscreen.regime import Regime, to_fraction
+
+CoveredAs = Literal["inward_direct_investment", "specified_acquisition"]
+Notification = Literal["prior_notification", "post_investment_report", "none"]
+
+
+class ActConclusion(Conclusion):
+    act: str
+    label: Text
+    covered_as: CoveredAs | None = None
+    holding_pct: float | None = None
+    threshold_pct: float | None = None
+    exemptable: bool = False
+    notification: Notification | None = None
+
+
+ACT_LABELS = {
+    "listed_share_acquisition": T("Acquisition of listed shares", "上場会社等の株式の取得"),
+    "listed_voting_acquisition": T("Acquisition of voting rights (incl. discretionary voting authority) in a listed company", "上場会社等の議決権の取得（議決権行使等権限を含む）"),
+    "unlisted_share_acquisition": T("Acquisition of unlisted shares", "非上場会社の株式・持分の取得"),
+    "specified_acquisition": T("Specified acquisition (unlisted shares from another foreign investor)", "特定取得（外国投資家からの非上場株式の取得）"),
+    "consent_director_appointment": T("Consent to a proposal appointing the investor or a closely related person as director or auditor", "自己又は密接関係者の取締役・監査役選任議案への同意"),
+    "consent_business_purpose_change": T("Consent to a substantial change of business purpose", "事業目的の実質的な変更への同意"),
+    "consent_designated_business_transfer": T("Consent to a proposal to transfer or abolish a designated-sector business", "指定業種に属する事業の譲渡・廃止議案への同意"),
+    "loan": T("Loan of over one year", "1年超の金銭の貸付け"),
+    "joint_voting_consent": T("Obtaining consent to exercise voting rights jointly", "共同議決権行使同意取得"),
+    "branch_establishment": T("Establishing a branch, factory or office in Japan", "支店・工場等の設置"),
+    "indirect_acquisition": T("Indirect acquisition through an overseas holding entity", "海外の直接保有者を通じた間接取得"),
+}
+
+
+def _holding(deal: Deal, base: float | None) -> float | None:
+    """Post-act holding with closely related persons (密接関係者), as the thresholds require."""
+    if base is None:
+        return None
+    return min(100.0, base + deal.transaction.closely_related_voting_pct)
+
+
+def _notification(covered: CoveredAs | None, cls: FeftaClass | None, spec_listed: bool | None) -> Notification | None:
+    """What a covered act needs given the target's class: designated/core -> prior notification."""
+    if covered is None:
+        return "none"
+    if covered == "specified_acquisition":
+        return None if spec_listed is None else ("prior_notification" if spec_listed else "none")
+    if cls is None:
+        return None
+    return "post_investment_report" if cls == "non_designated" else "prior_notification"
+
+
+def _act(r: Reasoning, act: str, status: Tri, covered: CoveredAs | None, tc: TargetClassConclusion,
+         holding: float | None = None, threshold: Fraction | None = None, exemptable: bool = False) -> ActConclusion:
+    notice = _notification(covered if status else None, tc.fefta_class, tc.specified_acquisition_listed) if status is not False else "none"
+    label = ACT_LABELS[act]
+    summary = {True: T(f"{label.en}: covered.", f"{label.ja}：対象。"), False: T(f"{label.en}: not covered.", f"{label.ja}：対象外。"),
+               None: T(f"{label.en}: indeterminate.", f"{label.ja}：未確定。")}[status]
+    return ActConclusion(**r.conclude(act, status_of(status), summary, act=act, label=label, covered_as=covered if status is not False else None,
+                                      holding_pct=holding, threshold_pct=None if threshold is None else float(threshold),
+                                      exemptable=exemptable, notification=notice))
+
+
+def listed_share_acquisition(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> list[ActConclusion]:
+    """Art. 26(2)(iii)/(iv): listed shares or voting rights reaching the threshold after the act."""
+    tx = deal.transaction
+    out = []
+    r = Reasoning(regime)
+    held = _holding(deal, tx.shares_after_pct)
+    limit = regime.threshold("listed_share_threshold_pct")
+    met = regime.meets("listed_share_threshold_pct", held)
+    if held is None:
+        r.need("transaction.shares_after_pct", T("What will the investor's shareholding be after the acquisition?", "取得後の出資比率は？"),
+               T("assume the threshold is reached", "基準に達するものとして扱う"), WHO_ACQUIRER)
+    else:
+        r.say(f"After the act the investor and its closely related persons hold {pct(held)} of the listed shares; the threshold on this date is {pct(limit)}.",
+              f"取得後、投資家及び密接関係者の出資比率は{pct(held)}であり、本基準日の基準は{pct(limit)}である。",
+              "listed_share_threshold_pct")
+    out.append(_act(r, "listed_share_acquisition", met, "inward_direct_investment", tc, held, limit, exemptable=True))
+    voting = tx.voting_after_pct if tx.voting_after_pct is not None else None
+    proxy = tx.proxy_voting_pct
+    if (voting is not None and voting != tx.shares_after_pct) or proxy:
+        rv = Reasoning(regime)
+        vheld = _holding(deal, (voting if voting is not None else (tx.shares_after_pct or 0)) + (proxy or 0))
+        vlimit = regime.threshold("listed_voting_threshold_pct")
+        if vlimit is None:
+            rv.say("Acquiring voting rights as such was not a covered act on this date.", "本基準日には議決権の取得は対象行為ではない。",
+                   "listed_voting_threshold_pct")
+            vmet: Tri = False
+        else:
+            vmet = regime.meets("listed_voting_threshold_pct", vheld)
+            rv.say(f"Voting rights (incl. proxy or discretionary authority) after the act: {pct(vheld)}; threshold {pct(vlimit)}.",
+                   f"取得後の議決権（代理行使・議決権行使等権限を含む）：{pct(vheld)}、基準{pct(vlimit)}。",
+                   "listed_voting_threshold_pct")
+        out.append(_act(rv, "listed_voting_acquisition", vmet, "inward_direct_investment", tc, vheld, vlimit, exemptable=True))
+    return out
+
+
+def unlisted_share_acquisition(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> ActConclusion:
+    """Art. 26(2)(i): any acquisition of unlisted shares; from another foreign investor it is instead a
+    specified acquisition (Art. 26(3), from 2017-10-01)."""
+    tx = deal.transaction
+    r = Reasoning(regime)
+    held = _holding(deal, tx.shares_after_pct)
+    if tx.shares_after_pct is not None and tx.shares_after_pct <= tx.shares_before_pct:
+        r.say("No shares change hands.", "株式の取得はない。")
+        return _act(r, "unlisted_share_acquisition", False, None, tc, held)
+    r.cite("unlisted_share_any_amount")
+    specified = regime.in_force("specified_acquisition_in_force")
+    if tx.acquired_from == "foreign_investor":
+        if specified:
+            r.say("The shares are bought from another foreign investor: a specified acquisition.",
+                  "他の外国投資家からの取得であり、特定取得に該当する。", "specified_acquisition_in_force")
+            return _act(r, "specified_acquisition", True, "specified_acquisition", tc, held, exemptable=True)
+        r.say("Before 2017-10-01 an acquisition of unlisted shares from another foreign investor was not covered.",
+              "2017年10月1日より前は、外国投資家からの非上場株式の取得は対象外であった。", "specified_acquisition_in_force")
+        return _act(r, "unlisted_share_acquisition", False, None, tc, held)
+    if tx.acquired_from == "unknown":
+        r.say("Any acquisition of unlisted shares is covered; whether it is inward direct investment or a specified acquisition depends on the seller.",
+              "非上場株式の取得は一株でも対象となる。対内直接投資等か特定取得かは売主による。")
+        r.need("transaction.acquired_from", T("Who sells the shares: a resident, or another foreign investor?", "売主は居住者か、他の外国投資家か？"),
+               T("treat as inward direct investment (the broader rule)", "対内直接投資等として扱う（より広い規律）"), WHO_ACQUIRER)
+        return _act(r, "unlisted_share_acquisition", True, "inward_direct_investment", tc, held, exemptable=True)
+    r.say("Any acquisition of unlisted shares from a non-foreign holder is inward direct investment.",
+          "外国投資家以外からの非上場株式の取得は、一株でも対内直接投資等に該当する。")
+    return _act(r, "unlisted_share_acquisition", True, "inward_direct_investment", tc, held, exemptable=True)
+
+
+def _implied_proposals(deal: Deal) -> list[ShareholderProposal]:
+    tx = deal.transaction
+    props = list(tx.proposals)
+    seats = tx.board_seats + tx.auditor_seats
+    if seats and not any(p.kind == "director_appointment" for p in props):
+        props.append(ShareholderProposal(kind="director_appointment", investor_consents=True, appointee_is_investor_or_related=True))
+    return props
+
+
+CONSENT_RULES = {
+    "director_appointment": ("consent_director_appointment", "consent_director_appointment_listed_pct"),
+    "business_purpose_change": ("consent_business_purpose_change", "consent_business_purpose_change_listed_pct"),
+    "designated_business_transfer": ("consent_designated_business_transfer", "consent_designated_business_transfer_listed_pct"),
+    "designated_business_abolition": ("consent_designated_business_transfer", "consent_designated_business_transfer_listed_pct"),
+}
+
+
+def consent_acts(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> list[ActConclusion]:
+    """Art. 26(2)(vi) and Cabinet Order Art. 2: consents to shareholders' meeting proposals. Board or
+    auditor seats are filled by an election the investor votes for, so seats imply a consent."""
+    out: dict[str, ActConclusion] = {}
+    held = _holding(deal, deal.transaction.voting_after)
+    for p in _implied_proposals(deal):
+        act, item = CONSENT_RULES[p.kind]
+        if act in out or not p.investor_consents:
+            continue
+        r = Reasoning(regime)
+        limit = regime.threshold(item)
+        if limit is None:
+            r.say("This consent was not a covered act on this date.", "本基準日には当該同意は対象行為ではない。", item)
+            out[act] = _act(r, act, False, None, tc)
+            continue
+        if p.kind == "director_appointment" and not p.appointee_is_investor_or_related:
+            r.say("The appointee is neither the investor nor its closely related person.", "被選任者は投資家又はその密接関係者ではない。", item)
+            out[act] = _act(r, act, False, None, tc)
+            continue
+        if deal.target.listed:
+            met = regime.meets(item, held)
+            r.say(f"The investor (with closely related persons) holds {pct(held)} of the votes; consent is covered from {pct(limit)}.",
+                  f"投資家（密接関係者を含む）の議決権は{pct(held)}であり、{pct(limit)}以上で同意が対象となる。", item)
+        else:
+            met = True
+            r.say("For an unlisted company the consent is covered at any holding.", "非上場会社では保有比率にかかわらず同意が対象となる。", item)
+        if deal.transaction.board_seats + deal.transaction.auditor_seats and p.kind == "director_appointment":
+            r.say("The seats sought will be filled by a shareholders' meeting election the investor consents to.",
+                  "求める役員ポストは、投資家が同意する株主総会の選任議案により充足される。")
+        out[act] = _act(r, act, met, "inward_direct_investment", tc, held, limit)
+    return list(out.values())
+
+
+def loan_act(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> ActConclusion | None:
+    """Art. 26(2)(vii), Cabinet Order Art. 2(14): a loan over one year whose balance exceeds ¥100m and
+    which, with bonds held, exceeds half the borrower's liabilities (ordinary bank lending excluded)."""
+    loan = deal.transaction.loan
+    if loan is None:
+        return None
+    r = Reasoning(regime)
+    if loan.ordinary_bank_lending:
+        r.say("Ordinary lending by a bank in its business is excluded.", "銀行業を営む者の業務としての貸付けは除かれる。", "loan_min_balance_jpy")
+        return _act(r, "loan", False, None, tc)
+    exposure = loan.lender_loans_and_bonds_after_jpy or loan.amount_jpy
+    term = regime.meets("loan_min_term_years", loan.term_years)
+    size = regime.meets("loan_min_balance_jpy", exposure)
+    liabilities = loan.borrower_liabilities_jpy if loan.borrower_liabilities_jpy is not None else deal.target.total_liabilities_jpy
+    share: Tri
+    if liabilities is None or liabilities == 0:
+        share = None
+        r.need("transaction.loan.borrower_liabilities_jpy", T("What are the borrower's total liabilities?", "借入先の負債総額は？"),
+               T("assume the loan exceeds the liabilities test", "負債割合の基準を超えるものとして扱う"), WHO_TARGET)
+    else:
+        ratio = Fraction(exposure * 100, liabilities)
+        share = regime.meets("loan_liabilities_share_pct", ratio)
+        r.say(f"Loans and bonds held reach {pct(float(ratio))} of the borrower's liabilities (limit: more than {pct(regime.threshold('loan_liabilities_share_pct'))}).",
+              f"貸付額及び社債保有額は借入先の負債の{pct(float(ratio))}（基準：{pct(regime.threshold('loan_liabilities_share_pct'))}超）。",
+              "loan_liabilities_share_pct")
+    r.say(f"Term {loan.term_years:g} years (covered above {regime.value('loan_min_term_years')}); balance ¥{exposure:,} (covered above ¥{regime.value('loan_min_balance_jpy'):,}).",
+          f"期間{loan.term_years:g}年（{regime.value('loan_min_term_years')}年超が対象）、残高{exposure:,}円（{regime.value('loan_min_balance_jpy'):,}円超が対象）。",
+          "loan_min_term_years", "loan_min_balance_jpy")
+    met = _and(term, size, share)
+    return _act(r, "loan", met, "inward_direct_investment", tc)
+
+
+def _and(*vals: Tri) -> Tri:
+    if any(v is False for v in vals):
+        return False
+    return True if all(v is True for v in vals) else None
+
+
+def joint_voting_act(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> ActConclusion | None:
+    """Cabinet Order Art. 2: obtaining other holders' consent to exercise votes jointly, when the
+    combined votes reach 10% of a listed company."""
+    jv = deal.transaction.joint_voting
+    if jv is None:
+        return None
+    r = Reasoning(regime)
+    limit = regime.threshold("joint_voting_consent_listed_pct")
+    if limit is None:
+        r.say("Joint-voting consent was not a covered act on this date.", "本基準日には共同議決権行使同意取得は対象行為ではない。",
+              "joint_voting_consent_listed_pct")
+        return _act(r, "joint_voting_consent", False, None, tc)
+    met = regime.meets("joint_voting_consent_listed_pct", jv.combined_voting_pct) if deal.target.listed else True
+    r.say(f"Combined votes under the agreement: {pct(jv.combined_voting_pct)} (threshold {pct(limit)}).",
+          f"合意に係る合計議決権：{pct(jv.combined_voting_pct)}（基準{pct(limit)}）。", "joint_voting_consent_listed_pct")
+    return _act(r, "joint_voting_consent", met, "inward_direct_investment", tc, jv.combined_voting_pct, limit)
+
+
+def branch_act(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> ActConclusion:
+    """Art. 26(2)(vi): a non-resident individual or foreign entity establishing a branch or office."""
+    r = Reasoning(regime)
+    acq = deal.entity(deal.acquirer)
+    foreign_own = acq.kind == "individual" and acq.resident_in_japan is False or not is_home(acq, regime)
+    r.say("A foreign entity or non-resident individual establishing a branch, factory or office in Japan acts under Art. 26(2)(vi).",
+          "外国法人等又は非居住者個人による本邦における支店等の設置は法26条2項6号の行為である。", "branch_establishment_covered")
+    return _act(r, "branch_establishment", bool(regime.in_force("branch_establishment_covered") and foreign_own),
+                "inward_direct_investment", tc)
+
+
+def indirect_acquisition_act(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> ActConclusion | None:
+    """2026 amendment: acquiring 50% or more of the voting rights of an overseas entity (直接保有者)
+    that holds the Japanese company at or above the proportion the cabinet order will fix."""
+    ind = deal.transaction.indirect
+    if ind is None:
+        return None
+    r = Reasoning(regime)
+    holder = deal.entity(ind.holding_entity)
+    effective = regime.date_value("amendment_2026_effective_date")
+    r.cite("amendment_2026_effective_date")
+    if not regime.in_force("indirect_acquisition"):
+        when = f" (assumed effective {effective})" if effective else ""
+        r.say(f"Buying {holder.name}, an overseas entity, is not inward direct investment on this date: the 2026 amendment that covers indirect acquisitions is not in force{when}.",
+              f"海外法人{holder.name}の取得は本基準日には対内直接投資等に該当しない。間接取得を対象とする2026年改正は未施行である" + (f"（施行日の仮定：{effective}）。" if effective else "。"),
+              "indirect_acquisition")
+        return _act(r, "indirect_acquisition", False, None, tc)
+    r.cite("indirect_acquisition")
+    new_control = regime.meets("indirect_holding_entity_voting_pct", ind.acquirer_voting_after_pct)
+    before = regime.meets("indirect_holding_entity_voting_pct", ind.acquirer_voting_before_pct)
+    newly = _and(new_control, None if before is None else not before)
+    officer = bool(ind.related_persons_take_officer_majority and regime.in_force("indirect_officer_majority_limb"))
+    item = "indirect_direct_holder_min_listed_pct" if deal.target.listed else "indirect_direct_holder_min_unlisted_pct"
+    stake = ind.holding_entity_stake_in_target_pct
+    holds_enough = regime.meets(item, stake)
+    if stake is None:
+        r.need("transaction.indirect.holding_entity_stake_in_target_pct",
+               T(f"What share of {deal.target.name} does {holder.name} hold?", f"{holder.name}は{deal.target.name}の何％を保有しているか？"),
+               T("assume it meets the proportion", "基準割合を満たすものとして扱う"), WHO_ACQUIRER)
+    r.say(f"The acquirer goes from {pct(ind.acquirer_voting_before_pct)} to {pct(ind.acquirer_voting_after_pct)} of {holder.name}'s voting rights (covered on newly reaching {pct(regime.threshold('indirect_holding_entity_voting_pct'))}).",
+          f"取得者は{holder.name}の議決権を{pct(ind.acquirer_voting_before_pct)}から{pct(ind.acquirer_voting_after_pct)}へ取得する（新たに{pct(regime.threshold('indirect_holding_entity_voting_pct'))}以上となる場合が対象）。",
+          "indirect_holding_entity_voting_pct")
+    r.say(f"{holder.name} holds {pct(stake)} of {deal.target.name} (assumed proportion: {pct(regime.threshold(item))}, pending cabinet order).",
+          f"{holder.name}は{deal.target.name}の{pct(stake)}を保有（基準割合の仮定：{pct(regime.threshold(item))}、政令待ち）。", item)
+    if officer:
+        r.say("The acquirer's related persons will also take a majority of the holding entity's officers (second limb).",
+              "取得者の関係者が直接保有者の役員の過半数を占める（第二類型）。", "indirect_officer_majority_limb")
+    r.cite("indirect_high_risk_differentiation")
+    met = _and(True if officer else newly, holds_enough)
+    return _act(r, "indirect_acquisition", met, "inward_direct_investment", tc, ind.acquirer_voting_after_pct,
+                regime.threshold("indirect_holding_entity_voting_pct"))
+
+
+def covered_acts(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> list[ActConclusion]:
+    """Every act of the deal tested against Art. 26(2)-(3)."""
+    tx = deal.transaction
+    acts: list[ActConclusion] = []
+    if tx.kind == "share_acquisition":
+        acts += listed_share_acquisition(deal, regime, tc) if deal.target.listed else [unlisted_share_acquisition(deal, regime, tc)]
+    if tx.kind == "branch_establishment":
+        acts.append(branch_act(deal, regime, tc))
+    acts += consent_acts(deal, regime, tc)
+    for extra in (loan_act(deal, regime, tc), joint_voting_act(deal, regime, tc), indirect_acquisition_act(deal, regime, tc)):
+        if extra is not None:
+            acts.append(extra)
+    return acts
+
+
+def combine(statuses: list[Status]) -> Status:
+    """Three-valued OR over statuses."""
+    if "yes" in statuses:
+        return "yes"
+    return "indeterminate" if "indeterminate" in statuses else "no"

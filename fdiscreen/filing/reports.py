@@ -1,0 +1,132 @@
+"""After the decision to file or not: post-investment reports (事後報告), the implementation report
+(実行報告) and the waiting period (禁止期間) with its shortening and extensions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from fdiscreen.filing.acts import ActConclusion
+from fdiscreen.filing.conclusion import Conclusion, Reasoning, Status
+from fdiscreen.filing.exemption import ExemptionConclusion
+from fdiscreen.i18n import T, Text, pct
+from fdiscreen.model import Deal
+from fdiscreen.regime import Regime
+
+ReportKind = Literal["post_investment_report", "implementation_report"]
+
+
+class ReportDue(BaseModel):
+    kind: ReportKind
+    trigger: Text
+    deadline_days: int | None
+    due_date: dt.date | None = None
+
+
+class ReportConclusion(Conclusion):
+    reports: list[ReportDue] = Field(default_factory=list)
+
+
+class WaitingPeriodConclusion(Conclusion):
+    days: int | None = None
+    shortened_business_days: int | None = None
+    extension_months: int | None = None
+    max_months: int | None = None
+    earliest_closing_after_acceptance: int | None = None
+
+
+def _due(deal: Deal, days: int | None) -> dt.date | None:
+    when = deal.transaction.closing_date
+    return when + dt.timedelta(days=days) if when and days is not None else None
+
+
+def exemption_report_thresholds_crossed(before: float, after: float, thresholds: list[float]) -> list[float]:
+    """Thresholds of the exemption-user report ladder this acquisition reaches: each of the lower
+    rungs on first reaching it, the top rung on any acquisition at or above it."""
+    if not thresholds:
+        return []
+    top = max(thresholds)
+    hit = [t for t in thresholds if t != top and before < t <= after]
+    if after >= top:
+        hit.append(top)
+    return hit
+
+
+def post_investment_report_due(deal: Deal, regime: Regime, acts: list[ActConclusion], ex: ExemptionConclusion,
+                               must_file: Status) -> ReportConclusion:
+    """Is a post-investment report (事後報告) or an implementation report (実行報告) due, and by when?"""
+    r = Reasoning(regime)
+    reports: list[ReportDue] = []
+    days = regime.value("post_investment_report_days")
+    covered = [a for a in acts if a.status == "yes"]
+    tx = deal.transaction
+    if ex.status in ("yes", "indeterminate") and ex.kind is not None:
+        item = "exemption_post_report_fi_pct" if ex.kind == "general" else "exemption_post_report_general_pct"
+        ladder = [float(x) for x in regime.value(item) or []]
+        after = (tx.voting_after or 0) + tx.closely_related_voting_pct
+        before = tx.voting_before + tx.closely_related_voting_pct
+        for t in exemption_report_thresholds_crossed(before, after, ladder):
+            reports.append(ReportDue(kind="post_investment_report", deadline_days=days, due_date=_due(deal, days),
+                                     trigger=T(f"Using the exemption and reaching {pct(t)}", f"免除を利用し{pct(t)}に到達")))
+        r.say(f"An exemption user reports on reaching {', '.join(pct(x) for x in ladder)} (ladder for its class); this acquisition takes it from {pct(before)} to {pct(after)}.",
+              f"免除利用者は{'、'.join(pct(x) for x in ladder)}到達時に事後報告を行う。本件で{pct(before)}から{pct(after)}となる。",
+              item, "post_investment_report_days")
+    for a in covered:
+        if a.notification == "post_investment_report":
+            reports += _non_designated_report(deal, regime, a, r, days)
+    if must_file == "yes":
+        idays = regime.value("implementation_report_days")
+        reports.append(ReportDue(kind="implementation_report", deadline_days=idays, due_date=_due(deal, idays),
+                                 trigger=T("Executing the notified investment", "届出に係る対内直接投資等の実行")))
+        r.say(f"After executing a notified investment an implementation report is due within {idays} days.",
+              f"届出に係る投資の実行後{idays}日以内に実行報告が必要。", "implementation_report_days")
+    if not reports:
+        r.say("No post-investment or implementation report is due on these facts.", "本件事実の下では事後報告・実行報告は不要。")
+        status: Status = "indeterminate" if any(a.status == "indeterminate" for a in acts) else "no"
+        return ReportConclusion(**r.conclude("post_investment_report", status, T("No report due.", "報告不要。")))
+    summary = T("; ".join(f"{x.trigger.en}: within {x.deadline_days} days" for x in reports),
+                "、".join(f"{x.trigger.ja}：{x.deadline_days}日以内" for x in reports))
+    return ReportConclusion(**r.conclude("post_investment_report", "yes", summary, reports=reports))
+
+
+def _non_designated_report(deal: Deal, regime: Regime, act: ActConclusion, r: Reasoning, days: int | None) -> list[ReportDue]:
+    """Non-designated targets (事後報告業種): listed at 10% or more; unlisted per the assumed threshold."""
+    item = "non_designated_listed_report_pct" if deal.target.listed else "non_designated_unlisted_report_pct"
+    held = act.holding_pct
+    if act.act in ("listed_share_acquisition", "listed_voting_acquisition", "unlisted_share_acquisition"):
+        met = regime.meets(item, held)
+    else:
+        met = True
+    r.say(f"The target is in no designated business: {act.label.en.lower()} is reported after the fact when the holding is at least {pct(regime.threshold(item))} (here {pct(held)}).",
+          f"指定業種以外：{act.label.ja}は出資比率{pct(regime.threshold(item))}以上で事後報告（本件{pct(held)}）。", item)
+    if not met:
+        return []
+    return [ReportDue(kind="post_investment_report", deadline_days=days, due_date=_due(deal, days),
+                      trigger=T(f"{act.label.en} in a non-designated company", f"指定業種以外の会社に係る{act.label.ja}"))]
+
+
+def waiting_period(regime: Regime, must_file: Status) -> WaitingPeriodConclusion:
+    """Art. 27(2)-(6): no closing until 30 days after acceptance; shortenable; extendable to four
+    months, and to five where a recommendation is pursued and the Council needs more time."""
+    r = Reasoning(regime)
+    if must_file == "no":
+        r.say("No prior notification, so no waiting period.", "事前届出を要しないため禁止期間はない。")
+        return WaitingPeriodConclusion(**r.conclude("waiting_period", "no", T("No waiting period.", "禁止期間なし。")))
+    days = regime.value("waiting_period_days")
+    short = regime.value("waiting_period_shortened_business_days")
+    ext = regime.value("waiting_period_extension_months")
+    mx = regime.value("waiting_period_max_months")
+    r.say(f"No closing until {days} days after the notification is accepted.", f"届出受理日から{days}日を経過するまで実行できない。", "waiting_period_days")
+    if short:
+        r.say(f"The period can be shortened where no screening is needed; about {short} business days is commonly reported.",
+              f"審査不要の場合は短縮され得る（約{short}営業日との実務報告あり）。", "waiting_period_shortened_business_days")
+    r.say(f"If screening is needed it can be extended to {ext} months from acceptance, and to {mx} months where a recommendation is pursued and the Council needs more time.",
+          f"審査が必要な場合は受理から{ext}か月まで、勧告に関し審議会の意見が間に合わない場合は{mx}か月まで延長され得る。",
+          "waiting_period_extension_months", "waiting_period_max_months")
+    r.cite("advance_filing_max_months")
+    summary = T(f"{days} days from acceptance (shortenable; extendable to {ext}-{mx} months).",
+                f"受理から{days}日（短縮あり、{ext}〜{mx}か月まで延長あり）。")
+    return WaitingPeriodConclusion(**r.conclude("waiting_period", must_file, summary, days=days, shortened_business_days=short,
+                                                extension_months=ext, max_months=mx, earliest_closing_after_acceptance=days))

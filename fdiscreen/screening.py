@@ -1,0 +1,69 @@
+"""The Screening: determination (and, later, assessment) plus the inputs' fingerprint, as one
+JSON-serialisable result that every renderer, table and page reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from fdiscreen import __version__
+from fdiscreen.filing import Determination, determine
+from fdiscreen.model import Deal
+from fdiscreen.mof_list import MofList
+from fdiscreen.regime import Assumption, Regime, make_regime
+
+SCHEMA_VERSION = "1"
+
+
+class RegimeInfo(BaseModel):
+    as_of: dt.date
+    version: str
+    assumptions: list[Assumption]
+    overrides: dict[str, Any] = Field(default_factory=dict)
+
+
+class Screening(BaseModel):
+    """One deal screened on one date: the stable JSON contract of `fdiscreen screen --json`."""
+
+    schema_version: str = SCHEMA_VERSION
+    fdiscreen_version: str = __version__
+    matter: str
+    fingerprint: str
+    regime: RegimeInfo
+    filing: Determination
+    input: dict[str, Any]
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+
+def fingerprint(deal: Deal, regime: Regime) -> str:
+    """SHA-256 of the normalised input, the as-of date, the regime version and the overrides."""
+    payload = {
+        "deal": deal.model_dump(mode="json"),
+        "as_of": regime.as_of.isoformat(),
+        "regime": regime.version,
+        "overrides": {k: str(v) for k, v in sorted(regime.overrides.items())},
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def resolve_as_of(deal: Deal, as_of: dt.date | None, today: dt.date | None = None) -> dt.date:
+    """--as-of, else the deal file's as_of, else today."""
+    return as_of or deal.as_of or today or dt.date.today()
+
+
+def screen(deal: Deal, as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
+           amendment_effective: dt.date | None = None, mof: MofList | None = None) -> Screening:
+    """Screen a deal: the filing determination on the as-of date, with assumptions listed."""
+    regime = make_regime(resolve_as_of(deal, as_of), overrides, amendment_effective)
+    det = determine(deal, regime, mof)
+    info = RegimeInfo(as_of=regime.as_of, version=regime.version, assumptions=regime.assumptions(),
+                      overrides={k: str(v) for k, v in regime.overrides.items()})
+    return Screening(matter=deal.matter, fingerprint=fingerprint(deal, regime), regime=info, filing=det,
+                     input=deal.model_dump(mode="json", exclude_defaults=True))
