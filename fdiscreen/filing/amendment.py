@@ -87,6 +87,10 @@ def amendment_2026(deal: Deal, regime: Regime, acts: list[ActConclusion], must_f
     else:
         r.say(f"The amendment is enacted but not in force on this date; effective {when}. Use --assume-amendment-effective to model another date.",
               f"改正法は成立済みだが本基準日には未施行（施行日{effective}、{'仮定' if assumed else '指定'}）。--assume-amendment-effectiveで別の日付を仮定できる。")
+    closing = deal.transaction.closing_date
+    if not in_force and closing is not None and closing >= effective:
+        r.say(f"The deal is planned to close on {closing}, after that date: screen it with --as-of {closing} to apply the amended law.",
+              f"本件の実行予定日{closing}は施行日後である。改正後の法令を適用するには --as-of {closing} で判定すること。")
     touches = [c for c in changes if c.applies_to_deal and c.item != "interagency_consultation"]
     summary = T(f"2026 amendment {'in force' if in_force else 'not yet in force'} (effective {when}); {len(touches)} change(s) touch this deal.",
                 f"2026年改正は{'施行済み' if in_force else '未施行'}（施行日{effective}）。本件に関係する変更{len(touches)}件。")

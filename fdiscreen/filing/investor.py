@@ -68,9 +68,14 @@ def has_non_resident_officer_majority(e: Entity, regime: Regime) -> Tri:
 
 
 def _partnership_own_test(e: Entity, regime: Regime) -> Tri:
+    """Art. 26(1)(iv) on the partnership's stated foreign contribution share; None before the test
+    existed (the partnership rules were reorganised in 2020). Listed contributions are counted by the
+    look-through; missing ones leave a remainder that the three-valued run reads both ways."""
+    if regime.value("partnership_foreign_contribution_pct") is None:
+        return None
     p = e.partnership
     if p is None or p.foreign_contribution_pct is None:
-        return None if regime.value("partnership_foreign_contribution_pct") is None or p is None else False
+        return False
     return regime.meets("partnership_foreign_contribution_pct", p.foreign_contribution_pct)
 
 
@@ -79,7 +84,7 @@ def _own_foreign_facts(regime: Regime) -> "LookThrough":
         if e.kind == "individual":
             return is_non_resident_individual(e, regime)
         if e.kind == "partnership":
-            return True if _partnership_own_test(e, regime) else None
+            return _partnership_own_test(e, regime)
         if not is_home(e, regime):
             return True
         return has_non_resident_officer_majority(e, regime)
@@ -104,8 +109,8 @@ def _own_foreign_facts(regime: Regime) -> "LookThrough":
     def remainder_unknown(e: Entity) -> bool:
         if e.kind == "partnership":
             p = e.partnership
-            return p is None or (p.foreign_contribution_pct is None and
-                                 sum(c.contribution_pct for c in p.contributions) < 100 - 1e-9)
+            return p is None or not p.executing_partners or (
+                p.foreign_contribution_pct is None and sum(c.contribution_pct for c in p.contributions) < 100 - 1e-9)
         return e.kind in COMPANY_KINDS and is_home(e, regime) and e.owners_complete is not True
 
     proportional = regime.value("indirect_voting_attribution") == "proportional"

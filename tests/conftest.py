@@ -1,0 +1,59 @@
+"""Shared builders: a clean baseline deal that tests vary one fact at a time."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fdiscreen.filing import Determination, determine
+from fdiscreen.load import parse_deal
+from fdiscreen.model import Deal
+from fdiscreen.regime import Regime, make_regime
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 22)
+
+CLEAN = dict(fefta_violation_sanctioned=False, information_cooperation_duty=False, decisions_by_obliged_persons=False,
+             decisions_at_office_in_obliging_country=False, contractual_disclosure_duty=False)
+
+BASE: dict[str, Any] = {
+    "matter": "test",
+    "acquirer": "buyer",
+    "entities": [dict(id="buyer", name="Buyer Inc.", kind="corporation", jurisdiction="US", **CLEAN)],
+    "target": {"name": "Target K.K.", "listed": True, "subsidiaries_complete": True, "specified_core_business_entity": False,
+               "businesses": [{"name": "Machine tools", "activity": "machine_tools_robots"}]},
+    "transaction": {"kind": "share_acquisition", "shares_before_pct": 0, "shares_after_pct": 5, "acquired_from": "market",
+                    "technology_access": {"non_public_technology_information": False, "any_non_public_information": False}},
+}
+
+
+def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, val in changes.items():
+        if isinstance(val, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], val)
+        else:
+            out[key] = copy.deepcopy(val)
+    return out
+
+
+def deal(**changes: Any) -> Deal:
+    """The baseline deal with top-level sections merged from ``changes``."""
+    return parse_deal(merge(BASE, changes))
+
+
+def run(d: Deal, as_of: dt.date = TODAY, **kw: Any) -> Determination:
+    return determine(d, make_regime(as_of, **kw))
+
+
+def regime(as_of: dt.date = TODAY, **kw: Any) -> Regime:
+    return make_regime(as_of, **kw)
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT

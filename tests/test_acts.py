@@ -1,0 +1,136 @@
+"""Covered acts: inward direct investment etc. (Art. 26(2)) and specified acquisition (Art. 26(3))."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import deal, run
+
+DESIGNATED = {"businesses": [{"name": "Software", "activity": "software"}]}
+NON_DESIGNATED = {"businesses": [{"name": "Shops", "activity": "retail"}]}
+
+
+def act(det, name):  # type: ignore[no-untyped-def]
+    return next(a for a in det.acts if a.act == name)
+
+
+def test_art_26_2_iii_listed_threshold_1pct_now_10pct_before_2020_06_07() -> None:
+    d = deal(transaction={"shares_after_pct": 5})
+    assert act(run(d), "listed_share_acquisition").status == "yes"
+    assert act(run(d, dt.date(2020, 6, 6)), "listed_share_acquisition").status == "no"
+    small = deal(transaction={"shares_after_pct": 0.99})
+    assert act(run(small), "listed_share_acquisition").status == "no"
+    assert act(run(deal(transaction={"shares_after_pct": 1})), "listed_share_acquisition").status == "yes"
+
+
+def test_closely_related_persons_are_aggregated() -> None:
+    """Thresholds count the investor together with its closely related persons (密接関係者)."""
+    d = deal(transaction={"shares_after_pct": 0.6, "closely_related_voting_pct": 0.5})
+    assert act(run(d), "listed_share_acquisition").status == "yes"
+
+
+def test_art_26_2_i_unlisted_any_amount_and_specified_acquisition() -> None:
+    """Unlisted: one share is enough; from another foreign investor it is a specified acquisition (from 2017-10-01)."""
+    d = deal(target={"listed": False}, transaction={"shares_after_pct": 0.1, "acquired_from": "resident"})
+    assert act(run(d), "unlisted_share_acquisition").status == "yes"
+    spec = deal(target={"listed": False}, transaction={"acquired_from": "foreign_investor"})
+    a = act(run(spec), "specified_acquisition")
+    assert (a.status, a.covered_as, a.notification) == ("yes", "specified_acquisition", "prior_notification")
+    old = run(spec, dt.date(2017, 9, 30))
+    assert act(old, "unlisted_share_acquisition").status == "no"
+
+
+def test_specified_acquisition_outside_the_list_needs_nothing() -> None:
+    d = deal(target={"listed": False, **DESIGNATED}, transaction={"acquired_from": "foreign_investor"})
+    det = run(d)
+    assert act(det, "specified_acquisition").notification == "none"
+    assert det.prior_notification_required.status == "no"
+
+
+def test_unknown_seller_of_unlisted_shares_is_a_fact_needed() -> None:
+    d = deal(target={"listed": False}, transaction={"acquired_from": "unknown"})
+    a = act(run(d), "unlisted_share_acquisition")
+    assert any(f.path == "transaction.acquired_from" for f in a.facts_needed)
+
+
+def test_consent_to_director_appointment_listed_from_1pct_since_2020() -> None:
+    """Art. 26(2)(vi) and Cabinet Order Art. 2: consent to appointing the investor's related person."""
+    tx = {"kind": "consent_only", "shares_before_pct": 2, "shares_after_pct": 2,
+          "proposals": [{"kind": "director_appointment", "investor_consents": True}]}
+    det = run(deal(transaction=tx))
+    a = act(det, "consent_director_appointment")
+    assert (a.status, a.notification) == ("yes", "prior_notification")
+    assert det.exemption.status == "no" and det.must_file.status == "yes"
+    assert act(run(deal(transaction=tx), dt.date(2019, 1, 1)), "consent_director_appointment").status == "no"
+
+
+def test_board_seat_implies_consent_to_appointment() -> None:
+    det = run(deal(transaction={"board_seats": 1}))
+    assert act(det, "consent_director_appointment").status == "yes"
+
+
+def test_business_purpose_change_consent_needs_one_third_when_listed() -> None:
+    tx = {"kind": "consent_only", "shares_before_pct": 30, "shares_after_pct": 30,
+          "proposals": [{"kind": "business_purpose_change", "investor_consents": True}]}
+    assert act(run(deal(transaction=tx)), "consent_business_purpose_change").status == "no"
+    tx["shares_after_pct"] = tx["shares_before_pct"] = 34
+    assert act(run(deal(transaction=tx)), "consent_business_purpose_change").status == "yes"
+
+
+def test_loan_thresholds_cabinet_order_art_2_14() -> None:
+    """Loans over one year: balance above ¥100m and above 50% of the borrower's liabilities."""
+    base = {"kind": "loan", "loan": {"amount_jpy": 3_000_000_000, "term_years": 5, "borrower_liabilities_jpy": 4_000_000_000}}
+    assert act(run(deal(transaction=base)), "loan").status == "yes"
+    small = {"kind": "loan", "loan": {"amount_jpy": 100_000_000, "term_years": 5, "borrower_liabilities_jpy": 150_000_000}}
+    assert act(run(deal(transaction=small)), "loan").status == "no"
+    short = {"kind": "loan", "loan": {"amount_jpy": 3_000_000_000, "term_years": 1, "borrower_liabilities_jpy": 4_000_000_000}}
+    assert act(run(deal(transaction=short)), "loan").status == "no"
+    half = {"kind": "loan", "loan": {"amount_jpy": 2_000_000_000, "term_years": 5, "borrower_liabilities_jpy": 4_000_000_000}}
+    assert act(run(deal(transaction=half)), "loan").status == "no"
+    unknown = {"kind": "loan", "loan": {"amount_jpy": 3_000_000_000, "term_years": 5}}
+    assert act(run(deal(transaction=unknown)), "loan").status == "indeterminate"
+    bank = {"kind": "loan", "loan": {**base["loan"], "ordinary_bank_lending": True}}
+    assert act(run(deal(transaction=bank)), "loan").status == "no"
+
+
+def test_joint_voting_consent_ten_percent() -> None:
+    tx = {"kind": "consent_only", "shares_before_pct": 3, "shares_after_pct": 3, "joint_voting": {"combined_voting_pct": 12}}
+    assert act(run(deal(transaction=tx)), "joint_voting_consent").status == "yes"
+    tx["joint_voting"] = {"combined_voting_pct": 9}
+    assert act(run(deal(transaction=tx)), "joint_voting_consent").status == "no"
+
+
+def test_indirect_acquisition_only_after_the_2026_amendment() -> None:
+    """2026 amendment: >= 50% of an overseas entity that holds the Japanese company."""
+    d = deal(entities=[*deal().model_dump()["entities"], dict(id="hold", name="Hold AG", kind="corporation", jurisdiction="CH")],
+             transaction={"kind": "indirect_acquisition", "indirect": {"holding_entity": "hold", "holding_entity_stake_in_target_pct": 20,
+                                                                       "acquirer_voting_after_pct": 51}})
+    assert act(run(d), "indirect_acquisition").status == "no"
+    after = run(d, dt.date(2027, 7, 1))
+    assert act(after, "indirect_acquisition").status == "yes"
+    assert after.must_file.status == "yes"
+    assert any(c.item == "indirect_direct_holder_min_listed_pct" for c in after.acts[0].citations)
+    under = deal(entities=d.model_dump()["entities"], transaction={"kind": "indirect_acquisition", "indirect": {
+        "holding_entity": "hold", "holding_entity_stake_in_target_pct": 20, "acquirer_voting_after_pct": 49}})
+    assert act(run(under, dt.date(2027, 7, 1)), "indirect_acquisition").status == "no"
+
+
+def test_non_designated_target_needs_no_prior_notification() -> None:
+    det = run(deal(target=NON_DESIGNATED, transaction={"shares_after_pct": 12}))
+    assert det.prior_notification_required.status == "no"
+    assert det.post_investment_report.status == "yes"
+    det9 = run(deal(target=NON_DESIGNATED, transaction={"shares_after_pct": 9}))
+    assert det9.post_investment_report.status == "no"
+
+
+def test_subsidiary_business_counts_whatever_its_size() -> None:
+    d = deal(target={**NON_DESIGNATED, "subsidiaries": [{"name": "Sub", "businesses": [{"name": "Drones", "activity": "aircraft"}]}]})
+    assert run(d).target_class.fefta_class == "core"
+
+
+def test_unknown_subsidiaries_make_class_indeterminate() -> None:
+    d = deal(target={**NON_DESIGNATED, "subsidiaries_complete": None})
+    det = run(d)
+    assert det.target_class.status == "indeterminate"
+    assert any(f.path == "target.subsidiaries_complete" for f in det.target_class.facts_needed)
+    assert det.prior_notification_required.status == "indeterminate"

@@ -1,0 +1,93 @@
+"""The law as dated data: values switch exactly on their dates, citations resolve, overrides work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import pytest
+
+from conftest import regime
+from fdiscreen.errors import FdiscreenError
+from fdiscreen.regime import load_catalog, make_regime, parse_override
+
+DAY = dt.timedelta(days=1)
+
+
+def test_listed_threshold_10_to_1_applies_from_2020_06_07() -> None:
+    """FEFTA Art. 26(2)(iii), 2019 amendment: in force 2020-05-08, applied to acquisitions from 2020-06-07."""
+    assert regime(dt.date(2020, 6, 6)).value("listed_share_threshold_pct") == 10
+    assert regime(dt.date(2020, 6, 7)).value("listed_share_threshold_pct") == 1
+    c = regime().cite("listed_share_threshold_pct")
+    assert (c.promulgated, c.effective, c.applies_from) == (dt.date(2019, 11, 29), dt.date(2020, 5, 8), dt.date(2020, 6, 7))
+
+
+def test_every_value_switches_exactly_on_its_date() -> None:
+    """For every dated item, the value on each key date is that key's value, and the day before it is not."""
+    catalog = load_catalog()
+    checked = 0
+    for item in catalog.items.values():
+        r = make_regime(dt.date(2026, 11, 22))
+        timeline = r.timeline(item.id)
+        for i, (when, value) in enumerate(timeline):
+            assert make_regime(when).value(item.id) == value, item.id
+            before = make_regime(when - DAY).value(item.id)
+            expected_before = timeline[i - 1][1] if i else None
+            assert before == expected_before, (item.id, when)
+            checked += 1
+    assert checked > 60
+
+
+def test_every_item_cites_known_sources() -> None:
+    catalog = load_catalog()
+    for item in catalog.items.values():
+        assert item.citation.ref, item.id
+        assert item.citation.sources, item.id
+        assert all(s in catalog.sources for s in item.citation.sources)
+        if item.assumption:
+            assert item.note, f"assumption {item.id} must say what is assumed"
+
+
+def test_one_third_is_exact() -> None:
+    """'One third' (Art. 26(2)(vi) business-purpose consent) compares exactly, not as 33.33."""
+    r = regime()
+    assert r.threshold("consent_business_purpose_change_listed_pct") == Fraction(100, 3)
+    assert r.meets("consent_business_purpose_change_listed_pct", Fraction(100, 3)) is True
+    assert r.meets("consent_business_purpose_change_listed_pct", 33.33) is False
+
+
+def test_amendment_items_follow_the_assumed_effective_date() -> None:
+    """2026 amendment: in force on a cabinet-order date within a year of 2026-06-05 (assumed; overridable)."""
+    r = regime(dt.date(2026, 11, 22))
+    assert r.value("indirect_acquisition") is None
+    assert r.value("amendment_2026_effective_date") == "2027-06-04"
+    assert [a.id for a in r.assumptions()] == ["amendment_2026_effective_date"]
+    r2 = make_regime(dt.date(2026, 11, 22), amendment_effective=dt.date(2026, 10, 1))
+    assert r2.value("indirect_acquisition") is True
+    assert r2.assumptions()[0].overridden is True
+    assert make_regime(dt.date(2027, 6, 4)).value("indirect_acquisition") is True
+    assert make_regime(dt.date(2027, 6, 3)).value("indirect_acquisition") is None
+
+
+def test_amendment_not_law_before_promulgation() -> None:
+    assert regime(dt.date(2026, 6, 4)).value("amendment_2026_effective_date") is None
+    assert regime(dt.date(2026, 6, 5)).value("interagency_consultation") is True
+
+
+def test_override_parsing_and_errors() -> None:
+    cat = load_catalog()
+    assert parse_override("non_designated_unlisted_report_pct=10", cat) == ("non_designated_unlisted_report_pct", 10)
+    assert parse_override("amendment_2026_effective_date=2027-01-01", cat)[1] == "2027-01-01"
+    with pytest.raises(FdiscreenError, match="unknown factor"):
+        parse_override("nope=1", cat)
+    with pytest.raises(FdiscreenError, match="ID=VALUE"):
+        parse_override("nope", cat)
+
+
+def test_activity_classes_change_on_notice_dates() -> None:
+    """Core-business notice 2020 (applied 2020-05-08) and the 2023 additions (applied 2023-05-24)."""
+    assert regime(dt.date(2008, 1, 1)).activity_class("electricity_core") == "designated"
+    assert regime(dt.date(2020, 5, 8)).activity_class("electricity_core") == "core"
+    assert regime(dt.date(2023, 5, 23)).activity_class("machine_tools_robots") is None
+    assert regime(dt.date(2023, 5, 24)).activity_class("machine_tools_robots") == "core"
+    assert regime(dt.date(2023, 5, 24)).specified_acquisition_listed("machine_tools_robots") is True
