@@ -50,7 +50,8 @@ class Determination(BaseModel):
                 self.indirect_acquisition, self.amendment_2026]
 
 
-def prior_notification_required(regime: Regime, foreign: ForeignInvestorConclusion, acts: list[ActConclusion]) -> Conclusion:
+def prior_notification_required(regime: Regime, foreign: ForeignInvestorConclusion, acts: list[ActConclusion],
+                                tclass: TargetClassConclusion) -> Conclusion:
     """Does any act need prior notification (事前届出) under Art. 27 or 28, before any exemption?"""
     r = Reasoning(regime)
     if foreign.status == "no":
@@ -67,6 +68,10 @@ def prior_notification_required(regime: Regime, foreign: ForeignInvestorConclusi
                   f"{a.label.ja}：発行会社は指定業種を営むため事前届出が必要。")
             statuses.append("yes")
         else:
+            if a.notification is None:
+                r.absorb(tclass)
+            r.say(f"{a.label.en}: whether it needs prior notification depends on the open facts.",
+                  f"{a.label.ja}：事前届出の要否は確認事項による。")
             statuses.append("indeterminate")
     status = combine(statuses)
     if foreign.status == "indeterminate" and status == "yes":
@@ -88,8 +93,16 @@ def must_file(regime: Regime, prior: Conclusion, ex: ExemptionConclusion) -> Con
         r.say("The exemption can be used if its conditions are kept; otherwise file.", "免除基準を遵守すれば免除を利用できる。遵守しない場合は届出。")
     elif prior.status == "yes" and ex.status == "no":
         status = "yes"
+        r.say(f"A notifiable act needs prior notification and the exemption cannot be used: {ex.summary.en}",
+              f"届出対象行為であり、免除は利用できない：{ex.summary.ja}")
     else:
         status = "indeterminate"
+        r.say("Whether a notification must be filed turns on the open facts listed; until they are confirmed, the conservative course is to file.",
+              "届出の要否は確認事項に依存する。確認までは届出を行うのが保守的な対応である。")
+    if prior.status == "no":
+        r.say("No act of the deal needs prior notification.", "事前届出を要する行為はない。")
+    r.absorb(prior)
+    r.absorb(ex)
     summary = {"yes": T("File a prior notification and wait before closing.", "事前届出を行い、禁止期間の経過を待って実行する。"),
                "no": T("No prior notification needs to be filed.", "事前届出は不要。"),
                "indeterminate": T("Filing need is indeterminate; conservative reading: file.", "届出要否は未確定（保守的には届出）。")}[status]
@@ -129,7 +142,7 @@ def determine(deal: Deal, regime: Regime, mof: MofList | None = None) -> Determi
     acts = covered_acts(deal, regime, tclass) if foreign.status != "no" else []
     if foreign.status == "indeterminate":
         acts = [a.model_copy(update={"status": "indeterminate" if a.status == "yes" else a.status}) for a in acts]
-    prior = prior_notification_required(regime, foreign, acts)
+    prior = prior_notification_required(regime, foreign, acts, tclass)
     ex = exemption(deal, regime, iclass, tclass, acts) if prior.status != "no" else exemption(deal, regime, iclass, tclass, [])
     must = must_file(regime, prior, ex)
     reports = post_investment_report_due(deal, regime, acts, ex, must.status)

@@ -107,11 +107,12 @@ def exemption(deal: Deal, regime: Regime, ic: InvestorClassConclusion, tc: Targe
                               "本基準日には免除制度は存在しない（2020年5月8日施行）。", "exemption_scheme")
     covered = regime.value("exemption_covered_acts") or []
     outside = [a for a in notifiable if a.act not in covered]
-    if outside:
+    if outside and len(outside) == len(notifiable):
         names_en = "; ".join(a.label.en for a in outside)
         names_ja = "、".join(a.label.ja for a in outside)
         return _not_available(r, f"It covers only share and voting-right acquisitions, not: {names_en}.",
                               f"免除は株式・議決権の取得のみを対象とし、次の行為は対象外：{names_ja}。", "exemption_covered_acts")
+    notifiable = [a for a in notifiable if a not in outside]
     blocked = _investor_barred(ic, r)
     if blocked is not None:
         return blocked
@@ -161,7 +162,17 @@ def exemption(deal: Deal, regime: Regime, ic: InvestorClassConclusion, tc: Targe
               "指定業種（コア以外）：上限なく基本基準の遵守により一般免除。", "basic_criteria")
     conditions = exemption_conditions(deal, regime, groups)
     r.cite("basic_criteria")
-    return _maybe(_judge_conditions(r, kind, conditions, ic), conservative)
+    result = _judge_conditions(r, kind, conditions, ic)
+    if outside:
+        names_en = "; ".join(a.label.en for a in outside)
+        names_ja = "、".join(a.label.ja for a in outside)
+        result.reasons.append(T(f"Whatever the share purchase, the exemption does not cover: {names_en}; that act must be notified.",
+                                f"株式取得とは別に、次の行為は免除の対象外であり届出を要する：{names_ja}。"))
+        result.citations.append(regime.cite("exemption_covered_acts"))
+        result.status = result.eligible = "no"
+        result.summary = T(f"Exemption not available: the deal includes an act it does not cover ({names_en}).",
+                           f"免除は利用できない：免除対象外の行為（{names_ja}）を含む。")
+    return _maybe(result, conservative)
 
 
 def _investor_barred(ic: InvestorClassConclusion, r: Reasoning) -> ExemptionConclusion | None:

@@ -160,12 +160,12 @@ def _unknown_foreign_facts(deal: Deal, regime: Regime, r: Reasoning) -> None:
                 r.need(f"entities[{i}].partnership", T(f"Who are the executing partners of {e.name} and who contributed what share?",
                                                         f"{e.name}の業務執行組合員と出資割合は？"),
                        T("treat the partnership as a foreign investor", "外国投資家として扱う"), WHO_ACQUIRER)
-            elif e.kind in COMPANY_KINDS and is_home(e, regime):
+            elif e.kind != "individual" and is_home(e, regime):
                 if e.officers is None:
                     r.need(f"entities[{i}].officers", T(f"How many of {e.name}'s directors and representative directors are non-residents?",
                                                          f"{e.name}の取締役・代表取締役のうち非居住者は何名か？"),
                            T("treat as a foreign investor", "外国投資家として扱う"), WHO_ACQUIRER)
-                if e.owners_complete is not True:
+                if e.kind in COMPANY_KINDS and e.owners_complete is not True:
                     r.need(f"entities[{i}].owners", T(f"Who holds the rest of {e.name}'s voting rights, and are they foreign?",
                                                        f"{e.name}のその他の議決権の保有者は誰か、外国投資家か？"),
                            T("count unlisted holders as foreign", "不明な保有者を外国投資家として数える"), WHO_ACQUIRER)
