@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.model import Deal
-from fdiscreen.regime import Catalog, load_catalog
+from fdiscreen.regime import Catalog, YamlLoader, load_catalog
 
 SUFFIXES = {".yaml", ".yml", ".json"}
 
@@ -78,7 +78,7 @@ def read_mapping(path: Path) -> dict[str, Any]:
     if not text.strip():
         raise FdiscreenError("file is empty", file=name, expected="a deal: matter, acquirer, entities, target, transaction")
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=YamlLoader)  # noqa: S506
     except json.JSONDecodeError as exc:
         raise FdiscreenError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=name) from None
     except yaml.YAMLError as exc:

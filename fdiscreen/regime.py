@@ -122,9 +122,12 @@ def factors_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "factors"
 
 
+YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise FdiscreenError(f"not valid YAML: {exc}", file=str(path)) from None
 
@@ -147,10 +150,14 @@ def _parse_items(path: Path, data: Any) -> list[FactorItem]:
     return out
 
 
-@lru_cache(maxsize=4)
 def load_catalog(root: str | None = None) -> Catalog:
     """Read every factors/*.yaml once; the version is a hash of their bytes and the package."""
-    base = Path(root) if root else factors_dir()
+    return _load_catalog(str(Path(root) if root else factors_dir()))
+
+
+@lru_cache(maxsize=4)
+def _load_catalog(root: str) -> Catalog:
+    base = Path(root)
     if not base.is_dir():
         raise FdiscreenError("factors folder not found", file=str(base), expected="a folder of YAML files")
     digest = hashlib.sha256(__version__.encode())
