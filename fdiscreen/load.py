@@ -151,11 +151,28 @@ def check_references(deal: Deal, catalog: Catalog) -> None:
     if (tx.voting_after or 0) + tx.closely_related_voting_pct > 100.0 + 1e-9:
         _fail("transaction.closely_related_voting_pct", "investor plus closely related persons exceed 100%",
               "a total of at most 100%")
+    _check_list_ids(catalog, "protection_checklist", deal.target.protection_checklist, "target.protection_checklist")
+    _check_list_ids(catalog, "risk_mitigation_measures", tx.risk_mitigation_measures, "transaction.risk_mitigation_measures")
     activity_codes = {a.id for a in catalog.activities()}
     for path, biz in _businesses(deal):
         if biz.activity is not None and biz.activity not in activity_codes:
             _fail(f"{path}.activity", f"unknown activity code {biz.activity!r}",
                   "a code listed by `fdiscreen factors --activities`")
+
+
+def _list_ids(catalog: Catalog, item_id: str) -> set[str]:
+    item = catalog.items.get(item_id)
+    if item is None:
+        return set()
+    return {e["id"] for values in item.values.values() for e in values}
+
+
+def _check_list_ids(catalog: Catalog, item_id: str, given: Iterable[str], path: str) -> None:
+    known = _list_ids(catalog, item_id)
+    for key in given:
+        if key not in known:
+            _fail(f"{path}.{key}" if isinstance(given, dict) else path, f"unknown id {key!r}",
+                  f"an id listed by `fdiscreen factors --id {item_id}`")
 
 
 def _check_partnership(p: Any, path: str, known: set[str]) -> None:

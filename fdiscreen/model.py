@@ -97,6 +97,10 @@ class Entity(Strict):
     contractual_disclosure_duty: bool | None = Field(
         None, description="bound by contract with an obliged person or SOE to disclose information for foreign intelligence gathering (準ずる者 (iii))")
     military_links: bool | None = Field(None, description="military or defence-industry links")
+    past_conduct: list[Literal["blocked_deal", "activist_campaign"]] = Field(
+        default_factory=list, description="past conduct the review weighs: a deal blocked elsewhere on security grounds, activist campaigns")
+    investment_plan: Literal["passive", "strategic", "control"] | None = Field(
+        None, description="stated plan: passive portfolio, strategic partnership, or control")
     officers: Officers | None = None
     partnership: Partnership | None = None
     owners: list[Holding] = Field(default_factory=list, description="who holds this entity's voting rights")
@@ -136,6 +140,11 @@ class Target(Strict):
     technologies: list[str] = Field(default_factory=list, description="technologies held")
     critical_infrastructure: list[str] = Field(default_factory=list, description="critical-infrastructure roles")
     defence_supplier: bool | None = None
+    global_market_share_pct: Pct | None = Field(None, description="share of the global market in its key product")
+    single_source_supplier: bool | None = Field(None, description="sole or near-sole supplier of something Japan needs")
+    government_funded_research: bool | None = None
+    protection_checklist: dict[str, bool] = Field(
+        default_factory=dict, description="answers to the METI guideline checklist (ids from `fdiscreen factors --id protection_checklist`)")
     total_liabilities_jpy: int | None = Field(None, ge=0)
 
 
@@ -226,6 +235,7 @@ class Transaction(Strict):
     nominee: Nominee | None = None
     indirect: IndirectAcquisition | None = None
     convertible_instruments: bool = False
+    relocate_production_abroad: bool = Field(False, description="the investor plans or proposes moving production abroad")
     risk_mitigation_measures: list[str] = Field(default_factory=list, description="ids of risk-mitigation measures offered")
 
     @property

@@ -11,6 +11,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from fdiscreen import __version__
+from fdiscreen.assess import Assessment, MitigationResult, assess
+from fdiscreen.assess.combine import Scores
+from fdiscreen.assess.finding import Finding
+from fdiscreen.assess.watchlist import ListEntry, WatchHit
 from fdiscreen.filing import Determination, determine
 from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList
@@ -35,16 +39,24 @@ class Screening(BaseModel):
     fingerprint: str
     regime: RegimeInfo
     filing: Determination
+    scores: Scores
+    findings: list[Finding]
+    mitigations: MitigationResult
+    watchlist_hits: list[WatchHit] = Field(default_factory=list)
     input: dict[str, Any]
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 
 
-def fingerprint(deal: Deal, regime: Regime) -> str:
-    """SHA-256 of the normalised input, the as-of date, the regime version and the overrides."""
+def fingerprint(deal: Deal, regime: Regime, mitigate: list[str] | None = None,
+                watchlists: list[ListEntry] | None = None) -> str:
+    """SHA-256 of the normalised input, the as-of date, the regime version, the overrides, the measures
+    proposed and the watch-list entries matched against."""
     payload = {
         "deal": deal.model_dump(mode="json"),
+        "mitigate": sorted(mitigate or []),
+        "watchlists": sorted(f"{e.list_name}|{e.entry_id}|{e.name}" for e in watchlists or []),
         "as_of": regime.as_of.isoformat(),
         "regime": regime.version,
         "overrides": {k: str(v) for k, v in sorted(regime.overrides.items())},
@@ -59,11 +71,15 @@ def resolve_as_of(deal: Deal, as_of: dt.date | None, today: dt.date | None = Non
 
 
 def screen(deal: Deal, as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
-           amendment_effective: dt.date | None = None, mof: MofList | None = None) -> Screening:
-    """Screen a deal: the filing determination on the as-of date, with assumptions listed."""
+           amendment_effective: dt.date | None = None, mof: MofList | None = None,
+           watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None) -> Screening:
+    """Screen a deal: the filing determination on the as-of date and the risk assessment, with the
+    assumptions used listed."""
     regime = make_regime(resolve_as_of(deal, as_of), overrides, amendment_effective)
     det = determine(deal, regime, mof)
+    assessment: Assessment = assess(deal, det, regime, watchlists, mitigate)
     info = RegimeInfo(as_of=regime.as_of, version=regime.version, assumptions=regime.assumptions(),
                       overrides={k: str(v) for k, v in regime.overrides.items()})
-    return Screening(matter=deal.matter, fingerprint=fingerprint(deal, regime), regime=info, filing=det,
-                     input=deal.model_dump(mode="json", exclude_defaults=True))
+    return Screening(matter=deal.matter, fingerprint=fingerprint(deal, regime, mitigate, watchlists), regime=info, filing=det,
+                     scores=assessment.scores, findings=assessment.findings, mitigations=assessment.mitigations,
+                     watchlist_hits=assessment.watchlist_hits, input=deal.model_dump(mode="json", exclude_defaults=True))

@@ -1,0 +1,94 @@
+"""The risk assessment: the MOF review considerations scored as findings, summed into leakage, control
+and supply risk, with mitigation applied to give residual risk."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from fdiscreen.assess import business, investor, proposals, protection, seats, technology, terms
+from fdiscreen.assess.combine import Scores, score
+from fdiscreen.assess.finding import Context, Finding
+from fdiscreen.assess.mitigation import annotate, catalog, residual, validate_ids
+from fdiscreen.assess.watchlist import ListEntry, WatchHit, match_deal
+from fdiscreen.filing import Determination
+from fdiscreen.i18n import T, Text
+from fdiscreen.model import Deal
+from fdiscreen.regime import Regime
+
+RULE_MODULES = (business, investor, terms, seats, technology, proposals, protection)
+
+
+class Suggestion(BaseModel):
+    measure: str
+    text: Text
+    overall_after: float
+    reduction: float
+
+
+class MitigationResult(BaseModel):
+    applied: list[str]
+    applied_text: list[Text]
+    residual: Scores
+    residual_points: dict[str, float] = Field(default_factory=dict, description="finding id -> residual total points")
+    notification_duty: Text | None = None
+    suggestions: list[Suggestion] = Field(default_factory=list)
+
+
+class Assessment(BaseModel):
+    findings: list[Finding]
+    scores: Scores
+    mitigations: MitigationResult
+    watchlist_hits: list[WatchHit] = Field(default_factory=list)
+
+
+def review_findings(ctx: Context) -> list[Finding]:
+    """Run every finding rule of every review factor, in a fixed order."""
+    out: list[Finding] = []
+    for module in RULE_MODULES:
+        for rule in module.RULES:  # type: ignore[attr-defined]
+            out.extend(rule(ctx))
+    return annotate(out, ctx.regime)
+
+
+def _notification_duty(det: Determination, regime: Regime, applied: list[str]) -> Text | None:
+    """The 2026 amendment's duty to state mitigation measures in the notification and pre-notify changes."""
+    if not applied or det.must_file.status == "no":
+        return None
+    regime.cite("risk_mitigation_notification")
+    if regime.in_force("risk_mitigation_notification"):
+        return T("Under the 2026 amendment these measures must be stated in the prior notification, and any change to them notified in advance.",
+                 "2026年改正により、これらの措置は事前届出に記載し、その変更は事前に届け出なければならない。")
+    when = regime.value("amendment_2026_effective_date")
+    return T(f"Once the 2026 amendment is in force (assumed {when}) these measures must be stated in the notification and changes pre-notified; until then they are offered in practice.",
+             f"2026年改正の施行後（仮定{when}）は、これらの措置を届出に記載し変更を事前届出する義務が生じる。それまでは実務上の申出となる。")
+
+
+def suggest(findings: list[Finding], applied: list[str], regime: Regime, limit: int = 3) -> list[Suggestion]:
+    """Deal-side measures not yet applied, ranked by how much each alone would lower the overall score."""
+    base = score(residual(findings, applied, regime), regime).overall
+    out = []
+    for mid, m in catalog(regime).items():
+        if mid in applied or m.side != "deal":
+            continue
+        after = score(residual(findings, [*applied, mid], regime), regime).overall
+        if after < base:
+            out.append(Suggestion(measure=mid, text=m.text, overall_after=after, reduction=round(base - after, 1)))
+    return sorted(out, key=lambda s: (-s.reduction, s.measure))[:limit]
+
+
+def assess(deal: Deal, det: Determination, regime: Regime, watchlists: list[ListEntry] | None = None,
+           extra_measures: list[str] | None = None) -> Assessment:
+    """Findings, gross scores, and residual scores after the measures offered (deal file) or proposed."""
+    hits = match_deal(deal, watchlists or [])
+    ctx = Context(deal=deal, det=det, regime=regime, watch_hits=hits)
+    findings = review_findings(ctx)
+    gross = score(findings, regime)
+    measures = catalog(regime)
+    applied = list(dict.fromkeys([*deal.transaction.risk_mitigation_measures, *(extra_measures or [])]))
+    validate_ids(applied, measures, "--mitigate")
+    after = residual(findings, applied, regime)
+    result = MitigationResult(applied=applied, applied_text=[measures[m].text for m in applied], residual=score(after, regime),
+                              residual_points={f"{i}:{f.id}": round(f.total, 3) for i, f in enumerate(after)},
+                              notification_duty=_notification_duty(det, regime, applied),
+                              suggestions=suggest(findings, applied, regime))
+    return Assessment(findings=findings, scores=gross, mitigations=result, watchlist_hits=hits)

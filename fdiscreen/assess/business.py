@@ -1,0 +1,131 @@
+"""Review consideration A: content of the target's business (投資先企業の事業内容)."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from fdiscreen.assess.finding import Context, Finding
+from fdiscreen.i18n import T
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def target_texts(ctx: Context) -> list[tuple[str, str]]:
+    """(path, text) of everything that describes what the target does."""
+    t = ctx.deal.target
+    out = [(f"target.technologies[{i}]", x) for i, x in enumerate(t.technologies)]
+    out += [(f"target.critical_infrastructure[{i}]", x) for i, x in enumerate(t.critical_infrastructure)]
+    out += [(f"target.businesses[{i}].name", b.name) for i, b in enumerate(t.businesses)]
+    for s, sub in enumerate(t.subsidiaries):
+        out += [(f"target.subsidiaries[{s}].businesses[{i}].name", b.name) for i, b in enumerate(sub.businesses)]
+    return out
+
+
+def keyword_matches(ctx: Context, item_id: str) -> list[tuple[dict[str, Any], str, str]]:
+    """Entries of a factors list whose keywords occur in the target's descriptions: (entry, path, text)."""
+    entries = ctx.regime.value(item_id) or []
+    texts = [(p, x, _norm(x)) for p, x in target_texts(ctx)]
+    hits = []
+    for entry in entries:
+        keys = [_norm(k) for k in entry.get("keywords", [])]
+        for path, raw, low in texts:
+            if any(k and k in low for k in keys):
+                hits.append((entry, path, raw))
+                break
+    return hits
+
+
+def core_or_designated_business(ctx: Context) -> list[Finding]:
+    """A1-A3: how sensitive the sector is, from the filing determination's target class."""
+    tc = ctx.det.target_class
+    cls = tc.fefta_class or ("core" if tc.status == "indeterminate" else None)
+    if cls not in ("core", "designated"):
+        return []
+    rule = "business.core_business" if cls == "core" else "business.designated_business"
+    note = " (conservative reading: class not settled)" if tc.fefta_class is None else ""
+    text = T(f"The target runs a {cls} business{note}.", f"発行会社は{'コア業種' if cls == 'core' else '指定業種'}を営む{'（業種未確定のため保守的に判断）' if note else ''}。")
+    basis = [b["activity"] for b in tc.businesses if b.get("activity") and b.get("class") == cls]
+    return [ctx.finding(rule, "business_content", "A1_production_technology_base", text,
+                        [("target.businesses", [b["business"] for b in tc.businesses])], basis[:3], ["critical_technology"])]
+
+
+def dialogue_technology(ctx: Context) -> list[Finding]:
+    """A2: technologies on METI's technology-management dialogue list (19 items, seed 001)."""
+    hits = keyword_matches(ctx, "technology_dialogue_list")
+    if not hits:
+        return []
+    names_en = ", ".join(e["en"] for e, _, _ in hits)
+    names_ja = "、".join(e["ja"] for e, _, _ in hits)
+    return [ctx.finding("business.dialogue_technology", "business_content", "A2_leakage_misuse",
+                        T(f"The target holds technology on the technology-management dialogue list: {names_en}.",
+                          f"発行会社は技術管理対話の対象技術を保有：{names_ja}。"),
+                        [(p, raw) for _, p, raw in hits], ["technology_dialogue_list"], ["critical_technology", "technology_access"])]
+
+
+def critical_material(ctx: Context) -> list[Finding]:
+    """A3: ESPA specified critical materials (seed 004)."""
+    hits = keyword_matches(ctx, "specified_critical_materials")
+    if not hits:
+        return []
+    names = ", ".join(e["en"] for e, _, _ in hits)
+    return [ctx.finding("business.critical_material", "business_content", "A3_supply",
+                        T(f"The target supplies specified critical materials under the ESPA: {names}.",
+                          f"発行会社は経済安全保障推進法の特定重要物資を供給：{'、'.join(e['ja'] for e, _, _ in hits)}。"),
+                        [(p, raw) for _, p, raw in hits], ["specified_critical_materials"], ["production_relocation"])]
+
+
+def critical_infrastructure(ctx: Context) -> list[Finding]:
+    """A3: critical-infrastructure sectors (ESPA specified social infrastructure, seed 004)."""
+    t = ctx.deal.target
+    hits = keyword_matches(ctx, "critical_infrastructure_sectors")
+    if not (t.critical_infrastructure or hits or t.specified_core_business_entity):
+        return []
+    ev: list[tuple[str, Any]] = [(p, raw) for _, p, raw in hits]
+    if t.critical_infrastructure:
+        ev.append(("target.critical_infrastructure", t.critical_infrastructure))
+    if t.specified_core_business_entity:
+        ev.append(("target.specified_core_business_entity", True))
+    return [ctx.finding("business.critical_infrastructure", "business_content", "A3_supply",
+                        T("The target runs critical infrastructure.", "発行会社は重要インフラを担う。"), ev,
+                        ["critical_infrastructure_sectors"], ["production_relocation"])]
+
+
+def defence_supply(ctx: Context) -> list[Finding]:
+    """A2: a supplier to the defence sector."""
+    if not ctx.deal.target.defence_supplier:
+        return []
+    return [ctx.finding("business.defence_supply", "business_content", "A2_leakage_misuse",
+                        T("The target supplies the defence sector.", "発行会社は防衛関連の供給者である。"),
+                        [("target.defence_supplier", True)], [], ["critical_technology"])]
+
+
+def indispensability(ctx: Context) -> list[Finding]:
+    """A3 and seed 000 section 4(2): a single-source or high global-share position."""
+    t = ctx.deal.target
+    share = t.global_market_share_pct or 0
+    if not (t.single_source_supplier or share >= 30):
+        return []
+    scale = 1.0 if t.single_source_supplier or share >= 50 else 0.6
+    ev: list[tuple[str, Any]] = []
+    if t.single_source_supplier:
+        ev.append(("target.single_source_supplier", True))
+    if t.global_market_share_pct is not None:
+        ev.append(("target.global_market_share_pct", t.global_market_share_pct))
+    return [ctx.finding("business.indispensability", "business_content", "A3_supply",
+                        T("The target is indispensable: a sole supplier or a large global share.", "発行会社は不可欠性を有する（唯一の供給者又は高い世界シェア）。"),
+                        ev, [], ["critical_technology", "production_relocation"], scale)]
+
+
+def government_funded_research(ctx: Context) -> list[Finding]:
+    if not ctx.deal.target.government_funded_research:
+        return []
+    return [ctx.finding("business.government_funded_research", "business_content", "A2_leakage_misuse",
+                        T("The target carries out government-funded research.", "発行会社は政府資金による研究開発を行う。"),
+                        [("target.government_funded_research", True)], [], ["critical_technology"])]
+
+
+RULES = [core_or_designated_business, dialogue_technology, critical_material, critical_infrastructure, defence_supply,
+         indispensability, government_funded_research]

@@ -1,0 +1,83 @@
+"""A Finding: one review consideration applied to one fact of the deal, with its points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from fdiscreen.filing import Determination
+from fdiscreen.i18n import T, Text
+from fdiscreen.model import Deal
+from fdiscreen.regime import Citation, Regime
+
+Dimension = Literal["leakage", "control", "supply"]
+DIMENSIONS: tuple[Dimension, ...] = ("leakage", "control", "supply")
+Factor = Literal["business_content", "investor_attributes", "investment_terms", "board_seats", "technology_access",
+                 "proposals", "target_protection"]
+
+FACTOR_TEXT: dict[str, Text] = {
+    "business_content": T("Target business content", "投資先企業の事業内容"),
+    "investor_attributes": T("Investor attributes", "外国投資家の属性"),
+    "investment_terms": T("Investment terms", "投資の内容"),
+    "board_seats": T("Board and auditor seats", "役員の派遣"),
+    "technology_access": T("Access to secret technology information", "秘密技術関連情報へのアクセス"),
+    "proposals": T("Proposals on the designated business", "指定業種事業に係る提案"),
+    "target_protection": T("Target's own protection", "投資先企業の自衛策"),
+}
+
+
+class Evidence(BaseModel):
+    """The input a finding rests on: its field path and value."""
+
+    path: str
+    value: Any
+
+
+class Finding(BaseModel):
+    """One scored observation. Scores are sums of findings' points."""
+
+    id: str
+    factor: Factor
+    consideration: str = Field(description="review consideration id (seed 003 grouping), e.g. C2i_officer_seats")
+    points: dict[Dimension, float]
+    text: Text
+    evidence: list[Evidence]
+    basis: list[Citation]
+    risk_keys: list[str] = Field(default_factory=list, description="risk keys mitigation measures address")
+    mitigations: list[str] = Field(default_factory=list, description="ids of measures that address this finding")
+
+    @property
+    def total(self) -> float:
+        return sum(self.points.values())
+
+
+@dataclass
+class Context:
+    """What every finding rule may read: the deal, its determination and the regime (never re-derived)."""
+
+    deal: Deal
+    det: Determination
+    regime: Regime
+    watch_hits: list[Any] = field(default_factory=list)
+
+    def weights(self, rule: str, scale: float = 1.0) -> dict[Dimension, float]:
+        table = self.regime.value("finding_weights") or {}
+        w = table[rule]
+        return {d: round(float(w.get(d, 0)) * scale, 3) for d in DIMENSIONS}
+
+    def finding(self, rule: str, factor: Factor, consideration: str, text: Text, evidence: list[tuple[str, Any]],
+                basis: list[str], risk_keys: list[str], scale: float = 1.0) -> Finding:
+        cites = [self.regime.cite("finding_weights"), self.regime.cite("review_considerations")]
+        cites += [self.regime.cite(b) for b in basis]
+        return Finding(id=rule, factor=factor, consideration=consideration, points=self.weights(rule, scale), text=text,
+                       evidence=[Evidence(path=p, value=v) for p, v in evidence], basis=_unique(cites), risk_keys=risk_keys)
+
+
+def _unique(cites: list[Citation]) -> list[Citation]:
+    out: list[Citation] = []
+    for c in cites:
+        if c not in out:
+            out.append(c)
+    return out

@@ -1,0 +1,70 @@
+"""Risk-mitigation measures (リスク軽減措置): the catalog, which findings each addresses, and the
+residual risk once measures are applied. A measure only ever removes points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from fdiscreen.assess.finding import DIMENSIONS, Finding
+from fdiscreen.errors import FdiscreenError
+from fdiscreen.i18n import T, Text
+from fdiscreen.regime import Regime
+
+
+class Measure(BaseModel):
+    id: str
+    text: Text
+    side: str
+    addresses: list[str]
+
+
+def catalog(regime: Regime) -> dict[str, Measure]:
+    return {m["id"]: Measure(id=m["id"], text=T(m["en"], m["ja"]), side=m["side"], addresses=list(m.get("addresses", [])))
+            for m in regime.value("risk_mitigation_measures") or []}
+
+
+def measures_for(finding: Finding, measures: dict[str, Measure], effects: dict[str, Any]) -> list[str]:
+    """Measures that address a finding: by its risk keys, or named as fully removing it."""
+    full = {mid for mid, rules in effects.get("full", {}).items() if finding.id in rules}
+    by_key = {m.id for m in measures.values() if set(m.addresses) & set(finding.risk_keys)}
+    return sorted(full | by_key)
+
+
+def reduction(measure: Measure, finding: Finding, effects: dict[str, Any]) -> float:
+    """Share of the finding's points the measure removes (0..1)."""
+    if finding.id in effects.get("full", {}).get(measure.id, []):
+        return 1.0
+    if not set(measure.addresses) & set(finding.risk_keys):
+        return 0.0
+    return float(effects["target_side_default"] if measure.side == "target" else effects["default"])
+
+
+def validate_ids(ids: list[str], measures: dict[str, Measure], path: str) -> None:
+    for mid in ids:
+        if mid not in measures:
+            raise FdiscreenError(f"unknown measure {mid!r}", path=path, expected=f"one of {sorted(measures)}")
+
+
+def residual(findings: list[Finding], applied: list[str], regime: Regime) -> list[Finding]:
+    """Each finding's points after the applied measures: p * prod(1 - r_i). Negative (protective)
+    findings are left unchanged, so a measure never raises residual risk."""
+    measures = catalog(regime)
+    effects = regime.value("mitigation_effects")
+    out = []
+    for f in findings:
+        keep = 1.0
+        for mid in applied:
+            keep *= 1.0 - reduction(measures[mid], f, effects)
+        if f.total < 0:
+            keep = 1.0
+        out.append(f.model_copy(update={"points": {d: round(f.points[d] * keep, 3) for d in DIMENSIONS}}))
+    return out
+
+
+def annotate(findings: list[Finding], regime: Regime) -> list[Finding]:
+    """Fill each finding's list of measures that address it."""
+    measures = catalog(regime)
+    effects = regime.value("mitigation_effects")
+    return [f.model_copy(update={"mitigations": measures_for(f, measures, effects)}) if f.total > 0 else f for f in findings]
