@@ -12,13 +12,15 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.console import Console
 
+from fdiscreen.assess.watchlist import load_watchlist
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import load_deal
 from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList, load_mof_list
 from fdiscreen.regime import load_catalog, make_regime, parse_override
 from fdiscreen.render.markdown import to_markdown
-from fdiscreen.render.memo import LangChoice, build_memo
+from fdiscreen.listing import load_listing_plan, screen_listing
+from fdiscreen.render.memo import LangChoice, build_comparison, build_listing_memo, build_memo
 from fdiscreen.render.terminal import print_document
 from fdiscreen.screening import Screening, screen
 
@@ -30,6 +32,9 @@ Amend = Annotated[Optional[dt.datetime], typer.Option("--assume-amendment-effect
 Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a factor or assumption: ID=VALUE (repeatable).")]
 MofOpt = Annotated[Optional[Path], typer.Option("--mof-list", help="MOF classification list (CSV) to classify the target by securities code.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="en, ja or both.")]
+WatchOpt = Annotated[Optional[list[Path]], typer.Option("--watchlist", help="Watch list CSV (OpenSanctions targets.simple.csv or METI End User List); repeatable.")]
+MitigateOpt = Annotated[Optional[list[str]], typer.Option("--mitigate", help="Apply a risk-mitigation measure by id (repeatable); see `fdiscreen factors --id risk_mitigation_measures`.")]
+ExplainOpt = Annotated[bool, typer.Option("--explain", help="Show where every point of the scores comes from.")]
 
 
 def _date(value: dt.datetime | None) -> dt.date | None:
@@ -48,34 +53,39 @@ def _overrides(sets: list[str] | None) -> dict[str, Any]:
 
 
 def _screen(deal_path: Path, as_of: dt.datetime | None, amend: dt.datetime | None, sets: list[str] | None,
-            mof_list: Path | None) -> tuple[Deal, Screening]:
+            mof_list: Path | None, watch: list[Path] | None = None, mitigate: list[str] | None = None) -> tuple[Deal, Screening]:
     mof: MofList | None = load_mof_list(mof_list) if mof_list else None
+    lists = [entry for w in watch or [] for entry in load_watchlist(w)]
     deal = load_deal(deal_path)
-    return deal, screen(deal, _date(as_of), _overrides(sets), _date(amend), mof)
+    return deal, screen(deal, _date(as_of), _overrides(sets), _date(amend), mof, lists, mitigate)
 
 
 @app.command()
 def check(deal: Path, as_of: AsOf = None, assume_amendment_effective: Amend = None, set_: Sets = None,
-          mof_list: MofOpt = None, lang: LangOpt = "en") -> None:
-    """The filing determination for a deal, laid out for a person."""
-    _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list)
-    print_document(build_memo(s, _lang(lang), view="check"), Console(highlight=False))
+          mof_list: MofOpt = None, lang: LangOpt = "en", watchlist: WatchOpt = None, mitigate: MitigateOpt = None,
+          explain: ExplainOpt = False) -> None:
+    """The filing determination and risk summary for a deal, laid out for a person."""
+    _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list, watchlist, mitigate)
+    print_document(build_memo(s, _lang(lang), view="explain" if explain else "check"), Console(highlight=False))
 
 
 @app.command("screen")
 def screen_cmd(deal: Path, as_of: AsOf = None, assume_amendment_effective: Amend = None, set_: Sets = None,
-               mof_list: MofOpt = None, json_out: Annotated[bool, typer.Option("--json", help="Print the Screening as JSON.")] = False,
+               mof_list: MofOpt = None, watchlist: WatchOpt = None, mitigate: MitigateOpt = None, explain: ExplainOpt = False,
+               json_out: Annotated[bool, typer.Option("--json", help="Print the Screening as JSON.")] = False,
                memo: Annotated[Optional[Path], typer.Option("--memo", help="Write the memo (.md).")] = None,
                lang: LangOpt = "en",
                date: Annotated[Optional[dt.datetime], typer.Option("--date", formats=["%Y-%m-%d"], help="Memo date (default today).")] = None,
                privileged: Annotated[bool, typer.Option("--privileged", help="Mark the memo privileged and confidential.")] = False) -> None:
     """Screen a deal: JSON result and/or a memo."""
-    _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list)
+    _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list, watchlist, mitigate)
     doc = build_memo(s, _lang(lang), _date(date), privileged)
     if memo is not None:
         _write_memo(memo, doc)
     if json_out:
         typer.echo(s.to_json())
+    elif explain:
+        print_document(build_memo(s, _lang(lang), view="explain"), Console(highlight=False))
     elif memo is None:
         print_document(doc, Console(highlight=False))
     else:
@@ -89,6 +99,41 @@ def _write_memo(path: Path, doc: Any) -> None:
     if path.parent and not path.parent.exists():
         raise FdiscreenError("folder does not exist", file=str(path.parent), path="--memo", expected="an existing folder")
     path.write_text(to_markdown(doc), encoding="utf-8")
+
+
+@app.command()
+def listing(plan: Path, as_of: AsOf = None, set_: Sets = None, mof_list: MofOpt = None,
+            json_out: Annotated[bool, typer.Option("--json", help="Print the listing screen as JSON.")] = False,
+            memo: Annotated[Optional[Path], typer.Option("--memo", help="Write the listing memo.")] = None,
+            lang: LangOpt = "en") -> None:
+    """Screen a planned stock listing: what listing exposes the company to, and capital-policy measures."""
+    mof = load_mof_list(mof_list) if mof_list else None
+    ls = screen_listing(load_listing_plan(plan), _date(as_of), mof, _overrides(set_))
+    doc = build_listing_memo(ls, _lang(lang))
+    if memo is not None:
+        _write_memo(memo, doc)
+    if json_out:
+        typer.echo(ls.model_dump_json(indent=2))
+    elif memo is None:
+        print_document(doc, Console(highlight=False))
+
+
+@app.command()
+def compare(deals: Annotated[list[Path], typer.Argument(help="Two or more deal files.")], as_of: AsOf = None,
+            assume_amendment_effective: Amend = None, set_: Sets = None, watchlist: WatchOpt = None,
+            memo: Annotated[Optional[Path], typer.Option("--memo", help="Write the comparison memo.")] = None,
+            json_out: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = "en") -> None:
+    """Compare bids side by side: determination, timeline, scores, top findings, best next mitigation."""
+    if len(deals) < 2:
+        raise FdiscreenError("compare needs at least two deal files", path="DEALS", expected="two or more files")
+    screenings = [_screen(d, as_of, assume_amendment_effective, set_, None, watchlist)[1] for d in deals]
+    doc = build_comparison(screenings, _lang(lang))
+    if memo is not None:
+        _write_memo(memo, doc)
+    if json_out:
+        typer.echo(json.dumps([json.loads(s.to_json()) for s in screenings], ensure_ascii=False, indent=2))
+    elif memo is None:
+        print_document(doc, Console(highlight=False))
 
 
 @app.command()

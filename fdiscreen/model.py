@@ -277,3 +277,23 @@ class Deal(Strict):
 
     def entity_map(self) -> dict[str, Entity]:
         return {e.id: e for e in self.entities}
+
+
+SectorCap = Literal["ntt", "radio", "broadcasting", "aviation", "freight_forwarding"]
+
+
+class ListingPlan(Strict):
+    """A Japanese company considering a stock listing (capital policy, seed 000 section 4(2)(i))."""
+
+    matter: str
+    company: Target = Field(description="the company to be listed (listed: false today)")
+    market: Literal["prime", "standard", "growth", "other"] = "prime"
+    listing_date: dt.date | None = None
+    free_float_pct: Pct = Field(description="shares expected to trade freely after listing")
+    largest_holder_pct_after: Pct | None = Field(None, description="largest holder's stake after listing")
+    stable_holders_pct_after: Pct | None = Field(None, description="friendly, stable holders' combined stake after listing")
+    expected_foreign_holding_pct: Pct | None = Field(None, description="foreign holders' expected combined stake")
+    sector_caps: list[SectorCap] = Field(default_factory=list, description="statutory foreign-ownership limits that apply")
+    class_shares_or_golden_share: bool = False
+    measures_planned: list[str] = Field(default_factory=list, description="ids of capital-policy measures already planned")
+    as_of: dt.date | None = None

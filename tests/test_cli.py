@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ EXAMPLE = ROOT / "examples" / "us-fund-5pct-core.yaml"
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "fdiscreen.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    env = {**os.environ, "COLUMNS": "250"}
+    return subprocess.run([sys.executable, "-m", "fdiscreen.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120, env=env)
 
 
 def write(tmp: Path, name: str, data: object) -> Path:

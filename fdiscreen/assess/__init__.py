@@ -80,7 +80,7 @@ def assess(deal: Deal, det: Determination, regime: Regime, watchlists: list[List
            extra_measures: list[str] | None = None) -> Assessment:
     """Findings, gross scores, and residual scores after the measures offered (deal file) or proposed."""
     hits = match_deal(deal, watchlists or [])
-    ctx = Context(deal=deal, det=det, regime=regime, watch_hits=hits)
+    ctx = Context.of(deal, det, regime, hits)
     findings = review_findings(ctx)
     gross = score(findings, regime)
     measures = catalog(regime)

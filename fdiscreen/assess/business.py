@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from fdiscreen.assess.finding import Context, Finding
+from fdiscreen.assess.finding import Finding, TargetContext
 from fdiscreen.i18n import T
 
 
@@ -13,9 +13,9 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def target_texts(ctx: Context) -> list[tuple[str, str]]:
+def target_texts(ctx: TargetContext) -> list[tuple[str, str]]:
     """(path, text) of everything that describes what the target does."""
-    t = ctx.deal.target
+    t = ctx.target
     out = [(f"target.technologies[{i}]", x) for i, x in enumerate(t.technologies)]
     out += [(f"target.critical_infrastructure[{i}]", x) for i, x in enumerate(t.critical_infrastructure)]
     out += [(f"target.businesses[{i}].name", b.name) for i, b in enumerate(t.businesses)]
@@ -24,7 +24,7 @@ def target_texts(ctx: Context) -> list[tuple[str, str]]:
     return out
 
 
-def keyword_matches(ctx: Context, item_id: str) -> list[tuple[dict[str, Any], str, str]]:
+def keyword_matches(ctx: TargetContext, item_id: str) -> list[tuple[dict[str, Any], str, str]]:
     """Entries of a factors list whose keywords occur in the target's descriptions: (entry, path, text)."""
     entries = ctx.regime.value(item_id) or []
     texts = [(p, x, _norm(x)) for p, x in target_texts(ctx)]
@@ -38,9 +38,9 @@ def keyword_matches(ctx: Context, item_id: str) -> list[tuple[dict[str, Any], st
     return hits
 
 
-def core_or_designated_business(ctx: Context) -> list[Finding]:
+def core_or_designated_business(ctx: TargetContext) -> list[Finding]:
     """A1-A3: how sensitive the sector is, from the filing determination's target class."""
-    tc = ctx.det.target_class
+    tc = ctx.target_class
     cls = tc.fefta_class or ("core" if tc.status == "indeterminate" else None)
     if cls not in ("core", "designated"):
         return []
@@ -52,7 +52,7 @@ def core_or_designated_business(ctx: Context) -> list[Finding]:
                         [("target.businesses", [b["business"] for b in tc.businesses])], basis[:3], ["critical_technology"])]
 
 
-def dialogue_technology(ctx: Context) -> list[Finding]:
+def dialogue_technology(ctx: TargetContext) -> list[Finding]:
     """A2: technologies on METI's technology-management dialogue list (19 items, seed 001)."""
     hits = keyword_matches(ctx, "technology_dialogue_list")
     if not hits:
@@ -65,7 +65,7 @@ def dialogue_technology(ctx: Context) -> list[Finding]:
                         [(p, raw) for _, p, raw in hits], ["technology_dialogue_list"], ["critical_technology", "technology_access"])]
 
 
-def critical_material(ctx: Context) -> list[Finding]:
+def critical_material(ctx: TargetContext) -> list[Finding]:
     """A3: ESPA specified critical materials (seed 004)."""
     hits = keyword_matches(ctx, "specified_critical_materials")
     if not hits:
@@ -77,9 +77,9 @@ def critical_material(ctx: Context) -> list[Finding]:
                         [(p, raw) for _, p, raw in hits], ["specified_critical_materials"], ["production_relocation"])]
 
 
-def critical_infrastructure(ctx: Context) -> list[Finding]:
+def critical_infrastructure(ctx: TargetContext) -> list[Finding]:
     """A3: critical-infrastructure sectors (ESPA specified social infrastructure, seed 004)."""
-    t = ctx.deal.target
+    t = ctx.target
     hits = keyword_matches(ctx, "critical_infrastructure_sectors")
     if not (t.critical_infrastructure or hits or t.specified_core_business_entity):
         return []
@@ -93,18 +93,18 @@ def critical_infrastructure(ctx: Context) -> list[Finding]:
                         ["critical_infrastructure_sectors"], ["production_relocation"])]
 
 
-def defence_supply(ctx: Context) -> list[Finding]:
+def defence_supply(ctx: TargetContext) -> list[Finding]:
     """A2: a supplier to the defence sector."""
-    if not ctx.deal.target.defence_supplier:
+    if not ctx.target.defence_supplier:
         return []
     return [ctx.finding("business.defence_supply", "business_content", "A2_leakage_misuse",
                         T("The target supplies the defence sector.", "発行会社は防衛関連の供給者である。"),
                         [("target.defence_supplier", True)], [], ["critical_technology"])]
 
 
-def indispensability(ctx: Context) -> list[Finding]:
+def indispensability(ctx: TargetContext) -> list[Finding]:
     """A3 and seed 000 section 4(2): a single-source or high global-share position."""
-    t = ctx.deal.target
+    t = ctx.target
     share = t.global_market_share_pct or 0
     if not (t.single_source_supplier or share >= 30):
         return []
@@ -119,8 +119,8 @@ def indispensability(ctx: Context) -> list[Finding]:
                         ev, [], ["critical_technology", "production_relocation"], scale)]
 
 
-def government_funded_research(ctx: Context) -> list[Finding]:
-    if not ctx.deal.target.government_funded_research:
+def government_funded_research(ctx: TargetContext) -> list[Finding]:
+    if not ctx.target.government_funded_research:
         return []
     return [ctx.finding("business.government_funded_research", "business_content", "A2_leakage_misuse",
                         T("The target carries out government-funded research.", "発行会社は政府資金による研究開発を行う。"),

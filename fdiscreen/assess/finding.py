@@ -8,14 +8,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from fdiscreen.filing import Determination
+from fdiscreen.filing.target import TargetClassConclusion
 from fdiscreen.i18n import T, Text
-from fdiscreen.model import Deal
+from fdiscreen.model import Deal, Target
 from fdiscreen.regime import Citation, Regime
 
 Dimension = Literal["leakage", "control", "supply"]
 DIMENSIONS: tuple[Dimension, ...] = ("leakage", "control", "supply")
 Factor = Literal["business_content", "investor_attributes", "investment_terms", "board_seats", "technology_access",
-                 "proposals", "target_protection"]
+                 "proposals", "target_protection", "listing_exposure"]
 
 FACTOR_TEXT: dict[str, Text] = {
     "business_content": T("Target business content", "投資先企業の事業内容"),
@@ -25,6 +26,7 @@ FACTOR_TEXT: dict[str, Text] = {
     "technology_access": T("Access to secret technology information", "秘密技術関連情報へのアクセス"),
     "proposals": T("Proposals on the designated business", "指定業種事業に係る提案"),
     "target_protection": T("Target's own protection", "投資先企業の自衛策"),
+    "listing_exposure": T("What listing exposes the company to", "上場に伴うエクスポージャー"),
 }
 
 
@@ -54,25 +56,38 @@ class Finding(BaseModel):
 
 
 @dataclass
-class Context:
-    """What every finding rule may read: the deal, its determination and the regime (never re-derived)."""
+class TargetContext:
+    """What target-side rules read: the Japanese company, its class (from the determination) and the law."""
 
-    deal: Deal
-    det: Determination
+    target: Target
+    target_class: TargetClassConclusion
     regime: Regime
-    watch_hits: list[Any] = field(default_factory=list)
+    weights_item: str = "finding_weights"
 
     def weights(self, rule: str, scale: float = 1.0) -> dict[Dimension, float]:
-        table = self.regime.value("finding_weights") or {}
+        table = self.regime.value(self.weights_item) or {}
         w = table[rule]
         return {d: round(float(w.get(d, 0)) * scale, 3) for d in DIMENSIONS}
 
     def finding(self, rule: str, factor: Factor, consideration: str, text: Text, evidence: list[tuple[str, Any]],
                 basis: list[str], risk_keys: list[str], scale: float = 1.0) -> Finding:
-        cites = [self.regime.cite("finding_weights"), self.regime.cite("review_considerations")]
+        cites = [self.regime.cite(self.weights_item), self.regime.cite("review_considerations")]
         cites += [self.regime.cite(b) for b in basis]
         return Finding(id=rule, factor=factor, consideration=consideration, points=self.weights(rule, scale), text=text,
                        evidence=[Evidence(path=p, value=v) for p, v in evidence], basis=_unique(cites), risk_keys=risk_keys)
+
+
+@dataclass
+class Context(TargetContext):
+    """What every deal rule may read: the deal and its determination too (never re-derived)."""
+
+    deal: Deal = field(default=None)  # type: ignore[assignment]
+    det: Determination = field(default=None)  # type: ignore[assignment]
+    watch_hits: list[Any] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, deal: Deal, det: Determination, regime: Regime, watch_hits: list[Any]) -> "Context":
+        return cls(target=deal.target, target_class=det.target_class, regime=regime, deal=deal, det=det, watch_hits=watch_hits)
 
 
 def _unique(cites: list[Citation]) -> list[Citation]:

@@ -3,14 +3,14 @@ that lowers leakage points."""
 
 from __future__ import annotations
 
-from fdiscreen.assess.finding import Context, Finding
+from fdiscreen.assess.finding import Finding, TargetContext
 from fdiscreen.i18n import T
 
 
-def protection_checklist(ctx: Context) -> list[Finding]:
+def protection_checklist(ctx: TargetContext) -> list[Finding]:
     """Each checklist question answered 'yes' lowers leakage; questions that address no deal risk count
     at a fraction (score_formula.checklist_unaddressed_factor)."""
-    answers = ctx.deal.target.protection_checklist
+    answers = ctx.target.protection_checklist
     questions = {q["id"]: q for q in ctx.regime.value("protection_checklist") or []}
     factor = float((ctx.regime.value("score_formula") or {}).get("checklist_unaddressed_factor", 0.25))
     out = []

@@ -6,6 +6,12 @@ from fdiscreen.assess.finding import Context, Finding
 from fdiscreen.i18n import T
 
 
+def seat_scale(seats: int) -> float:
+    """The first seat counts in full, each further seat half as much, up to three seats' worth: more
+    seats never lower the points."""
+    return min(3.0, 1.0 + 0.5 * (seats - 1)) if seats > 0 else 0.0
+
+
 def board_seats(ctx: Context) -> list[Finding]:
     """C2(i): the investor or its closely related person becomes a director (per seat)."""
     tx = ctx.deal.transaction
@@ -13,10 +19,11 @@ def board_seats(ctx: Context) -> list[Finding]:
     seats = tx.board_seats or (1 if related else 0)
     if not seats:
         return []
+    scale = seat_scale(seats)
     return [ctx.finding("seats.board", "board_seats", "C2i_officer_seats",
                         T(f"{seats} director seat(s) for the investor or its closely related persons.", f"投資家又は密接関係者の取締役{seats}名。"),
                         [("transaction.board_seats", tx.board_seats), ("transaction.proposals", [p.kind for p in tx.proposals])],
-                        ["basic_criteria"], ["board_seat", "information_rights", "voting_influence"], float(seats))]
+                        ["basic_criteria"], ["board_seat", "information_rights", "voting_influence"], scale)]
 
 
 def auditor_seats(ctx: Context) -> list[Finding]:
@@ -25,7 +32,7 @@ def auditor_seats(ctx: Context) -> list[Finding]:
         return []
     return [ctx.finding("seats.auditor", "board_seats", "C2i_officer_seats",
                         T(f"{n} corporate auditor seat(s).", f"監査役{n}名。"), [("transaction.auditor_seats", n)],
-                        ["basic_criteria"], ["board_seat", "information_rights"], float(n))]
+                        ["basic_criteria"], ["board_seat", "information_rights"], seat_scale(n))]
 
 
 def observer_seats(ctx: Context) -> list[Finding]:
@@ -34,7 +41,7 @@ def observer_seats(ctx: Context) -> list[Finding]:
         return []
     return [ctx.finding("seats.observer", "board_seats", "C2i_officer_seats",
                         T(f"{n} board observer seat(s).", f"取締役会オブザーバー{n}名。"), [("transaction.observer_seats", n)],
-                        [], ["board_seat", "information_rights"], float(n))]
+                        [], ["board_seat", "information_rights"], seat_scale(n))]
 
 
 def committee_attendance(ctx: Context) -> list[Finding]:

@@ -24,6 +24,7 @@ SUFFIX_WORDS = {
 SUFFIX_PHRASES = ["kabushiki kaisha", "godo kaisha", "yugen kaisha", "public limited company", "joint stock company",
                   "limited liability company", "株式会社", "有限会社", "合同会社", "股份有限公司", "有限责任公司", "有限責任公司", "有限公司"]
 PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+INNER_DOT = re.compile(r"(?<=\b\w)\.(?=\w\b)")
 FUZZY_MIN = 0.92
 
 
@@ -32,6 +33,7 @@ def normalize_name(name: str) -> str:
     s = unicodedata.normalize("NFKC", name).casefold()
     for phrase in SUFFIX_PHRASES:
         s = s.replace(phrase, " ")
+    s = INNER_DOT.sub("", s)
     s = PUNCT.sub(" ", s).replace("_", " ")
     tokens = [t for t in s.split() if t not in SUFFIX_WORDS]
     return " ".join(tokens)

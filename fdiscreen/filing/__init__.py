@@ -138,7 +138,7 @@ def determine(deal: Deal, regime: Regime, mof: MofList | None = None) -> Determi
     marked = foreign_status(deal, regime)
     foreign = is_foreign_investor(deal, regime, marked)
     iclass = investor_class(deal, regime, foreign)
-    tclass = target_class(deal, regime, mof)
+    tclass = target_class(deal.target, regime, mof)
     acts = covered_acts(deal, regime, tclass) if foreign.status != "no" else []
     if foreign.status == "indeterminate":
         acts = [a.model_copy(update={"status": "indeterminate" if a.status == "yes" else a.status}) for a in acts]

@@ -8,7 +8,7 @@ from pydantic import Field
 from fdiscreen.filing.conclusion import WHO_TARGET, Conclusion, Reasoning
 from fdiscreen.i18n import T
 from fdiscreen.mof_list import MofList
-from fdiscreen.model import Business, Deal, FeftaClass
+from fdiscreen.model import Business, Deal, FeftaClass, Target
 from fdiscreen.regime import Regime
 
 RANK: dict[FeftaClass, int] = {"non_designated": 0, "designated": 1, "core": 2}
@@ -55,14 +55,14 @@ def _specified_acquisition_listed(b: Business, cls: FeftaClass | None, r: Reason
     return None if cls is None else cls == "core"
 
 
-def target_class(deal: Deal, regime: Regime, mof: MofList | None = None) -> TargetClassConclusion:
+def target_class(target: Target, regime: Regime, mof: MofList | None = None) -> TargetClassConclusion:
     """Classify the target over its own and its subsidiaries' businesses, whatever their size.
 
     The most sensitive class wins. A business of unknown class, or subsidiaries not known to be
     complete, leaves the answer indeterminate unless the target is already core.
     """
     r = Reasoning(regime)
-    t = deal.target
+    t = target
     classes: list[FeftaClass | None] = []
     spec: list[bool | None] = []
     rows: list[dict[str, str | None]] = []
@@ -74,7 +74,7 @@ def target_class(deal: Deal, regime: Regime, mof: MofList | None = None) -> Targ
         classes.append(cls)
         spec.append(_specified_acquisition_listed(b, cls, r))
         rows.append({"entity": owner, "business": b.name, "activity": b.activity, "class": cls})
-    listed_class = _from_mof_list(deal, mof, r)
+    listed_class = _from_mof_list(t, mof, r)
     if listed_class is not None:
         classes.append(listed_class)
     known = [c for c in classes if c is not None]
@@ -103,8 +103,8 @@ def target_class(deal: Deal, regime: Regime, mof: MofList | None = None) -> Targ
                                               specified_acquisition_listed=spec_listed, businesses=rows))
 
 
-def _from_mof_list(deal: Deal, mof: MofList | None, r: Reasoning) -> FeftaClass | None:
-    code = deal.target.securities_code
+def _from_mof_list(target: Target, mof: MofList | None, r: Reasoning) -> FeftaClass | None:
+    code = target.securities_code
     if mof is None or not code:
         return None
     cls = mof.lookup(code)

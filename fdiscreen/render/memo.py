@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 
 from fdiscreen.filing.conclusion import Conclusion
 from fdiscreen.i18n import Lang, T, Text
 from fdiscreen.regime import Citation
-from fdiscreen.render.document import Bullets, Document, Para, Section, Table
+from fdiscreen.assess.finding import FACTOR_TEXT
+from fdiscreen.render.document import Bullets, Document, Figure, Para, Section, Table
 from fdiscreen.screening import Screening
+
+if TYPE_CHECKING:
+    from fdiscreen.listing import ListingScreening
 
 LangChoice = Literal["en", "ja", "both"]
 
@@ -45,6 +49,28 @@ S = {
     "assumption": T("Assumption", "仮定"),
     "value": T("Value used", "使用値"),
     "citations": T("Citations", "引用"),
+    "risk": T("Risk assessment", "リスク評価"),
+    "dimension": T("Risk", "リスク"),
+    "gross": T("Gross", "措置前"),
+    "residual": T("Residual", "措置後"),
+    "leakage": T("Technology and information leakage", "技術・情報流出"),
+    "control": T("Control and influence", "支配・影響力"),
+    "supply": T("Supply and continuity", "供給・事業継続"),
+    "overall": T("Overall", "総合"),
+    "tier": T("Tier", "評価区分"),
+    "predicted": T("Predicted outcome", "予測される結果"),
+    "factors": T("Findings by review factor", "審査考慮要素ごとの所見"),
+    "finding": T("Finding", "所見"),
+    "points": T("Points (L/C/S)", "点数（流出/支配/供給）"),
+    "evidence": T("Evidence", "根拠事実"),
+    "mitigation": T("Mitigation package and residual risk", "リスク軽減措置と残存リスク"),
+    "applied": T("Measures applied", "適用する措置"),
+    "suggested": T("Measures that would lower the risk most", "最もリスクを下げる措置"),
+    "after": T("Overall after", "適用後の総合点"),
+    "watch": T("Watch-list hits", "ウォッチリスト該当"),
+    "no_findings": T("No finding.", "所見なし。"),
+    "explain": T("Where every point comes from", "点数の内訳"),
+    "factor": T("Review factor", "審査考慮要素"),
     "appendix": T("Appendix: inputs", "別紙：入力"),
     "none": T("None.", "なし。"),
     "yes": T("yes", "該当"),
@@ -186,6 +212,9 @@ def _summary(s: Screening, lang: Lang) -> Section:
     sec.add(Para(text=_t(f.outcome.summary, lang), bold_lead=f"{_t(S['traffic'], lang)}: {_t(light, lang)} —", tone=tone))  # type: ignore[arg-type]
     for c in (f.foreign_investor, f.target_class, f.must_file, f.exemption):
         sec.add(Para(text=_t(c.summary, lang)))
+    g, r = s.scores, s.mitigations.residual
+    sec.add(Para(text=f"{_t(S['overall'], lang)} {g.overall:g} ({_t(TIER_TEXT[g.tier], lang)}; {_t(OUTCOME_TEXT[g.predicted_outcome], lang)})"
+                 + (f" -> {r.overall:g} ({_t(TIER_TEXT[r.tier], lang)})" if s.mitigations.applied else ""), bold_lead=_t(S["risk"], lang) + ":"))
     return sec
 
 
@@ -194,9 +223,82 @@ def _appendix(s: Screening, lang: Lang) -> Section:
     return Section(title=_t(S["appendix"], lang)).add(Bullets(items=text.rstrip("\n").split("\n")))
 
 
+TIER_TEXT = {"low": T("low", "低"), "elevated": T("elevated", "中"), "high": T("high", "高"), "severe": T("severe", "重大")}
+OUTCOME_TEXT = {"clear": T("clear", "問題なし"), "clear_with_conditions": T("clear with conditions", "条件付きで問題なし"),
+                "at_risk": T("at risk of a recommendation to change or halt", "変更・中止勧告のおそれ")}
+
+
+def _pts(points: dict[str, float]) -> str:
+    return "/".join(f"{points.get(d, 0):+g}" for d in ("leakage", "control", "supply"))
+
+
+def _risk(s: Screening, lang: Lang) -> Section:
+    g, r = s.scores, s.mitigations.residual
+    sec = Section(title=_t(S["risk"], lang))
+    rows = [[_t(S[d], lang), f"{getattr(g, d):g}", f"{getattr(r, d):g}"] for d in ("leakage", "control", "supply", "overall")]
+    rows.append([_t(S["tier"], lang), _t(TIER_TEXT[g.tier], lang), _t(TIER_TEXT[r.tier], lang)])
+    rows.append([_t(S["predicted"], lang), _t(OUTCOME_TEXT[g.predicted_outcome], lang), _t(OUTCOME_TEXT[r.predicted_outcome], lang)])
+    sec.add(Table(header=[_t(S["dimension"], lang), _t(S["gross"], lang), _t(S["residual"], lang)], rows=rows, widths=[4, 2.5, 2.5]))
+    sec.add(Figure(figure="risk_matrix", caption=_t(S["risk"], lang),
+                   data={"gross": {"leakage": g.leakage, "control": g.control}, "residual": {"leakage": r.leakage, "control": r.control},
+                         "x_label": _t(S["leakage"], lang), "y_label": _t(S["control"], lang)}))
+    if g.capped:
+        sec.add(Para(text=", ".join(g.capped), bold_lead="capped (0-100):", tone="note"))
+    return sec
+
+
+def _findings(s: Screening, lang: Lang) -> Section:
+    sec = Section(title=_t(S["factors"], lang))
+    if not s.findings:
+        return sec.add(Para(text=_t(S["no_findings"], lang)))
+    rows = []
+    for f in s.findings:
+        ev = "; ".join(f"{e.path} = {e.value}" for e in f.evidence)
+        basis = "; ".join(c.ref for c in f.basis[2:]) or f.consideration
+        rows.append([_t(FACTOR_TEXT[f.factor], lang), _t(f.text, lang), _pts(f.points), ev, f"{f.consideration}; {basis}"])
+    return sec.add(Table(header=[_t(S["factor"], lang), _t(S["finding"], lang), _t(S["points"], lang), _t(S["evidence"], lang), _t(S["basis"], lang)],
+                         rows=rows, widths=[2, 4, 1.6, 3, 3]))
+
+
+def _mitigation(s: Screening, lang: Lang) -> Section:
+    m = s.mitigations
+    sec = Section(title=_t(S["mitigation"], lang))
+    sec.add(Para(text=("; ".join(_t(x, lang) for x in m.applied_text)) or _t(S["none"], lang), bold_lead=_t(S["applied"], lang) + ":"))
+    sec.add(Para(text=f"{s.scores.overall:g} -> {m.residual.overall:g} ({_t(TIER_TEXT[s.scores.tier], lang)} -> {_t(TIER_TEXT[m.residual.tier], lang)})",
+                 bold_lead=_t(S["overall"], lang) + ":"))
+    if m.notification_duty:
+        sec.add(Para(text=_t(m.notification_duty, lang), tone="note"))
+    if m.suggestions:
+        sec.add(Table(header=[_t(S["suggested"], lang), _t(S["after"], lang)],
+                      rows=[[f"{_t(x.text, lang)} [{x.measure}]", f"{x.overall_after:g} (-{x.reduction:g})"] for x in m.suggestions], widths=[7, 2]))
+    return sec
+
+
+def _watch(s: Screening, lang: Lang) -> Section | None:
+    if not s.watchlist_hits:
+        return None
+    return Section(title=_t(S["watch"], lang)).add(Table(
+        header=["entity", "list", "listed name", "score"],
+        rows=[[h.entity_name, h.list_name, h.listed_name, f"{h.score:.2f}"] for h in s.watchlist_hits], widths=[3, 3, 3, 1]))
+
+
+def _explain(s: Screening, lang: Lang) -> list[Section]:
+    by: dict[str, list[float]] = {}
+    for f in s.findings:
+        acc = by.setdefault(f.factor, [0.0, 0.0, 0.0])
+        for i, d in enumerate(("leakage", "control", "supply")):
+            acc[i] += f.points[d]  # type: ignore[index]
+    rows = [[_t(FACTOR_TEXT[k], lang), *[f"{v:g}" for v in vals]] for k, vals in by.items()]
+    rows.append([_t(S["overall"], lang) + " (sum)", *[f"{s.scores.raw[d]:g}" for d in ("leakage", "control", "supply")]])
+    sec = Section(title=_t(S["explain"], lang)).add(Table(header=[_t(S["factor"], lang), _t(S["leakage"], lang), _t(S["control"], lang), _t(S["supply"], lang)],
+                                                        rows=rows, widths=[4, 2, 2, 2]))
+    sec.add(Para(text=f"overall = {s.scores.overall:g} = 0.6 x max + 0.4 x mean of the three (clamped to 0-100); tier {s.scores.tier}", tone="note"))
+    return [sec, _findings(s, lang)]
+
+
 SectionBuilder = Callable[[Screening, Lang], "Section | list[Section] | None"]
-SECTIONS: list[SectionBuilder] = [_summary, _determination, _conditions, _reports, _amendment, _open_questions,
-                                  _assumptions, _citations, _appendix]
+SECTIONS: list[SectionBuilder] = [_summary, _determination, _conditions, _reports, _amendment, _risk, _findings, _mitigation,
+                                  _watch, _open_questions, _assumptions, _citations, _appendix]
 
 
 def _interleave(s: Screening, langs: Iterable[Lang], builders: list[SectionBuilder]) -> list[Section]:
@@ -211,11 +313,13 @@ def _interleave(s: Screening, langs: Iterable[Lang], builders: list[SectionBuild
     return out
 
 
-CHECK_VIEW = [_summary, _determination, _conditions, _reports, _amendment, _open_questions, _assumptions]
+CHECK_VIEW = [_summary, _determination, _conditions, _reports, _amendment, _risk, _mitigation, _watch, _open_questions, _assumptions]
+EXPLAIN_VIEW = [_risk, _explain, _mitigation]
+VIEWS = {"memo": SECTIONS, "check": CHECK_VIEW, "explain": EXPLAIN_VIEW}
 
 
 def build_memo(s: Screening, lang: LangChoice = "en", date: dt.date | None = None, privileged: bool = False,
-               view: Literal["memo", "check"] = "memo") -> Document:
+               view: Literal["memo", "check", "explain"] = "memo") -> Document:
     """The memo as a document tree; ``lang='both'`` gives each section in Japanese then English.
     ``view='check'`` is the shorter determination view (no citation list or appendix)."""
     langs = _langs(lang)
@@ -230,6 +334,73 @@ def build_memo(s: Screening, lang: LangChoice = "en", date: dt.date | None = Non
     ]
     doc = Document(title=title, subtitle=s.matter, meta=meta, lang=lang,
                    marking=" / ".join(_t(S["privileged"], x) for x in langs) if privileged else None)
-    doc.sections = _interleave(s, langs, SECTIONS if view == "memo" else CHECK_VIEW)
+    doc.sections = _interleave(s, langs, VIEWS[view])
     doc.sections.append(Section(title="—").add(Para(text=" ".join(_t(S["disclaimer"], x) for x in langs), tone="note")))
+    return doc
+
+
+# -- listing screen and bid comparison -----------------------------------------------------------
+
+L = {
+    "listing_title": T("Listing screen: what a stock listing exposes the company to", "上場スクリーニング：上場に伴うエクスポージャー"),
+    "recommend": T("Recommended capital-policy measures", "推奨される資本政策上の措置"),
+    "planned": T("planned", "計画済み"),
+    "compare_title": T("Bid comparison", "買収提案の比較"),
+    "bid": T("Bid", "提案"),
+    "timeline": T("Timeline", "スケジュール"),
+    "top": T("Top findings", "主な所見"),
+    "best": T("Mitigation that would move it most", "最も効果的な軽減措置"),
+}
+
+
+def _listing_sections(ls: "ListingScreening", lang: Lang) -> list[Section]:
+    g, r = ls.scores, ls.residual
+    head = Section(title=_t(S["summary"], lang))
+    head.add(Para(text=_t(ls.target_class.summary, lang)))
+    head.add(Table(header=[_t(S["dimension"], lang), _t(S["gross"], lang), _t(S["residual"], lang)],
+                   rows=[[_t(S[d], lang), f"{getattr(g, d):g}", f"{getattr(r, d):g}"] for d in ("leakage", "control", "supply", "overall")]
+                   + [[_t(S["tier"], lang), _t(TIER_TEXT[g.tier], lang), _t(TIER_TEXT[r.tier], lang)]], widths=[4, 2, 2]))
+    finds = Section(title=_t(S["factors"], lang)).add(Table(
+        header=[_t(S["finding"], lang), _t(S["points"], lang), _t(S["evidence"], lang)],
+        rows=[[_t(f.text, lang), _pts(f.points), "; ".join(f"{e.path} = {e.value}" for e in f.evidence)] for f in ls.findings], widths=[6, 1.6, 3]))
+    recs = Section(title=_t(L["recommend"], lang)).add(Bullets(items=[
+        f"{_t(x.text, lang)}" + (f" ({_t(L['planned'], lang)})" if x.planned else "") for x in ls.recommendations]))
+    return [head, finds, recs]
+
+
+def build_listing_memo(ls: "ListingScreening", lang: LangChoice = "en", date: dt.date | None = None) -> Document:
+    langs = _langs(lang)
+    doc = Document(title=" / ".join(_t(L["listing_title"], x) for x in langs), subtitle=ls.matter, lang=lang,
+                   meta=[("as of", ls.as_of.isoformat()), ("regime", ls.regime_version), ("fingerprint", ls.fingerprint[:16]),
+                         ("date", (date or dt.date.today()).isoformat())])
+    for x in langs:
+        doc.sections += _listing_sections(ls, x)
+    return doc
+
+
+def _bid_row(s: Screening, lang: Lang) -> list[str]:
+    f = s.filing
+    wait = f.waiting_period_days
+    timeline = (f"{wait.days} days (to {wait.max_months} months)" if lang == "en" else f"{wait.days}日（最長{wait.max_months}か月）") if wait.status != "no" \
+        else ("no waiting period" if lang == "en" else "禁止期間なし")
+    top = sorted(s.findings, key=lambda x: -x.total)[:3]
+    best = s.mitigations.suggestions[0] if s.mitigations.suggestions else None
+    return [s.matter, _t(f.outcome.summary, lang), timeline,
+            f"{s.scores.leakage:g}/{s.scores.control:g}/{s.scores.supply:g} = {s.scores.overall:g} ({_t(TIER_TEXT[s.scores.tier], lang)})",
+            "; ".join(_t(x.text, lang) for x in top),
+            f"{_t(best.text, lang)} -> {best.overall_after:g}" if best else _t(S["none"], lang)]
+
+
+def build_comparison(screenings: list[Screening], lang: LangChoice = "en", date: dt.date | None = None) -> Document:
+    """Bids side by side: determination, timeline, scores, top findings and the best next mitigation."""
+    langs = _langs(lang)
+    doc = Document(title=" / ".join(_t(L["compare_title"], x) for x in langs), lang=lang,
+                   meta=[("date", (date or dt.date.today()).isoformat()), ("law as of", ", ".join(sorted({s.regime.as_of.isoformat() for s in screenings})))])
+    for x in langs:
+        header = [_t(L["bid"], x), _t(S["answer"], x), _t(L["timeline"], x), _t(S["points"], x) + " = " + _t(S["overall"], x),
+                  _t(L["top"], x), _t(L["best"], x)]
+        doc.sections.append(Section(title=_t(L["compare_title"], x)).add(
+            Table(header=header, rows=[_bid_row(s, x) for s in screenings], widths=[2.4, 2.6, 1.6, 1.8, 4, 2.8])))
+        for s in screenings:
+            doc.sections.append(_risk(s, x).model_copy(update={"title": f"{_t(S['risk'], x)}: {s.matter}", "level": 2}))
     return doc

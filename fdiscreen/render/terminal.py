@@ -38,4 +38,15 @@ def print_document(doc: Document, console: Console | None = None) -> None:
                     t.add_row(*[RichText(c) for c in row])
                 con.print(t)
             elif isinstance(b, Figure):
-                con.print(RichText(b.caption, style="italic"))
+                con.print(RichText(f"[{b.caption}] {figure_summary(b)}", style="italic"))
+
+
+def figure_summary(fig: Figure) -> str:
+    """A figure in one line of text, for the terminal: its numeric data, flattened."""
+    parts = []
+    for key, val in fig.data.items():
+        if isinstance(val, dict):
+            inner = ", ".join(f"{k} {v:g}" for k, v in val.items() if isinstance(v, (int, float)))
+            if inner:
+                parts.append(f"{key}: {inner}")
+    return "; ".join(parts)

@@ -1,0 +1,136 @@
+"""Risk assessment: findings per MOF review consideration (seed 003), scores as sums of findings,
+mitigation and residual risk."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import CLEAN, deal, regime
+from fdiscreen.assess import assess
+from fdiscreen.assess.combine import dimension_sums
+from fdiscreen.errors import FdiscreenError
+from fdiscreen.filing import determine
+
+
+def run(d, as_of=dt.date(2026, 11, 22), **kw):  # type: ignore[no-untyped-def]
+    r = regime(as_of)
+    return assess(d, determine(d, r), r, **kw)
+
+
+def ids(a) -> set[str]:  # type: ignore[no-untyped-def]
+    return {f.id for f in a.findings}
+
+
+def test_every_finding_has_evidence_basis_and_consideration() -> None:
+    d = deal(target={"technologies": ["MLCC dielectric layers"], "defence_supplier": True},
+             transaction={"board_seats": 1, "technology_access": {"non_public_technology_information": True, "joint_development": True}})
+    a = run(d)
+    for f in a.findings:
+        assert f.evidence and f.basis and f.consideration and f.text.en and f.text.ja
+        assert any(c.item == "review_considerations" for c in f.basis)
+    assert {"business.dialogue_technology", "business.defence_supply", "seats.board", "technology.nonpublic_access",
+            "technology.joint_development"} <= ids(a)
+
+
+def test_scores_are_sums_of_findings() -> None:
+    a = run(deal(transaction={"board_seats": 2, "shares_after_pct": 40}))
+    sums = dimension_sums(a.findings)
+    assert a.scores.raw == sums
+    assert a.scores.control == min(100, max(0, round(sums["control"], 1)))
+
+
+def test_business_content_findings_seed_001_and_004() -> None:
+    d = deal(target={"technologies": ["積層セラミックコンデンサ"], "critical_infrastructure": ["regional railway"],
+                     "single_source_supplier": True, "government_funded_research": True,
+                     "businesses": [{"name": "Permanent magnet production", "activity": "permanent_magnets"}]})
+    got = ids(run(d))
+    assert {"business.core_business", "business.dialogue_technology", "business.critical_material", "business.critical_infrastructure",
+            "business.indispensability", "business.government_funded_research"} <= got
+
+
+def test_investor_attribute_findings() -> None:
+    d = deal(entities=[dict(id="buyer", name="B", kind="corporation", jurisdiction="CN", military_links=True, state_owned_pct=30,
+                            past_conduct=["blocked_deal", "activist_campaign"], investment_plan="control",
+                            **{**CLEAN, "information_cooperation_duty": True, "fefta_violation_sanctioned": True})])
+    got = ids(run(d))
+    assert {"investor.intelligence_duty", "investor.state_control", "investor.military_links", "investor.fefta_violation",
+            "investor.past_conduct_blocked", "investor.past_conduct_activist", "investor.control_plan", "investor.opaque_ownership"} <= got
+
+
+def test_state_control_scales_with_state_share() -> None:
+    def points(p: float) -> float:
+        a = run(deal(entities=[dict(id="buyer", name="B", kind="corporation", jurisdiction="SG", state_owned_pct=p, **CLEAN)]))
+        return sum(f.total for f in a.findings if f.id == "investor.state_control")
+    assert points(0) == 0 < points(10) < points(30) < points(60)
+
+
+def test_stake_bands_companies_act() -> None:
+    """1% proposal right, 3% books, 10% dissolution, >1/3 blocking, >50% control, 2/3 special resolutions."""
+    def bands(p: float) -> float:
+        return next((f.points["control"] for f in run(deal(transaction={"shares_after_pct": p})).findings if f.id == "terms.stake_band"), 0.0)
+    assert bands(0.5) == 0 and bands(1) == 7 and bands(3) == 14 and bands(10) == 21
+    assert bands(33.33) == 21 and bands(33.34) == 28 and bands(50) == 28 and bands(50.01) == 35 and bands(66.67) == 42
+
+
+def test_unknown_technology_access_is_counted_conservatively() -> None:
+    a = run(deal(transaction={"technology_access": {"non_public_technology_information": None}}))
+    f = next(f for f in a.findings if f.id == "technology.nonpublic_access")
+    assert "conservatively" in f.text.en
+
+
+def test_proposals_findings() -> None:
+    d = deal(transaction={"relocate_production_abroad": True,
+                          "proposals": [{"kind": "designated_business_abolition", "proposed_by_investor": True, "investor_consents": False}]})
+    assert {"proposals.transfer_abolition", "proposals.production_relocation"} <= ids(run(d))
+
+
+def test_protection_checklist_lowers_leakage() -> None:
+    base = run(deal(transaction={"technology_access": {"non_public_technology_information": True}}))
+    prot = run(deal(target={"protection_checklist": {"a1_b_core_technology_reviewed": True, "b1_e_leak_control_in_supply_measures": True,
+                                                     "a2_a_security_in_strategy": True}},
+                    transaction={"technology_access": {"non_public_technology_information": True}}))
+    assert prot.scores.leakage < base.scores.leakage
+    assert len([f for f in prot.findings if f.id == "protection.checklist_yes"]) == 3
+
+
+def test_unknown_checklist_question_is_rejected() -> None:
+    with pytest.raises(FdiscreenError, match="target.protection_checklist.nope"):
+        deal(target={"protection_checklist": {"nope": True}})
+
+
+def test_mitigation_applies_and_residual_is_lower() -> None:
+    d = deal(transaction={"board_seats": 1, "shares_after_pct": 20, "technology_access": {"non_public_technology_information": True}})
+    gross = run(d)
+    mitigated = run(d, extra_measures=["no_board_seat", "no_technology_access"])
+    assert mitigated.mitigations.residual.overall < gross.scores.overall
+    assert mitigated.scores == gross.scores  # gross is unchanged; the residual shows the effect
+    assert mitigated.mitigations.notification_duty is not None and "2026 amendment" in mitigated.mitigations.notification_duty.en
+    seat = next(f for f in gross.findings if f.id == "seats.board")
+    assert "no_board_seat" in seat.mitigations
+
+
+def test_mitigation_in_deal_file_and_unknown_measure() -> None:
+    a = run(deal(transaction={"board_seats": 1, "risk_mitigation_measures": ["no_board_seat"]}))
+    assert a.mitigations.applied == ["no_board_seat"]
+    with pytest.raises(FdiscreenError, match="unknown measure"):
+        run(deal(), extra_measures=["magic"])
+    with pytest.raises(FdiscreenError, match="risk_mitigation_measures"):
+        deal(transaction={"risk_mitigation_measures": ["magic"]})
+
+
+def test_suggestions_rank_measures_by_effect() -> None:
+    a = run(deal(transaction={"board_seats": 2, "technology_access": {"non_public_technology_information": True}}))
+    assert a.mitigations.suggestions
+    reductions = [s.reduction for s in a.mitigations.suggestions]
+    assert reductions == sorted(reductions, reverse=True) and reductions[0] > 0
+
+
+def test_tiers_and_predicted_outcome_from_factors() -> None:
+    low = run(deal(target={"businesses": [{"name": "Shops", "activity": "retail"}]}, transaction={"shares_after_pct": 1}))
+    assert low.scores.tier == "low" and low.scores.predicted_outcome == "clear"
+    high = run(deal(entities=[dict(id="buyer", name="B", kind="state_owned_enterprise", jurisdiction="CN",
+                                   **{**CLEAN, "information_cooperation_duty": True})],
+                    transaction={"shares_after_pct": 60, "board_seats": 3, "technology_access": {"non_public_technology_information": True}}))
+    assert high.scores.tier in ("high", "severe") and high.scores.predicted_outcome == "at_risk"
