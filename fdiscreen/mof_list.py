@@ -8,12 +8,11 @@ columns by their Japanese or English headers. The list is an aid: the investor r
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from fdiscreen.csvfile import read_rows
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.model import FeftaClass
 
@@ -51,21 +50,10 @@ def _find_column(header: list[str], names: tuple[str, ...], file: str, what: str
                          expected=f"a column named one of {list(names)}")
 
 
-def _decode(raw: bytes, file: str) -> str:
-    for enc in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise FdiscreenError("cannot decode", file=file, expected="UTF-8 or Shift_JIS (cp932) CSV")
-
-
 def load_mof_list(path: str | Path) -> MofList:
     """Read a MOF-format classification list (CSV, UTF-8 or Shift_JIS)."""
     p = Path(path)
-    if not p.is_file():
-        raise FdiscreenError("no such file", file=str(p), expected="a CSV of the MOF classification list")
-    rows = list(csv.reader(io.StringIO(_decode(p.read_bytes(), str(p)))))
+    rows = read_rows(p, "a CSV of the MOF classification list")
     header_at = next((i for i, row in enumerate(rows) if any(_norm(c) in {_norm(h) for h in CODE_HEADERS} for c in row)), None)
     if header_at is None:
         raise FdiscreenError("no header row with a securities-code column", file=str(p), path="header",

@@ -4,8 +4,6 @@ punctuation, corporate suffixes) against every name and alias of the acquirer an
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from fdiscreen.csvfile import read_rows
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.model import Deal
 
@@ -59,15 +58,6 @@ class WatchHit(BaseModel):
     score: float
 
 
-def _decode(raw: bytes, file: str) -> str:
-    for enc in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise FdiscreenError("cannot decode", file=file, expected="UTF-8 or Shift_JIS CSV")
-
-
 def _header_index(rows: list[list[str]], wanted: tuple[str, ...]) -> int | None:
     for i, row in enumerate(rows[:20]):
         cells = {unicodedata.normalize("NFKC", c).strip().casefold() for c in row}
@@ -88,9 +78,7 @@ def _col(header: list[str], *names: str) -> int | None:
 def load_watchlist(path: str | Path) -> list[ListEntry]:
     """Read an OpenSanctions targets.simple.csv or a METI End User List CSV (format detected by header)."""
     p = Path(path)
-    if not p.is_file():
-        raise FdiscreenError("no such file", file=str(p), expected="a watch-list CSV")
-    rows = list(csv.reader(io.StringIO(_decode(p.read_bytes(), str(p)))))
+    rows = read_rows(p, "a watch-list CSV")
     if not rows:
         raise FdiscreenError("file is empty", file=str(p), expected="a watch-list CSV with a header row")
     head = [c.strip().casefold() for c in rows[0]]
