@@ -71,6 +71,18 @@ S = {
     "no_findings": T("No finding.", "所見なし。"),
     "explain": T("Where every point comes from", "点数の内訳"),
     "factor": T("Review factor", "審査考慮要素"),
+    "ownership": T("Ownership structure", "資本関係図"),
+    "ownership_note": T("Red: the chain that makes the acquirer a foreign investor or an indirect acquirer. Shaded boxes: foreign investors.",
+                        "赤：取得者を外国投資家又は間接取得者とする経路。網掛け：外国投資家。"),
+    "timeline": T("Timeline", "スケジュール"),
+    "filing": T("Notification filed (up to 6 months ahead)", "届出提出（最大6か月前）"),
+    "accepted": T("Notification accepted", "届出受理"),
+    "shortened": T("Shortened end (typical)", "短縮時の終了（通例）"),
+    "wait_end": T("Waiting period ends", "禁止期間満了"),
+    "ext": T("Extended review ends", "延長時の満了"),
+    "max": T("Maximum with Council", "審議会意見時の最長"),
+    "closing": T("Earliest closing", "最短の実行日"),
+    "report": T("Reports due", "報告期限"),
     "appendix": T("Appendix: inputs", "別紙：入力"),
     "none": T("None.", "なし。"),
     "yes": T("yes", "該当"),
@@ -152,9 +164,85 @@ def _conditions(s: Screening, lang: Lang) -> Section | None:
     return sec
 
 
+def timeline_data(s: Screening, lang: Lang) -> dict[str, object]:
+    """Milestones in days from acceptance of the notification (or from closing when none is needed)."""
+    f = s.filing
+    w = f.waiting_period_days
+    report_days = max((r.deadline_days or 0 for r in f.post_investment_report.reports), default=0)
+    ms: list[dict[str, object]] = []
+    bands: list[dict[str, object]] = []
+    if w.status != "no" and w.days:
+        ms += [{"label": _t(S["accepted"], lang), "day": 0, "kind": "acceptance"},
+               {"label": _t(S["wait_end"], lang), "day": w.days, "kind": "waiting_end"},
+               {"label": _t(S["closing"], lang), "day": w.days, "kind": "closing", "when": f"day {w.days}+"}]
+        if w.shortened_business_days:
+            ms.append({"label": _t(S["shortened"], lang), "day": round(w.shortened_business_days * 7 / 5), "kind": "shortened"})
+        if w.extension_months:
+            ms.append({"label": _t(S["ext"], lang), "day": round(w.extension_months * 30.4), "kind": "extension"})
+        if w.max_months:
+            ms.append({"label": _t(S["max"], lang), "day": round(w.max_months * 30.4), "kind": "extension"})
+        bands.append({"from": 0, "to": w.days, "color": "#f5b7b1"})
+        start = w.days
+    else:
+        ms.append({"label": _t(S["closing"], lang), "day": 0, "kind": "closing",
+                   "when": str(s.input.get("transaction", {}).get("closing_date", "day 0"))})
+        start = 0
+    if report_days:
+        ms.append({"label": _t(S["report"], lang), "day": start + report_days, "kind": "report", "when": f"closing + {report_days}"})
+    return {"milestones": ms, "bands": bands}
+
+
+def ownership_data(s: Screening, lang: Lang) -> dict[str, object]:
+    """Nodes and edges from the acquirer up to its ultimate owners, plus the target; the chain the
+    determination found (foreign_investor.chain) and an indirect structure are highlighted."""
+    inp = s.input
+    ents = {e["id"]: e for e in inp.get("entities", [])}
+    acq = inp["acquirer"]
+    chain = s.filing.foreign_investor.chain
+    highlight_edges = {(chain[i + 1], chain[i]) for i in range(len(chain) - 1)}
+    level: dict[str, int] = {acq: 0}
+    queue = [acq]
+    while queue:
+        cur = queue.pop(0)
+        for h in ents.get(cur, {}).get("owners", []):
+            if h["owner"] not in level:
+                level[h["owner"]] = level[cur] + 1
+                queue.append(h["owner"])
+    tx = inp.get("transaction", {})
+    ind = tx.get("indirect")
+    nodes = [{"id": eid, "label": ents[eid]["name"], "sub": f"{ents[eid].get('jurisdiction', '')} · {ents[eid].get('kind', '')}",
+              "level": lv + (1 if ind else 0), "highlight": eid in chain[:1] or eid in chain,
+              "foreign": eid in chain} for eid, lv in level.items()]
+    edges = [{"src": h["owner"], "dst": eid, "label": f"{h['voting_pct']:g}%", "highlight": (h["owner"], eid) in highlight_edges}
+             for eid in level for h in ents[eid].get("owners", [])]
+    target = {"id": "__target__", "label": inp["target"]["name"], "sub": "JP · target", "level": 0, "role": "target"}
+    nodes.append(target)
+    if ind:
+        holder = ind["holding_entity"]
+        nodes.append({"id": holder, "label": ents[holder]["name"], "sub": f"{ents[holder].get('jurisdiction', '')} · holding entity",
+                      "level": 0, "highlight": True})
+        edges.append({"src": acq, "dst": holder, "label": f"{ind.get('acquirer_voting_after_pct', 0):g}%", "highlight": True})
+        edges.append({"src": holder, "dst": "__target__", "label": f"{ind.get('holding_entity_stake_in_target_pct') or 0:g}%", "highlight": True})
+        nodes = [n if n["id"] != acq else {**n, "level": 1} for n in nodes]
+    else:
+        after = tx.get("shares_after_pct")
+        edges.append({"src": acq, "dst": "__target__", "label": f"{after:g}%" if after is not None else "?", "highlight": bool(chain)})
+        for n in nodes:
+            if n["id"] != "__target__":
+                n["level"] = int(n["level"]) + 1
+    return {"nodes": nodes, "edges": edges}
+
+
+def _ownership(s: Screening, lang: Lang) -> Section:
+    sec = Section(title=_t(S["ownership"], lang))
+    sec.add(Figure(figure="ownership", data=ownership_data(s, lang), caption=_t(S["ownership"], lang)))
+    return sec.add(Para(text=_t(S["ownership_note"], lang), tone="note"))
+
+
 def _reports(s: Screening, lang: Lang) -> Section:
     f = s.filing
     sec = Section(title=_t(S["reports"], lang))
+    sec.add(Figure(figure="timeline", data=timeline_data(s, lang), caption=_t(S["timeline"], lang)))
     items = [f"{_t(r.trigger, lang)} — {r.deadline_days}" + (" days" if lang == "en" else "日以内") +
              (f" ({r.due_date})" if r.due_date else "") for r in f.post_investment_report.reports]
     sec.add(Bullets(items=items) if items else Para(text=_t(f.post_investment_report.summary, lang)))
@@ -241,7 +329,8 @@ def _risk(s: Screening, lang: Lang) -> Section:
     sec.add(Table(header=[_t(S["dimension"], lang), _t(S["gross"], lang), _t(S["residual"], lang)], rows=rows, widths=[4, 2.5, 2.5]))
     sec.add(Figure(figure="risk_matrix", caption=_t(S["risk"], lang),
                    data={"gross": {"leakage": g.leakage, "control": g.control}, "residual": {"leakage": r.leakage, "control": r.control},
-                         "x_label": _t(S["leakage"], lang), "y_label": _t(S["control"], lang)}))
+                         "x_label": _t(S["leakage"], lang), "y_label": _t(S["control"], lang),
+                         "gross_label": _t(S["gross"], lang), "residual_label": _t(S["residual"], lang)}))
     if g.capped:
         sec.add(Para(text=", ".join(g.capped), bold_lead="capped (0-100):", tone="note"))
     return sec
@@ -297,8 +386,8 @@ def _explain(s: Screening, lang: Lang) -> list[Section]:
 
 
 SectionBuilder = Callable[[Screening, Lang], "Section | list[Section] | None"]
-SECTIONS: list[SectionBuilder] = [_summary, _determination, _conditions, _reports, _amendment, _risk, _findings, _mitigation,
-                                  _watch, _open_questions, _assumptions, _citations, _appendix]
+SECTIONS: list[SectionBuilder] = [_summary, _determination, _conditions, _reports, _amendment, _ownership, _risk, _findings,
+                                  _mitigation, _watch, _open_questions, _assumptions, _citations, _appendix]
 
 
 def _interleave(s: Screening, langs: Iterable[Lang], builders: list[SectionBuilder]) -> list[Section]:
