@@ -18,7 +18,7 @@ from fdiscreen.load import load_deal
 from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList, load_mof_list
 from fdiscreen.regime import load_catalog, make_regime, parse_override
-from fdiscreen.render.markdown import to_markdown
+from fdiscreen.render.output import write_document
 from fdiscreen.listing import load_listing_plan, screen_listing
 from fdiscreen.render.memo import LangChoice, build_comparison, build_listing_memo, build_memo
 from fdiscreen.render.terminal import print_document
@@ -81,7 +81,7 @@ def screen_cmd(deal: Path, as_of: AsOf = None, assume_amendment_effective: Amend
     _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list, watchlist, mitigate)
     doc = build_memo(s, _lang(lang), _date(date), privileged)
     if memo is not None:
-        _write_memo(memo, doc)
+        _write_memo(memo, doc, _date(date))
     if json_out:
         typer.echo(s.to_json())
     elif explain:
@@ -92,13 +92,17 @@ def screen_cmd(deal: Path, as_of: AsOf = None, assume_amendment_effective: Amend
         typer.echo(f"{s.filing.outcome.summary.en} -> memo written to {memo}")
 
 
-def _write_memo(path: Path, doc: Any) -> None:
+MEMO_FORMATS = (".md", ".pdf", ".docx", ".html")
+
+
+def _write_memo(path: Path, doc: Any, date: dt.date | None = None) -> None:
+    """Write the memo in the format its suffix names; check the folder first so nothing half-written is left."""
     suffix = path.suffix.lower()
-    if suffix != ".md":
-        raise FdiscreenError(f"unsupported memo format {suffix!r}", file=str(path), path="--memo", expected=".md")
+    if suffix not in MEMO_FORMATS:
+        raise FdiscreenError(f"unsupported memo format {suffix!r}", file=str(path), path="--memo", expected=", ".join(MEMO_FORMATS))
     if path.parent and not path.parent.exists():
         raise FdiscreenError("folder does not exist", file=str(path.parent), path="--memo", expected="an existing folder")
-    path.write_text(to_markdown(doc), encoding="utf-8")
+    write_document(doc, path, date)
 
 
 @app.command()

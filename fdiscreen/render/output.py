@@ -1,0 +1,28 @@
+"""Write a Document in the format a file's suffix names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from fdiscreen.render.document import Document
+
+
+def write_document(doc: Document, path: Path, date: dt.date | None = None) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from fdiscreen.render.pdf import to_pdf
+
+        to_pdf(doc, path, date)
+    elif suffix == ".docx":
+        from fdiscreen.render.docx import to_docx
+
+        to_docx(doc, path, date)
+    elif suffix == ".html":
+        from fdiscreen.render.html import to_html
+
+        path.write_text(to_html(doc, date), encoding="utf-8")
+    else:
+        from fdiscreen.render.markdown import to_markdown
+
+        path.write_text(to_markdown(doc), encoding="utf-8")
