@@ -141,6 +141,44 @@ def compare(deals: Annotated[list[Path], typer.Argument(help="Two or more deal f
 
 
 @app.command()
+def replay(cases_dir: Annotated[Optional[Path], typer.Argument(help="Case folder (default: the bundled cases/).")] = None,
+           cases_opt: Annotated[Optional[Path], typer.Option("--cases", help="Case folder (same as the argument).")] = None,
+           rules: Annotated[str, typer.Option("--rules", help="decision-date (law on each case's date), today, or amended (today's law with the 2026 amendment in force).")] = "decision-date",
+           out: Annotated[Optional[Path], typer.Option("--out", help="Write the replay table (.csv or .parquet).")] = None,
+           plots: Annotated[Optional[Path], typer.Option("--plots", help="Folder for the PNG plots.")] = Path("replay-plots"),
+           timeline: Annotated[bool, typer.Option("--timeline", help="Show how the regime changed across the library's dates and which cases each change touched.")] = False,
+           today: Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="Date used as 'today' (default: the real date).")] = None) -> None:
+    """Replay the historical case library and evaluate the scores against what governments decided."""
+    from fdiscreen import cases
+
+    if rules not in ("decision-date", "today", "amended"):
+        raise FdiscreenError(f"unknown rules {rules!r}", path="--rules", expected="decision-date, today or amended")
+    folder = cases_opt or cases_dir
+    day = _date(today) or dt.date.today()
+    con = Console(highlight=False, width=max(Console().width, 160))
+    if timeline:
+        print_table(con, cases.regime_timeline(folder, day), "How the law changed across the library's dates")
+        print_table(con, cases.amendment_effect(folder, day), "Cases the 2026 amendment would change (today's law, with vs without)")
+        return
+    table = cases.replay(folder, rules, day)  # type: ignore[arg-type]
+    ev = cases.evaluate(table)
+    cols = ["case", "date", "jurisdiction", "actual_outcome", "filing", "leakage", "control", "supply", "overall", "tier", "predicted", "agreement"]
+    print_table(con, table[cols], f"Replay under {rules} rules (foreign cases replayed as if the target were a Japanese company in the same business)")
+    con.print(f"ROC AUC (overall score, at-risk vs cleared): {ev['auc']}  |  accuracy of predicted class: {ev['accuracy']}  |  "
+              f"{ev['rated']} rated cases ({ev['positives']} blocked/withdrawn/ordered, {ev['negatives']} cleared)")
+    con.print(ev["confusion"].to_string())
+    print_table(con, ev["misses"], f"Misses ({len(ev['misses'])}): the findings that drove each")
+    if rules == "amended":
+        print_table(con, cases.amendment_effect(folder, day), "Cases the 2026 amendment changes (today's law, without vs with)")
+    if out is not None:
+        write_table(table, out)
+        con.print(f"table written to {out}")
+    if plots is not None:
+        for p in cases.plot(table, ev, plots):
+            con.print(f"plot written to {p}")
+
+
+@app.command()
 def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--activities", help="List the activity catalog with classes.")] = False,
             item: Annotated[Optional[str], typer.Option("--id", help="Show one item with its history.")] = None,
             json_out: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = "en") -> None:
@@ -182,6 +220,31 @@ def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--acti
 def schema() -> None:
     """Print the JSON Schema of deal files."""
     typer.echo(json.dumps(Deal.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+def print_table(con: Console, frame: Any, title: str) -> None:
+    """A DataFrame as a rich table (cells printed literally)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for col in frame.columns:
+        t.add_column(str(col), overflow="fold")
+    for _, row in frame.iterrows():
+        t.add_row(*[Text("" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in row])
+    con.print(t)
+
+
+def write_table(frame: Any, path: Path) -> None:
+    """CSV or Parquet by suffix; the folder must exist."""
+    if not path.parent.exists():
+        raise FdiscreenError("folder does not exist", file=str(path.parent), path="--out", expected="an existing folder")
+    if path.suffix.lower() == ".csv":
+        frame.to_csv(path, index=False)
+    elif path.suffix.lower() == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        raise FdiscreenError(f"unsupported table format {path.suffix!r}", file=str(path), path="--out", expected=".csv or .parquet")
 
 
 def main() -> None:

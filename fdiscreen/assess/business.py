@@ -6,6 +6,7 @@ import unicodedata
 from typing import Any
 
 from fdiscreen.assess.finding import Finding, TargetContext
+from fdiscreen.filing.target import TargetClassConclusion
 from fdiscreen.i18n import T
 
 
@@ -38,15 +39,25 @@ def keyword_matches(ctx: TargetContext, item_id: str) -> list[tuple[dict[str, An
     return hits
 
 
+def best_known_class(tc: TargetClassConclusion) -> str | None:
+    """The most sensitive class among the businesses whose class is known. The risk score counts what
+    is known; the filing determination, not the score, applies the conservative reading to unknowns."""
+    known = [b["class"] for b in tc.businesses if b.get("class")]
+    for cls in ("core", "designated", "non_designated"):
+        if cls in known:
+            return cls
+    return None
+
+
 def core_or_designated_business(ctx: TargetContext) -> list[Finding]:
     """A1-A3: how sensitive the sector is, from the filing determination's target class."""
     tc = ctx.target_class
-    cls = tc.fefta_class or ("core" if tc.status == "indeterminate" else None)
+    cls = tc.fefta_class or best_known_class(tc)
     if cls not in ("core", "designated"):
         return []
     rule = "business.core_business" if cls == "core" else "business.designated_business"
-    note = " (conservative reading: class not settled)" if tc.fefta_class is None else ""
-    text = T(f"The target runs a {cls} business{note}.", f"発行会社は{'コア業種' if cls == 'core' else '指定業種'}を営む{'（業種未確定のため保守的に判断）' if note else ''}。")
+    note = " (at least; the class is not settled)" if tc.fefta_class is None else ""
+    text = T(f"The target runs a {cls} business{note}.", f"発行会社は{'コア業種' if cls == 'core' else '指定業種'}を営む{'（少なくとも。業種区分は未確定）' if note else ''}。")
     basis = [b["activity"] for b in tc.businesses if b.get("activity") and b.get("class") == cls]
     return [ctx.finding(rule, "business_content", "A1_production_technology_base", text,
                         [("target.businesses", [b["business"] for b in tc.businesses])], basis[:3], ["critical_technology"])]

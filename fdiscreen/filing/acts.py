@@ -62,7 +62,7 @@ def _notification(covered: CoveredAs | None, cls: FeftaClass | None, spec_listed
 
 def _act(r: Reasoning, act: str, status: Tri, covered: CoveredAs | None, tc: TargetClassConclusion,
          holding: float | None = None, threshold: Fraction | None = None, exemptable: bool = False) -> ActConclusion:
-    notice = _notification(covered if status else None, tc.fefta_class, tc.specified_acquisition_listed) if status is not False else "none"
+    notice = _notification(covered, tc.fefta_class, tc.specified_acquisition_listed) if status is not False else "none"
     label = ACT_LABELS[act]
     summary = {True: T(f"{label.en}: covered.", f"{label.ja}：対象。"), False: T(f"{label.en}: not covered.", f"{label.ja}：対象外。"),
                None: T(f"{label.en}: indeterminate.", f"{label.ja}：未確定。")}[status]

@@ -476,7 +476,7 @@ def _bid_row(s: Screening, lang: Lang) -> list[str]:
     best = s.mitigations.suggestions[0] if s.mitigations.suggestions else None
     return [s.matter, _t(f.outcome.summary, lang), timeline,
             f"{s.scores.leakage:g}/{s.scores.control:g}/{s.scores.supply:g} = {s.scores.overall:g} ({_t(TIER_TEXT[s.scores.tier], lang)})",
-            "; ".join(_t(x.text, lang) for x in top),
+            " / ".join(_t(x.text, lang) for x in top),
             f"{_t(best.text, lang)} -> {best.overall_after:g}" if best else _t(S["none"], lang)]
 
 

@@ -1,0 +1,95 @@
+"""The case library: loading, replay under the rules of a date, evaluation, plots, the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import ROOT
+from fdiscreen import cases
+from fdiscreen.errors import FdiscreenError
+from test_cli import cli
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def test_library_has_at_least_30_sourced_cases_with_controls() -> None:
+    df = cases.load()
+    assert len(df) >= 30 and (df["sources"] >= 1).all()
+    assert (df["group"] == "B").sum() >= 12
+    assert {"jp-tci-jpower-2008", "jp-mbk-makino-2026", "jp-tencent-rakuten-2021", "jp-yageo-shibaura-2025"} <= set(df["case"])
+
+
+def test_replay_under_decision_date_today_and_amended() -> None:
+    t = cases.replay(rules="decision-date", today=TODAY)
+    tci = t.set_index("case").loc["jp-tci-jpower-2008"]
+    assert tci["as_of"] == dt.date(2008, 4, 16) and tci["prior_notification"] in ("yes", "indeterminate")
+    assert set(t.columns) >= {"case", "date", "jurisdiction", "actual_outcome", "filing", "overall", "tier", "predicted", "agreement"}
+    today = cases.replay(rules="today", today=TODAY)
+    assert (today["as_of"] == TODAY).all()
+    amended = cases.replay(rules="amended", today=TODAY).set_index("case")
+    assert amended.loc["us-fgc-aixtron-2016", "indirect_acquisition"] != "no"
+    assert today.set_index("case").loc["us-fgc-aixtron-2016", "indirect_acquisition"] == "no"
+
+
+def test_amendment_effect_lists_the_indirect_case() -> None:
+    eff = cases.amendment_effect(today=TODAY)
+    assert "us-fgc-aixtron-2016" in set(eff["case"])
+
+
+def test_auc_and_confusion_on_a_known_table() -> None:
+    assert cases.roc_auc([0.9, 0.8, 0.3, 0.1], [True, True, False, False]) == 1.0
+    assert cases.roc_auc([0.1, 0.2, 0.8, 0.9], [True, True, False, False]) == 0.0
+    assert cases.roc_auc([0.5, 0.5], [True, False]) == 0.5
+    table = pd.DataFrame({"case": list("abcd"), "actual_outcome": ["blocked", "cleared", "cleared", None],
+                          "actual_class": ["at_risk", "clear", "clear", None], "predicted": ["at_risk", "at_risk", "clear", "clear"],
+                          "overall": [70.0, 60.0, 10.0, 5.0], "top_findings": ["", "", "", ""], "rules": ["decision-date"] * 4})
+    ev = cases.evaluate(table)
+    assert ev["rated"] == 3 and ev["auc"] == 1.0 and ev["accuracy"] == round(2 / 3, 4)
+    assert ev["confusion"].loc["clear", "at_risk"] == 1 and list(ev["misses"]["case"]) == ["b"]
+
+
+def test_plots_are_written(tmp_path: Path) -> None:
+    t = cases.replay(today=TODAY)
+    paths = cases.plot(t, cases.evaluate(t), tmp_path)
+    assert [p.name for p in paths] == ["score_by_outcome.png", "roc.png"]
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
+
+
+def test_timeline_lists_law_changes_and_touched_cases() -> None:
+    tl = cases.regime_timeline(today=TODAY)
+    row = tl.set_index("date").loc[dt.date(2020, 6, 7)]
+    assert "listed_share_threshold_pct" in row["items"]
+    assert tl["n_touched"].sum() > 0
+
+
+def test_bad_case_file_names_file_and_field(tmp_path: Path) -> None:
+    src = ROOT / "cases" / "jp-tci-jpower-2008.yaml"
+    data = yaml.safe_load(src.read_text(encoding="utf-8"))
+    data["case"]["outcome"] = "vaporised"
+    bad = tmp_path / "jp-tci-jpower-2008.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(FdiscreenError) as err:
+        cases.load_case(bad)
+    assert str(bad) in str(err.value) and "case.outcome" in str(err.value)
+    data["case"]["outcome"] = "blocked"
+    data["transaction"]["shares_after_pct"] = 400
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    res = cli("replay", "--cases", str(tmp_path), "--today", "2026-11-22", "--plots", str(tmp_path / "p"))
+    assert res.returncode == 2 and "transaction.shares_after_pct" in res.stderr and str(bad) in res.stderr
+
+
+def test_new_cases_dropped_into_a_folder_replay(tmp_path: Path) -> None:
+    for name in ("jp-tci-jpower-2008.yaml", "jp-yageo-shibaura-2025.yaml", "de-midea-kuka-2016.yaml"):
+        shutil.copy(ROOT / "cases" / name, tmp_path / name)
+    out = tmp_path / "replay.csv"
+    res = cli("replay", "--cases", str(tmp_path), "--today", "2026-11-22", "--out", str(out), "--plots", str(tmp_path / "plots"))
+    assert res.returncode == 0, res.stderr
+    assert len(pd.read_csv(out)) == 3 and "ROC AUC" in res.stdout and (tmp_path / "plots" / "roc.png").exists()
+    tl = cli("replay", "--cases", str(tmp_path), "--timeline", "--today", "2026-11-22")
+    assert tl.returncode == 0 and "How the law changed" in tl.stdout
