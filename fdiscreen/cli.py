@@ -179,6 +179,35 @@ def replay(cases_dir: Annotated[Optional[Path], typer.Argument(help="Case folder
 
 
 @app.command()
+def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, one per row (.csv, .parquet, .jsonl).")],
+          out: Annotated[Path, typer.Option("--out", help="Results (.csv, .parquet, .jsonl); bad rows go to OUT.errors.csv.")],
+          as_of: AsOf = None,
+          engine: Annotated[str, typer.Option("--engine", help="local or dask.")] = "local",
+          scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster).")] = None,
+          workers: Annotated[int, typer.Option("--workers", help="Workers of the local Dask cluster.")] = 2) -> None:
+    """Screen a table of deals; good rows are all written, bad rows listed with row, column and message."""
+    from rich.progress import Progress
+
+    from fdiscreen import batch as b
+
+    if engine not in ("local", "dask"):
+        raise FdiscreenError(f"unknown engine {engine!r}", path="--engine", expected="local or dask")
+    if not out.parent.exists():
+        raise FdiscreenError("folder does not exist", file=str(out.parent), path="--out", expected="an existing folder")
+    frame = b.read_table(input_)
+    if engine == "dask":
+        results, errors = b.screen_frame_dask(frame, _date(as_of), scheduler, workers=workers)
+    else:
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("screening", total=len(frame))
+            results, errors = b.screen_frame(frame, _date(as_of), tick=lambda n: progress.advance(task, n))
+    b.write_table(results, out)
+    err_path = b.errors_path_for(out)
+    errors.to_csv(err_path, index=False)
+    typer.echo(f"{len(results)} rows screened -> {out}; {len(errors)} bad rows -> {err_path}")
+
+
+@app.command()
 def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--activities", help="List the activity catalog with classes.")] = False,
             item: Annotated[Optional[str], typer.Option("--id", help="Show one item with its history.")] = None,
             json_out: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = "en") -> None:

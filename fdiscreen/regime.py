@@ -220,6 +220,8 @@ class Regime:
     as_of: dt.date
     overrides: dict[str, Any] = field(default_factory=dict)
     used: dict[str, None] = field(default_factory=dict)
+    _timelines: dict[str, list[tuple[dt.date, Any]]] = field(default_factory=dict, repr=False)
+    _citations: dict[str, Citation] = field(default_factory=dict, repr=False)
 
     # -- reading values -------------------------------------------------------------------------
     def item(self, item_id: str) -> FactorItem:
@@ -237,13 +239,17 @@ class Regime:
 
     def timeline(self, item_id: str) -> list[tuple[dt.date, Any]]:
         """(date, value) pairs of an item, with date references resolved, sorted by date."""
+        cached = self._timelines.get(item_id)
+        if cached is not None:
+            return cached
         item = self.item(item_id)
         pairs = []
         for key, val in item.values.items():
             when = self._key_date(key, item_id)
             if when is not None:
                 pairs.append((when, val))
-        return sorted(pairs, key=lambda p: p[0])
+        self._timelines[item_id] = sorted(pairs, key=lambda p: p[0])
+        return self._timelines[item_id]
 
     def value(self, item_id: str) -> Any:
         """The value in force on ``as_of``, or None when the rule did not exist then."""
@@ -295,12 +301,16 @@ class Regime:
 
     # -- citations and assumptions ---------------------------------------------------------------
     def cite(self, item_id: str) -> Citation:
-        item = self.item(item_id)
         self.used[item_id] = None
+        cached = self._citations.get(item_id)
+        if cached is not None:
+            return cached
+        item = self.item(item_id)
         c = item.citation
-        return Citation(item=item.id, ref=c.ref, sources=tuple(c.sources), promulgated=c.promulgated,
+        self._citations[item_id] = Citation(item=item.id, ref=c.ref, sources=tuple(c.sources), promulgated=c.promulgated,
                         effective=c.effective, applies_from=c.applies_from, confidence=item.confidence,
                         assumption=item.assumption)
+        return self._citations[item_id]
 
     def assumptions(self) -> list[Assumption]:
         """The assumptions this regime's users relied on, in the order first used."""

@@ -67,8 +67,9 @@ def suggest(findings: list[Finding], applied: list[str], regime: Regime, limit: 
     """Deal-side measures not yet applied, ranked by how much each alone would lower the overall score."""
     base = score(residual(findings, applied, regime), regime).overall
     out = []
+    relevant = {mid for f in findings for mid in f.mitigations}
     for mid, m in catalog(regime).items():
-        if mid in applied or m.side != "deal":
+        if mid in applied or m.side != "deal" or mid not in relevant:
             continue
         after = score(residual(findings, [*applied, mid], regime), regime).overall
         if after < base:

@@ -25,13 +25,23 @@ def target_texts(ctx: TargetContext) -> list[tuple[str, str]]:
     return out
 
 
+_KEYWORDS: dict[int, list[tuple[dict[str, Any], list[str]]]] = {}
+
+
+def _normalised_keywords(entries: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[str]]]:
+    """Each list entry with its keywords normalised, computed once per loaded list."""
+    key = id(entries)
+    if key not in _KEYWORDS:
+        _KEYWORDS[key] = [(e, [_norm(k) for k in e.get("keywords", []) if k]) for e in entries]
+    return _KEYWORDS[key]
+
+
 def keyword_matches(ctx: TargetContext, item_id: str) -> list[tuple[dict[str, Any], str, str]]:
     """Entries of a factors list whose keywords occur in the target's descriptions: (entry, path, text)."""
     entries = ctx.regime.value(item_id) or []
     texts = [(p, x, _norm(x)) for p, x in target_texts(ctx)]
     hits = []
-    for entry in entries:
-        keys = [_norm(k) for k in entry.get("keywords", [])]
+    for entry, keys in _normalised_keywords(entries):
         for path, raw, low in texts:
             if any(k and k in low for k in keys):
                 hits.append((entry, path, raw))

@@ -20,9 +20,17 @@ class Measure(BaseModel):
     addresses: list[str]
 
 
+_CATALOGS: dict[int, dict[str, Measure]] = {}
+
+
 def catalog(regime: Regime) -> dict[str, Measure]:
-    return {m["id"]: Measure(id=m["id"], text=T(m["en"], m["ja"]), side=m["side"], addresses=list(m.get("addresses", [])))
-            for m in regime.value("risk_mitigation_measures") or []}
+    """The measures in force, built once per list of the loaded factors."""
+    raw = regime.value("risk_mitigation_measures") or []
+    key = id(raw)
+    if key not in _CATALOGS:
+        _CATALOGS[key] = {m["id"]: Measure(id=m["id"], text=T(m["en"], m["ja"]), side=m["side"], addresses=list(m.get("addresses", [])))
+                          for m in raw}
+    return _CATALOGS[key]
 
 
 def measures_for(finding: Finding, measures: dict[str, Measure], effects: dict[str, Any]) -> list[str]:

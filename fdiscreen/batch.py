@@ -1,0 +1,294 @@
+"""Batch screening: a table in (one deal per row, flat columns), a table out (determination, scores,
+tier, predicted outcome, top findings per row). Bad rows never stop a batch: each is listed with its
+row number, column and message, and every good row is written. Every row goes through the same
+``screen()`` as a single deal; rows whose deal is identical apart from names are screened once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from fdiscreen.errors import FdiscreenError
+from fdiscreen.load import parse_deal
+from fdiscreen.screening import screen
+
+
+@dataclass(frozen=True)
+class Column:
+    path: str
+    kind: str
+    doc: str
+
+
+#: the flat column format: column -> where it goes in the deal, its type, what it means
+COLUMNS: dict[str, Column] = {
+    "matter": Column("matter", "text", "a name for the row's deal (default: row N)"),
+    "as_of": Column("as_of", "date", "date of the law to apply (default: the batch's --as-of, else today)"),
+    "acquirer_name": Column("entities[0].name", "text", "acquirer's name"),
+    "acquirer_kind": Column("entities[0].kind", "text", "corporation, individual, partnership, government, state_owned_enterprise, sovereign_wealth_fund, public_pension, financial_institution"),
+    "acquirer_jurisdiction": Column("entities[0].jurisdiction", "text", "ISO country code (for an individual: where resident)"),
+    "acquirer_resident_in_japan": Column("entities[0].resident_in_japan", "bool", "individuals: resident of Japan?"),
+    "acquirer_listed": Column("entities[0].listed", "bool", "acquirer listed?"),
+    "acquirer_state_owned_pct": Column("entities[0].state_owned_pct", "pct", "voting rights held by foreign governments"),
+    "acquirer_accredited": Column("entities[0].accredited", "bool", "SWF/public pension accredited by MOF"),
+    "acquirer_regulated_fi": Column("entities[0].regulated_financial_institution", "bool", "regulated foreign financial institution"),
+    "acquirer_fefta_violation": Column("entities[0].fefta_violation_sanctioned", "bool", "sanctioned for breaching FEFTA"),
+    "acquirer_intelligence_duty": Column("entities[0].information_cooperation_duty", "bool", "obliged to cooperate with foreign information gathering"),
+    "acquirer_decisions_by_obliged": Column("entities[0].decisions_by_obliged_persons", "bool", "real decisions by obliged persons"),
+    "acquirer_decisions_in_obliging_country": Column("entities[0].decisions_at_office_in_obliging_country", "bool", "decisions at an office in an obliging country"),
+    "acquirer_contractual_disclosure_duty": Column("entities[0].contractual_disclosure_duty", "bool", "contractual duty to disclose for foreign intelligence"),
+    "acquirer_military_links": Column("entities[0].military_links", "bool", "military or defence-industry links"),
+    "acquirer_directors_total": Column("entities[0].officers.directors_total", "int", "number of directors (Japanese acquirers)"),
+    "acquirer_directors_non_resident": Column("entities[0].officers.directors_non_resident", "int", "of whom non-resident"),
+    "acquirer_owners_complete": Column("entities[0].owners_complete", "bool", "the parent columns list every holder of the acquirer"),
+    "parent_name": Column("entities[1].name", "text", "the acquirer's main holder (optional)"),
+    "parent_kind": Column("entities[1].kind", "text", "its kind"),
+    "parent_jurisdiction": Column("entities[1].jurisdiction", "text", "its ISO country code"),
+    "parent_voting_pct": Column("entities[0].owners[0].voting_pct", "pct", "its share of the acquirer's voting rights"),
+    "parent_intelligence_duty": Column("entities[1].information_cooperation_duty", "bool", "the holder is obliged to cooperate with foreign intelligence"),
+    "target_name": Column("target.name", "text", "the Japanese company"),
+    "target_listed": Column("target.listed", "bool", "listed?"),
+    "target_securities_code": Column("target.securities_code", "text", "securities code"),
+    "target_activity": Column("target.businesses[0].activity", "text", "activity code (`fdiscreen factors --activities`)"),
+    "target_class": Column("target.businesses[0].fefta_class", "text", "non_designated / designated / core, if given directly"),
+    "target_subsidiaries_complete": Column("target.subsidiaries_complete", "bool", "businesses listed cover every subsidiary"),
+    "target_specified_core": Column("target.specified_core_business_entity", "bool", "specified core business entity"),
+    "target_technologies": Column("target.technologies", "list", "technologies held, separated by ';'"),
+    "target_defence_supplier": Column("target.defence_supplier", "bool", "defence supplier"),
+    "kind": Column("transaction.kind", "text", "share_acquisition (default), loan, consent_only ..."),
+    "closing_date": Column("transaction.closing_date", "date", "planned date of the act"),
+    "shares_before_pct": Column("transaction.shares_before_pct", "pct", "shareholding before"),
+    "shares_after_pct": Column("transaction.shares_after_pct", "pct", "shareholding after"),
+    "closely_related_pct": Column("transaction.closely_related_voting_pct", "pct", "voting rights of closely related persons"),
+    "acquired_from": Column("transaction.acquired_from", "text", "resident, foreign_investor, market, new_issue, unknown"),
+    "board_seats": Column("transaction.board_seats", "int", "director seats"),
+    "auditor_seats": Column("transaction.auditor_seats", "int", "auditor seats"),
+    "observer_seats": Column("transaction.observer_seats", "int", "observer seats"),
+    "committee_attendance": Column("transaction.core_committee_attendance", "bool", "attends core-business committees"),
+    "nonpublic_tech_access": Column("transaction.technology_access.non_public_technology_information", "bool", "access to non-public technology information"),
+    "any_nonpublic_information": Column("transaction.technology_access.any_non_public_information", "bool", "access to any non-public information"),
+    "joint_development": Column("transaction.technology_access.joint_development", "bool", "joint development"),
+    "personnel_exchange": Column("transaction.technology_access.personnel_exchange", "bool", "personnel exchange"),
+    "relocate_production": Column("transaction.relocate_production_abroad", "bool", "plans to move production abroad"),
+    "mitigations": Column("transaction.risk_mitigation_measures", "list", "risk-mitigation measure ids, separated by ';'"),
+}
+PATH_TO_COLUMN = {c.path: name for name, c in COLUMNS.items()}
+OUTPUT_COLUMNS = ["row", "matter", "as_of", "outcome", "foreign_investor", "prior_notification", "exemption", "exemption_kind", "must_file",
+                  "post_investment_report", "leakage", "control", "supply", "overall", "tier", "predicted_outcome", "residual_overall",
+                  "top_findings"]
+ERROR_COLUMNS = ["row", "column", "message"]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and value.strip() == "")
+
+
+def _convert(name: str, value: Any) -> Any:
+    kind = COLUMNS[name].kind
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "yes", "1", "y"):
+            return True
+        if text in ("false", "no", "0", "n"):
+            return False
+        raise FdiscreenError(f"not a yes/no value: {value!r}", path=name, expected="true/false")
+    if kind == "int":
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise FdiscreenError(f"not a whole number: {value!r}", path=name, expected="a whole number") from None
+        if number != int(number):
+            raise FdiscreenError(f"not a whole number: {value!r}", path=name, expected="a whole number")
+        return int(number)
+    if kind == "pct":
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise FdiscreenError(f"not a number: {value!r}", path=name, expected="a percentage 0-100") from None
+    if kind == "list":
+        return [x.strip() for x in str(value).split(";") if x.strip()]
+    if kind == "date":
+        return str(value)[:10]
+    return str(value).strip()
+
+
+def _put(tree: dict[str, Any], path: str, value: Any) -> None:
+    """Set a value at a deal path like ``entities[0].owners[0].voting_pct``, creating containers."""
+    parts: list[str | int] = []
+    for token in path.replace("]", "").split("."):
+        name, *idx = token.split("[")
+        parts.append(name)
+        parts.extend(int(i) for i in idx)
+    node: Any = tree
+    for here, nxt in zip(parts, parts[1:]):
+        if isinstance(here, int):
+            while len(node) <= here:
+                node.append({})
+            node = node[here]
+        else:
+            node = node.setdefault(here, [] if isinstance(nxt, int) else {})
+    last = parts[-1]
+    if isinstance(last, int):
+        while len(node) <= last:
+            node.append({})
+        node[last] = value
+    else:
+        node[last] = value
+
+
+def row_to_deal(row: dict[str, Any], number: int) -> dict[str, Any]:
+    """A flat row as a deal mapping (the same model and checks as any deal file)."""
+    unknown = [k for k in row if k not in COLUMNS]
+    if unknown:
+        raise FdiscreenError(f"unknown column {unknown[0]!r}", path=unknown[0], expected="a column of the documented flat format")
+    tree: dict[str, Any] = {"matter": f"row {number}", "acquirer": "acquirer",
+                            "entities": [{"id": "acquirer", "name": "acquirer", "kind": "corporation"}],
+                            "target": {"name": f"target {number}", "businesses": [{"name": "business"}]},
+                            "transaction": {}}
+    for name, value in row.items():
+        if not _missing(value):
+            _put(tree, COLUMNS[name].path, _convert(name, value))
+    ents = tree["entities"]
+    if len(ents) > 1 or ents[0].get("owners"):
+        if len(ents) < 2:
+            raise FdiscreenError("parent_voting_pct given without the parent", path="parent_name", expected="parent_name, parent_kind, parent_jurisdiction")
+        ents[1] = {"id": "parent", "name": "parent", "kind": "corporation", **ents[1]}
+        for h in ents[0].get("owners", []):
+            h.setdefault("owner", "parent")
+    return tree
+
+
+def _column_of(path: str | None) -> str:
+    if not path:
+        return ""
+    if path in COLUMNS:
+        return path
+    best = ""
+    for p, name in PATH_TO_COLUMN.items():
+        if path == p or path.startswith(p + ".") or path.startswith(p + "["):
+            if len(p) > len(PATH_TO_COLUMN.get(best, "")):
+                best = name
+    return best or path
+
+
+def _key(deal_map: dict[str, Any]) -> str:
+    """Rows whose deals differ only in names and the matter give the same result."""
+    d = json.loads(json.dumps(deal_map, default=str))
+    d.pop("matter", None)
+    for e in d.get("entities", []):
+        e.pop("name", None)
+    d.get("target", {}).pop("name", None)
+    return json.dumps(d, sort_keys=True)
+
+
+def _result(number: int, matter: str, s: Any) -> dict[str, Any]:
+    f = s.filing
+    top = sorted(s.findings, key=lambda x: -x.total)[:3]
+    return {"row": number, "matter": matter, "as_of": s.regime.as_of.isoformat(), "outcome": f.outcome.code,
+            "foreign_investor": f.foreign_investor.status, "prior_notification": f.prior_notification_required.status,
+            "exemption": f.exemption.eligible, "exemption_kind": f.exemption.kind or "", "must_file": f.must_file.status,
+            "post_investment_report": f.post_investment_report.status, "leakage": s.scores.leakage, "control": s.scores.control,
+            "supply": s.scores.supply, "overall": s.scores.overall, "tier": s.scores.tier, "predicted_outcome": s.scores.predicted_outcome,
+            "residual_overall": s.mitigations.residual.overall, "top_findings": "; ".join(x.id for x in top)}
+
+
+def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date | None = None,
+                   tick: Callable[[int], None] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Screen (row number, flat row) pairs; return (results, errors). The engine for every backend."""
+    results: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    cache: dict[str, Any] = {}
+    for number, row in records:
+        try:
+            tree = row_to_deal(row, number)
+            key = _key(tree)
+            if key not in cache:
+                deal = parse_deal(tree)
+                cache[key] = screen(deal, as_of=as_of)
+            results.append(_result(number, tree["matter"], cache[key]))
+        except FdiscreenError as exc:
+            errors.append({"row": number, "column": _column_of(exc.path), "message": exc.message + (f" (expected {exc.expected})" if exc.expected else "")})
+        if tick:
+            tick(1)
+    return results, errors
+
+
+def _records(frame: pd.DataFrame, first_row: int = 1) -> list[tuple[int, dict[str, Any]]]:
+    cols = list(frame.columns)
+    return [(first_row + i, dict(zip(cols, values))) for i, values in enumerate(frame.itertuples(index=False, name=None))]
+
+
+def screen_frame(frame: pd.DataFrame, as_of: dt.date | None = None, tick: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Python API: a DataFrame of flat rows in, (results, errors) DataFrames out. Row numbers count data rows from 1."""
+    results, errors = screen_records(_records(frame), as_of, tick)
+    return pd.DataFrame(results, columns=OUTPUT_COLUMNS), pd.DataFrame(errors, columns=ERROR_COLUMNS)
+
+
+def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, scheduler: str | None = None,
+                      partitions: int | None = None, workers: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same screening on Dask: a local cluster by default, or an existing one at ``scheduler``."""
+    from dask.distributed import Client, LocalCluster
+
+    numbered = frame.copy()
+    numbered.insert(0, "__row__", range(1, len(frame) + 1))
+    n = partitions or max(1, min(len(frame), workers * 4))
+    chunks = [numbered.iloc[i::n] for i in range(n)]
+
+    def run(chunk: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        rows = [(int(r["__row__"]), {k: v for k, v in r.items() if k != "__row__"}) for r in chunk.to_dict("records")]
+        return screen_records(rows, as_of)
+
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    with Client(scheduler or cluster) as client:
+        parts = client.gather(client.map(run, chunks))
+    if cluster is not None:
+        cluster.close()
+    results = sorted((r for part in parts for r in part[0]), key=lambda r: r["row"])
+    errors = sorted((e for part in parts for e in part[1]), key=lambda e: e["row"])
+    return pd.DataFrame(results, columns=OUTPUT_COLUMNS), pd.DataFrame(errors, columns=ERROR_COLUMNS)
+
+
+# -- files --------------------------------------------------------------------------------------
+
+def read_table(path: Path) -> pd.DataFrame:
+    """CSV, Parquet or JSON Lines, by suffix; every cell as read (no type guessing for CSV)."""
+    if not path.is_file():
+        raise FdiscreenError("no such file", file=str(path), expected="a CSV, Parquet or JSON Lines table")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(path, dtype=str, keep_default_na=False)
+        if suffix == ".parquet":
+            return pd.read_parquet(path)
+        if suffix in (".jsonl", ".ndjson"):
+            return pd.read_json(path, lines=True, dtype=False)
+    except (ValueError, OSError) as exc:
+        raise FdiscreenError(f"cannot read table: {exc}", file=str(path)) from None
+    raise FdiscreenError(f"unsupported table format {suffix!r}", file=str(path), expected=".csv, .parquet or .jsonl")
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    suffix = path.suffix.lower()
+    if not path.parent.exists():
+        raise FdiscreenError("folder does not exist", file=str(path.parent), expected="an existing folder")
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    elif suffix in (".jsonl", ".ndjson"):
+        frame.to_json(path, orient="records", lines=True, force_ascii=False)
+    else:
+        raise FdiscreenError(f"unsupported table format {suffix!r}", file=str(path), expected=".csv, .parquet or .jsonl")
+
+
+def errors_path_for(out: Path) -> Path:
+    return out.with_name(out.stem + ".errors.csv")
