@@ -212,9 +212,8 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
             tree = row_to_deal(row, number)
             key = _key(tree)
             if key not in cache:
-                deal = parse_deal(tree)
-                cache[key] = screen(deal, as_of=as_of)
-            results.append(_result(number, tree["matter"], cache[key]))
+                cache[key] = _result(0, "", screen(parse_deal(tree), as_of=as_of))
+            results.append({**cache[key], "row": number, "matter": tree["matter"]})
         except FdiscreenError as exc:
             errors.append({"row": number, "column": _column_of(exc.path), "message": exc.message + (f" (expected {exc.expected})" if exc.expected else "")})
         if tick:
