@@ -23,6 +23,13 @@ class Bullets(BaseModel):
     numbered: bool = False
 
 
+class Pre(BaseModel):
+    """Preformatted text (the deal file in the appendix): line breaks and indentation kept."""
+
+    kind: Literal["pre"] = "pre"
+    text: str
+
+
 class Table(BaseModel):
     kind: Literal["table"] = "table"
     header: list[str]
@@ -37,7 +44,7 @@ class Figure(BaseModel):
     caption: str
 
 
-Block = Union[Para, Bullets, Table, Figure]
+Block = Union[Para, Bullets, Pre, Table, Figure]
 
 
 class Section(BaseModel):

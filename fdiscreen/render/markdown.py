@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fdiscreen.render.document import Block, Bullets, Document, Figure, Para, Table
+from fdiscreen.render.document import Block, Bullets, Document, Figure, Para, Pre, Table
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>&|~])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
@@ -34,6 +34,9 @@ def _block(b: Block) -> str:
         return "\n".join([head, rule, *rows])
     if isinstance(b, Figure):
         return f"*{escape_md(b.caption)}*"
+    if isinstance(b, Pre):
+        fence = "~~~~" if "```" in b.text or "~~~" in b.text else "```"
+        return f"{fence}text\n{b.text}\n{fence}"
     raise TypeError(b)
 
 

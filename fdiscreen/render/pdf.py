@@ -20,7 +20,7 @@ from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, ListItem, 
                                 TableStyle)
 
 from fdiscreen.render import figures
-from fdiscreen.render.document import Block, Bullets, Document, Figure, Para
+from fdiscreen.render.document import Block, Bullets, Document, Figure, Para, Pre
 from fdiscreen.render.document import Table as DocTable
 from fdiscreen.render.fonts import register_fonts
 
@@ -100,6 +100,9 @@ def _block(b: Block, st: dict[str, ParagraphStyle], width: float) -> Flowable:
                             bulletFontName=st["body"].fontName, bulletFontSize=7, leftIndent=12)
     if isinstance(b, DocTable):
         return _table(b, st, width)
+    if isinstance(b, Pre):
+        lines = [safe(line).replace(" ", "&nbsp;") for line in b.text.split("\n")]
+        return Paragraph("<br/>".join(lines), st["cell"])
     return _figure(b, st, width)
 
 

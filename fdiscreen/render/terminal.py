@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text as RichText
 
-from fdiscreen.render.document import Bullets, Document, Figure, Para, Table
+from fdiscreen.render.document import Bullets, Document, Figure, Para, Pre, Table
 
 TONE_STYLE = {"normal": "", "note": "dim", "good": "green", "warn": "yellow", "bad": "bold red"}
 
@@ -37,6 +37,8 @@ def print_document(doc: Document, console: Console | None = None) -> None:
                 for row in b.rows:
                     t.add_row(*[RichText(c) for c in row])
                 con.print(t)
+            elif isinstance(b, Pre):
+                con.print(RichText(b.text, style="dim"))
             elif isinstance(b, Figure):
                 con.print(RichText(f"[{b.caption}] {figure_summary(b)}", style="italic"))
 

@@ -1,0 +1,966 @@
+"""Ownership graphs on an embedded database (DuckDB): controllers, indirect holdings, foreign status.
+
+Users load a large graph of entities and holdings once, then ask three questions of it:
+
+* who ultimately controls an entity (majority holdings followed upward; a cycle of majority holdings
+  ends at the cycle; an entity with no majority holder controls itself);
+* which Japanese designated / core companies an overseas entity holds directly or indirectly at or above
+  a proportion (the 2026 amendment's indirect-acquisition rule: buying 50% of an overseas entity that
+  holds Japanese companies);
+* the foreign-investor status of every Japanese entity through the 50% look-through of FEFTA
+  Art. 26(1)(iii), cross-shareholdings included.
+
+Storage
+-------
+One DuckDB file, by default ``$XDG_DATA_HOME/fdiscreen/graph.duckdb`` (``~/.local/share/...`` when the
+variable is unset); every function takes ``db`` to use another file. Tables: ``entities`` (``idx`` =
+row order of the entities file, ``id``, ``name``, ``jurisdiction``, ``kind``, ``listed``,
+``fefta_class``, ``resident_in_japan``), ``holdings`` (``holder_idx``, ``held_idx``, ``voting_pct``,
+``equity_pct``, ``control_only``, ``voting_assumed``; sorted by ``held_idx``), the view
+``holdings_by_id`` (the same with ids) and ``meta``. :func:`load` replaces the whole graph.
+
+Input files (CSV, UTF-8 or Shift_JIS, header row)
+--------------------------------------------------
+Entities: ``id, name, jurisdiction, kind`` and optionally ``listed, fefta_class, resident_in_japan``.
+``jurisdiction`` is an ISO 3166-1 alpha-2 code (JP = Japanese; a subdivision such as ``US-DE`` is read
+as ``US``); ``kind`` one of corporation, individual, partnership, government, state_owned_enterprise,
+sovereign_wealth_fund, public_pension, financial_institution; ``fefta_class`` (non_designated /
+designated / core) only for Japanese entities; ``resident_in_japan`` only for individuals (when blank
+an individual is resident where its jurisdiction says, as in the deal engine). Booleans: true/false,
+yes/no, 1/0 or blank (unknown).
+
+Holdings: ``holder_id, held_id, voting_pct`` and optionally ``equity_pct, control_only``. Percentages
+are 0-100. Rows for the same holder and held entity are added together (share classes); the voting
+rows of one held entity must not add up to more than 100%. Every bad row raises
+:class:`~fdiscreen.errors.FdiscreenError` naming the file, ``row N, column X`` (row 1 is the header,
+as a spreadsheet numbers it) and what was expected: the first bad row of the file is reported.
+
+GLEIF level-2 data
+------------------
+A GLEIF relationship record (RR-CDF) ``Relationship.StartNode.NodeID`` is the child LEI and
+``Relationship.EndNode.NodeID`` the parent LEI, so one ACTIVE record with
+``RelationshipType = IS_DIRECTLY_CONSOLIDATED_BY`` becomes the holdings row ``holder_id = EndNode``,
+``held_id = StartNode``, ``control_only = true``. GLEIF states accounting consolidation, not a voting
+share: when ``voting_pct`` is blank on a ``control_only`` row, fdiscreen **assumes the consolidating
+parent holds all the voting rights the other rows of that held entity leave (100% less theirs; 100%
+in a GLEIF-only graph, whose entities have one direct parent)**, and records ``voting_assumed = true``.
+If a relationship quantifier gives a percentage (``QuantifierUnits = PERCENTAGE``), put it in
+``voting_pct`` and keep ``control_only = true``. Do not load ``IS_ULTIMATELY_CONSOLIDATED_BY`` rows
+(the direct ones already chain up to the ultimate parent; loading both would count stakes twice) nor
+``IS_INTERNATIONAL_BRANCH_OF`` (a branch is the same legal person) nor reporting exceptions. Level-1
+records give the entities: ``LEI`` -> ``id``, ``Entity.LegalName`` -> ``name``,
+``Entity.LegalJurisdiction`` -> ``jurisdiction`` (``US-DE`` is read as ``US``), ``kind =
+corporation`` unless known otherwise; a fund's LEI is a corporation or partnership by its legal form.
+
+Rules
+-----
+* Foreign status (:func:`foreign_status`): the least fixed point of "a non-Japanese entity or a
+  non-resident individual is foreign (Art. 26(1)(i)-(ii)); a Japanese company is foreign when the voting
+  rights held by foreign entities reach ``foreign_owned_company_pct`` (Art. 26(1)(iii)); a Japanese
+  partnership when foreign contributions reach ``partnership_foreign_contribution_pct`` (Art.
+  26(1)(iv), holdings read as contributions)". How a foreign-held Japanese company's own holdings count
+  is the regime's ``indirect_voting_attribution``: ``controlled_full`` (the default assumption: in full)
+  or ``proportional`` (multiplied by its foreign share). Holders the graph does not list are read as
+  not foreign, and officers (Art. 26(1)(v)) are not in the graph: ``holders_listed_pct`` shows how much
+  of each company's voting the result rests on. Same rule as :mod:`fdiscreen.filing.investor` reading
+  every unknown fact as "no".
+* Control (:func:`ultimate_controllers`): a holding of more than half of the voting rights (the
+  Companies Act majority band of ``stake_bands``) or a ``control_only`` holding; where several holdings
+  qualify the largest wins, then the lowest row.
+* Effective holding (:func:`indirect_holdings`): the same attribution as the look-through. With
+  ``controlled_full`` an entity the overseas entity holds at or above ``foreign_owned_company_pct``
+  (directly or through entities so held) is *controlled* and its holdings count in full; a company's
+  effective holding is the sum of the stakes the overseas entity and its controlled entities hold in
+  it. With ``proportional`` stakes are multiplied along each path and summed over paths (to a fixed
+  point on cycles). Not "max over paths": two routes into one company add up.
+
+Every computation works on whole arrays (numpy): a worklist over newly marked entities for the
+monotone fixed points (each holding is read once, so cycles and long chains cost no more than the
+edges) and pointer jumping over the majority-parent array for the controllers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, get_args
+
+import numpy as np
+import pandas as pd
+
+from fdiscreen.errors import FdiscreenError
+from fdiscreen.model import EntityKind
+from fdiscreen.ownership import COMPANY_KINDS
+from fdiscreen.regime import Regime, load_catalog, make_regime, to_fraction
+
+SCHEMA_VERSION = "1"
+KINDS: tuple[str, ...] = get_args(EntityKind)
+FEFTA_CLASSES = ("non_designated", "designated", "core")
+ENTITY_REQUIRED = ("id", "name", "jurisdiction", "kind")
+ENTITY_OPTIONAL = ("listed", "fefta_class", "resident_in_japan")
+HOLDING_REQUIRED = ("holder_id", "held_id", "voting_pct")
+HOLDING_OPTIONAL = ("equity_pct", "control_only")
+#: tolerance for sums of percentages read from text (33.33 + 33.33 + 33.34)
+SUM_EPS = 1e-6
+#: tolerance for threshold comparisons of computed shares
+EPS = 1e-9
+_TRUE = {"true", "t", "yes", "y", "1"}
+_FALSE = {"false", "f", "no", "n", "0"}
+_KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+
+
+# -- where the database lives -----------------------------------------------------------------------
+
+def default_db() -> Path:
+    """``$XDG_DATA_HOME/fdiscreen/graph.duckdb``, else ``~/.local/share/fdiscreen/graph.duckdb``."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "fdiscreen" / "graph.duckdb"
+
+
+def _db_path(db: str | Path | None) -> Path:
+    return Path(db) if db else default_db()
+
+
+def _connect(db: str | Path | None, read_only: bool = True) -> Any:
+    import duckdb
+
+    path = _db_path(db)
+    if read_only and not path.is_file():
+        raise FdiscreenError("no ownership graph database", file=str(path),
+                             expected="a database written by `fdiscreen graph load ENTITIES HOLDINGS`")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise FdiscreenError(f"cannot open the database: {str(exc).splitlines()[0]}", file=str(path),
+                             expected="a DuckDB file not being written by another process") from None
+    if read_only:
+        try:
+            con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.Error:
+            con.close()
+            raise FdiscreenError("not an fdiscreen ownership graph", file=str(path),
+                                 expected="a database written by `fdiscreen graph load`") from None
+    return con
+
+
+# -- reading and checking the CSV files ---------------------------------------------------------------
+
+def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
+    """All cells as stripped text; ``__row__`` is the spreadsheet row number (header = row 1)."""
+    p = Path(path)
+    if not p.is_file():
+        raise FdiscreenError("no such file", file=str(p), expected=what)
+    frame = None
+    for enc in ("utf-8-sig", "cp932"):
+        try:
+            frame = pd.read_csv(p, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                                encoding=enc, engine="c")
+            break
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.EmptyDataError:
+            raise FdiscreenError("file is empty", file=str(p), expected=what) from None
+        except pd.errors.ParserError as exc:
+            m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+            if m:
+                raise FdiscreenError(f"{m.group(3)} cells where the header has {m.group(1)}", file=str(p),
+                                     path=f"row {m.group(2)}", expected="one cell per header column") from None
+            raise FdiscreenError(f"not a readable CSV: {str(exc).strip()}", file=str(p), expected=what) from None
+    if frame is None:
+        raise FdiscreenError("cannot decode", file=str(p), expected=f"{what} in UTF-8 or Shift_JIS (cp932)")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for col in frame.columns:
+        frame[col] = frame[col].str.strip()
+    frame.insert(0, "__row__", np.arange(2, len(frame) + 2))
+    if len(frame):
+        blank = (frame.drop(columns="__row__") == "").all(axis=1)
+        frame = frame[~blank.to_numpy()].reset_index(drop=True)
+    return frame
+
+
+def _check_header(frame: pd.DataFrame, file: str, required: Sequence[str], optional: Sequence[str]) -> None:
+    cols = [c for c in frame.columns if c != "__row__"]
+    expected = f"columns {', '.join(required)} and optionally {', '.join(optional)}"
+    for c in required:
+        if c not in cols:
+            raise FdiscreenError(f"missing column {c!r}", file=file, path="row 1 (header)", expected=expected)
+    seen: set[str] = set()
+    for c in cols:
+        if c not in required and c not in optional:
+            raise FdiscreenError(f"unknown column {c!r}", file=file, path=f"row 1 (header), column {c}", expected=expected)
+        if c in seen:
+            raise FdiscreenError(f"column {c!r} appears twice", file=file, path=f"row 1 (header), column {c}",
+                                 expected="each column once")
+        seen.add(c)
+
+
+class _Problems:
+    """Collects the first bad row of each check; raises the one earliest in the file."""
+
+    def __init__(self, frame: pd.DataFrame, file: str) -> None:
+        self.rows = frame["__row__"].to_numpy()
+        self.file = file
+        self.found: list[tuple[int, int, str, str, str | None]] = []
+
+    def add(self, mask: Any, column: str, message: Any, expected: str | None = None) -> None:
+        """``mask`` marks bad rows; ``message(i)`` words the error for positional row ``i``."""
+        hits = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if hits.size:
+            i = int(hits[0])
+            self.found.append((int(self.rows[i]), len(self.found), column, message(i) if callable(message) else message,
+                               expected))
+
+    def raise_first(self) -> None:
+        if self.found:
+            row, _, column, message, expected = min(self.found)
+            raise FdiscreenError(message, file=self.file, path=f"row {row}, column {column}", expected=expected)
+
+
+def _bools(frame: pd.DataFrame, col: str, problems: _Problems) -> pd.Series:
+    """A nullable boolean column; blank = unknown."""
+    if col not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    low = frame[col].str.lower()
+    bad = ~(low.isin(_TRUE) | low.isin(_FALSE) | (low == ""))
+    problems.add(bad, col, lambda i: f"not a yes/no value: {frame[col].iat[i]!r}", "true, false or blank")
+    out = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    out[low.isin(_TRUE)] = True
+    out[low.isin(_FALSE)] = False
+    return out
+
+
+def _pcts(frame: pd.DataFrame, col: str, problems: _Problems) -> np.ndarray:
+    """A percentage column as floats (NaN when blank); non-numbers and values outside 0-100 are errors."""
+    if col not in frame.columns:
+        return np.full(len(frame), np.nan)
+    text = frame[col].str.removesuffix("%").str.strip()
+    num = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, copy=True)
+    blank = (text == "").to_numpy()
+    problems.add(~blank & ~np.isfinite(num) & ~np.isinf(num), col,
+                 lambda i: f"not a number: {frame[col].iat[i]!r}", "a percentage 0-100")
+    problems.add(~blank & (np.isinf(num) | (num < 0) | (num > 100)), col,
+                 lambda i: f"{frame[col].iat[i]}% is outside 0-100", "a percentage 0-100")
+    num[blank] = np.nan
+    return num
+
+
+def _read_entities(path: str | Path) -> pd.DataFrame:
+    file = str(path)
+    frame = _read_csv(path, "an entities CSV (id, name, jurisdiction, kind)")
+    _check_header(frame, file, ENTITY_REQUIRED, ENTITY_OPTIONAL)
+    catalog = load_catalog()
+    home = catalog.home_country
+    p = _Problems(frame, file)
+    ids = frame["id"]
+    p.add(ids == "", "id", "empty id", "a unique id")
+    dup = ids.duplicated() & (ids != "")
+    if dup.any():
+        first_row = dict(zip(ids[~ids.duplicated()], frame["__row__"][~ids.duplicated()]))
+        p.add(dup, "id", lambda i: f"duplicate id {ids.iat[i]!r} (first at row {first_row[ids.iat[i]]})", "a unique id")
+    p.add(frame["name"] == "", "name", "empty name", "the entity's name")
+    jur = frame["jurisdiction"].str.upper().str.split("-", n=1).str[0]
+    p.add(~jur.isin(catalog.countries), "jurisdiction",
+          lambda i: f"unknown country code {frame['jurisdiction'].iat[i]!r}",
+          "an ISO 3166-1 alpha-2 code such as US, GB, CN, JP")
+    kind = frame["kind"].str.lower()
+    p.add(~kind.isin(KINDS), "kind", lambda i: f"unknown kind {frame['kind'].iat[i]!r}", ", ".join(KINDS))
+    listed = _bools(frame, "listed", p)
+    resident = _bools(frame, "resident_in_japan", p)
+    p.add(resident.notna().to_numpy() & (kind != "individual").to_numpy(), "resident_in_japan",
+          "resident_in_japan is for individuals only", "blank for a non-individual")
+    if "fefta_class" in frame.columns:
+        cls = frame["fefta_class"].str.lower()
+        p.add((cls != "") & ~cls.isin(FEFTA_CLASSES), "fefta_class",
+              lambda i: f"unknown class {frame['fefta_class'].iat[i]!r}", "non_designated, designated, core or blank")
+        p.add((cls != "") & (jur != home), "fefta_class",
+              lambda i: f"fefta_class given for a non-Japanese entity ({jur.iat[i]})", f"blank unless jurisdiction is {home}")
+        cls = cls.where(cls != "", None)
+    else:
+        cls = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    p.raise_first()
+    return pd.DataFrame({"idx": np.arange(len(frame), dtype=np.int32), "id": ids, "name": frame["name"],
+                         "jurisdiction": jur, "kind": kind, "listed": listed, "fefta_class": cls,
+                         "resident_in_japan": resident})
+
+
+def _read_holdings(path: str | Path, ents: pd.DataFrame, entities_file: str) -> tuple[pd.DataFrame, dict[str, int]]:
+    file = str(path)
+    frame = _read_csv(path, "a holdings CSV (holder_id, held_id, voting_pct)")
+    _check_header(frame, file, HOLDING_REQUIRED, HOLDING_OPTIONAL)
+    p = _Problems(frame, file)
+    index = pd.Index(ents["id"])
+    holder = index.get_indexer(frame["holder_id"])
+    held = index.get_indexer(frame["held_id"])
+    for col, arr in (("holder_id", holder), ("held_id", held)):
+        p.add(arr < 0, col, lambda i, c=col: f"unknown entity {frame[c].iat[i]!r}", f"an id in {entities_file}")
+    p.add((holder == held) & (holder >= 0), "holder_id", lambda i: f"{frame['holder_id'].iat[i]!r} cannot hold itself",
+          "another entity's id")
+    voting = _pcts(frame, "voting_pct", p)
+    equity = _pcts(frame, "equity_pct", p)
+    control = _bools(frame, "control_only", p).fillna(False).to_numpy(dtype=bool)
+    blank = np.isnan(voting)
+    p.add(blank & ~control, "voting_pct", "missing voting_pct",
+          "a percentage 0-100, or control_only=true for a consolidation link without a percentage")
+    p.raise_first()
+    # totals per held entity, in file order: the row where a total first passes 100% is the bad one
+    for col, vals in (("voting_pct", voting), ("equity_pct", equity)):
+        running = pd.Series(np.nan_to_num(vals)).groupby(held).cumsum().to_numpy()
+        p.add(running > 100 + SUM_EPS, col,
+              lambda i, r=running, c=col: f"the holdings of {frame['held_id'].iat[i]!r} now add up to {r[i]:.6g}% "
+                                          f"of its {'voting rights' if c == 'voting_pct' else 'equity'}",
+              "a total of at most 100% per held entity")
+    # a consolidation link without a percentage: the parent holds what the other rows leave (assumed)
+    assumed = blank & control
+    if assumed.any():
+        second = pd.Series(assumed).groupby(held).cumsum().to_numpy() > 1
+        p.add(assumed & second, "voting_pct",
+              lambda i: f"a second control_only row without voting_pct for {frame['held_id'].iat[i]!r}",
+              "a voting_pct on all but one control_only row per held entity")
+        listed_total = pd.Series(np.nan_to_num(voting)).groupby(held).transform("sum").to_numpy()
+        remainder = 100.0 - listed_total
+        p.add(assumed & (remainder <= SUM_EPS), "voting_pct",
+              lambda i: f"no voting rights left for the consolidating parent: the other rows of "
+                        f"{frame['held_id'].iat[i]!r} already add up to {listed_total[i]:.6g}%",
+              "a voting_pct on this row, or other rows below 100%")
+        voting = np.where(assumed, np.maximum(remainder, 0.0), voting)
+    p.raise_first()
+    raw = pd.DataFrame({"holder_idx": holder.astype(np.int32), "held_idx": held.astype(np.int32), "voting_pct": voting,
+                        "equity_pct": equity, "control_only": control, "voting_assumed": assumed})
+    groups = raw.groupby(["held_idx", "holder_idx"], sort=True)
+    merged = groups.agg(voting_pct=("voting_pct", "sum"), control_only=("control_only", "any"),
+                        voting_assumed=("voting_assumed", "any"))
+    merged["equity_pct"] = groups["equity_pct"].sum(min_count=1)
+    merged = merged.reset_index()
+    merged["voting_pct"] = merged["voting_pct"].clip(upper=100.0)
+    stats = {"holding_rows": len(raw), "rows_merged": len(raw) - len(merged), "control_only": int(control.sum()),
+             "voting_assumed": int(assumed.sum())}
+    return merged[["holder_idx", "held_idx", "voting_pct", "equity_pct", "control_only", "voting_assumed"]], stats
+
+
+def load(entities_csv: str | Path, holdings_csv: str | Path, db: str | Path | None = None) -> dict[str, Any]:
+    """Check both CSV files and replace the graph in ``db``; returns the counts.
+
+    Nothing is written unless both files are valid.
+    """
+    ents = _read_entities(entities_csv)
+    holds, stats = _read_holdings(holdings_csv, ents, Path(entities_csv).name)
+    home = load_catalog().home_country
+    path = _db_path(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = _connect(path, read_only=False)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DROP VIEW IF EXISTS holdings_by_id")
+        for table in ("holdings", "entities", "meta"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.register("ents_df", ents)
+        con.execute("""CREATE TABLE entities AS SELECT idx::INTEGER AS idx, id::VARCHAR AS id, name::VARCHAR AS name,
+                       jurisdiction::VARCHAR AS jurisdiction, kind::VARCHAR AS kind, listed::BOOLEAN AS listed,
+                       fefta_class::VARCHAR AS fefta_class, resident_in_japan::BOOLEAN AS resident_in_japan
+                       FROM ents_df ORDER BY idx""")
+        con.register("holds_df", holds)
+        con.execute("""CREATE TABLE holdings AS SELECT holder_idx::INTEGER AS holder_idx, held_idx::INTEGER AS held_idx,
+                       voting_pct::DOUBLE AS voting_pct, equity_pct::DOUBLE AS equity_pct,
+                       control_only::BOOLEAN AS control_only, voting_assumed::BOOLEAN AS voting_assumed
+                       FROM holds_df ORDER BY held_idx, holder_idx""")
+        con.execute("""CREATE VIEW holdings_by_id AS SELECT a.id AS holder_id, b.id AS held_id, h.voting_pct, h.equity_pct,
+                       h.control_only, h.voting_assumed FROM holdings h JOIN entities a ON a.idx = h.holder_idx
+                       JOIN entities b ON b.idx = h.held_idx""")
+        counts = {"entities": len(ents), "japanese": int((ents["jurisdiction"] == home).sum()), "holdings": len(holds),
+                  **stats}
+        meta = {"schema_version": SCHEMA_VERSION, "entities_file": str(entities_csv), "holdings_file": str(holdings_csv),
+                "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "home_country": home,
+                **{k: str(v) for k, v in counts.items()}}
+        con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
+        con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+        con.execute("COMMIT")
+        con.unregister("ents_df")
+        con.unregister("holds_df")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+    return {**counts, "db": str(path)}
+
+
+# -- the graph as arrays ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Arrays:
+    """The graph as numpy arrays: entities by ``idx``, holdings sorted by holder (out-edge CSR)."""
+
+    n: int
+    home: str
+    jp: np.ndarray          # bool: jurisdiction is Japan
+    kind: np.ndarray        # int8 code into KINDS
+    resident: np.ndarray    # int8: 1 yes, 0 no, -1 unknown
+    holder: np.ndarray      # int32, sorted
+    held: np.ndarray        # int32
+    voting: np.ndarray      # float64
+    control: np.ndarray     # bool
+    indptr: np.ndarray      # int64, n + 1: out-edges of e are [indptr[e], indptr[e+1])
+
+    def out_edges(self, nodes: np.ndarray) -> np.ndarray:
+        """Positions of every holding whose holder is in ``nodes`` (vectorised range gather)."""
+        starts = self.indptr[nodes]
+        lens = self.indptr[nodes + 1] - starts
+        total = int(lens.sum())
+        if total == 0:
+            return np.empty(0, dtype=np.int64)
+        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
+        return offsets + np.arange(total, dtype=np.int64)
+
+    def kind_is(self, kinds: Iterable[str]) -> np.ndarray:
+        return np.isin(self.kind, [_KIND_CODE[k] for k in kinds])
+
+
+def _stamp(db: str | Path | None) -> tuple[str, int, int]:
+    path = _db_path(db).resolve()
+    if not path.is_file():
+        raise FdiscreenError("no ownership graph database", file=str(path),
+                             expected="a database written by `fdiscreen graph load ENTITIES HOLDINGS`")
+    st = path.stat()
+    return str(path), st.st_mtime_ns, st.st_size
+
+
+def arrays(db: str | Path | None = None) -> Arrays:
+    """The graph in ``db`` as arrays (cached while the file is unchanged)."""
+    return _arrays(*_stamp(db))
+
+
+@lru_cache(maxsize=1)
+def _arrays(path: str, _mtime: int, _size: int) -> Arrays:
+    con = _connect(path)
+    try:
+        home = con.execute("SELECT value FROM meta WHERE key = 'home_country'").fetchone()[0]
+        kinds_sql = "[" + ", ".join(f"'{k}'" for k in KINDS) + "]"
+        e = con.execute(f"""SELECT (jurisdiction = ?) AS jp, (list_position({kinds_sql}, kind) - 1)::TINYINT AS kind,
+                            (CASE WHEN resident_in_japan IS NULL THEN -1 WHEN resident_in_japan THEN 1 ELSE 0 END)::TINYINT AS res
+                            FROM entities ORDER BY idx""", [home]).fetchnumpy()
+        h = con.execute("""SELECT holder_idx, held_idx, voting_pct, control_only FROM holdings
+                           ORDER BY holder_idx, held_idx""").fetchnumpy()
+    finally:
+        con.close()
+    n = len(e["jp"])
+    holder = np.asarray(h["holder_idx"], dtype=np.int32)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(holder, minlength=n), out=indptr[1:])
+    return Arrays(n=n, home=home, jp=np.asarray(e["jp"], dtype=bool), kind=np.asarray(e["kind"], dtype=np.int8),
+                  resident=np.asarray(e["res"], dtype=np.int8), holder=holder,
+                  held=np.asarray(h["held_idx"], dtype=np.int32), voting=np.asarray(h["voting_pct"], dtype=np.float64),
+                  control=np.asarray(h["control_only"], dtype=bool), indptr=indptr)
+
+
+def _index_of(con: Any, entity_id: str) -> int:
+    row = con.execute("SELECT idx FROM entities WHERE id = ?", [entity_id]).fetchone()
+    if row is None:
+        raise FdiscreenError(f"unknown entity {entity_id!r}", path="ID", expected="an id in the loaded entities file")
+    return int(row[0])
+
+
+def _regime(as_of: dt.date | None, overrides: dict[str, Any] | None = None) -> Regime:
+    return make_regime(as_of or dt.date.today(), overrides)
+
+
+def _meets(share: np.ndarray, limit: float, op: str) -> np.ndarray:
+    """``share op limit`` with a small tolerance for sums of decimal percentages."""
+    if op == ">=":
+        return share >= limit - EPS
+    if op == ">":
+        return share > limit + EPS
+    if op == "<=":
+        return share <= limit + EPS
+    return share < limit - EPS
+
+
+def _limit(regime: Regime, item_id: str) -> tuple[float, str] | None:
+    value = regime.threshold(item_id)
+    if value is None:
+        return None
+    return float(value), regime.item(item_id).comparison or ">="
+
+
+# -- foreign status (FEFTA Art. 26(1)) ------------------------------------------------------------------
+
+def _own_foreign(a: Arrays) -> np.ndarray:
+    """Art. 26(1)(i)-(ii) on an entity's own facts: non-resident individuals and non-Japanese entities."""
+    individual = a.kind == _KIND_CODE["individual"]
+    non_resident = np.where(a.resident >= 0, a.resident == 0, ~a.jp)
+    return np.where(individual, non_resident, ~a.jp)
+
+
+def _thresholds(a: Arrays, regime: Regime) -> tuple[np.ndarray, np.ndarray]:
+    """Per entity: the foreign share at which it becomes foreign through its holders (inf: never),
+    and whether the comparison is strict."""
+    thr = np.full(a.n, np.inf)
+    strict = np.zeros(a.n, dtype=bool)
+    for kinds, item in ((COMPANY_KINDS, "foreign_owned_company_pct"), (("partnership",), "partnership_foreign_contribution_pct")):
+        lim = _limit(regime, item)
+        if lim is None:
+            continue
+        sel = a.jp & a.kind_is(kinds)
+        thr[sel] = lim[0]
+        strict[sel] = lim[1] == ">"
+    return thr, strict
+
+
+def _crosses(share: np.ndarray, thr: np.ndarray, strict: np.ndarray) -> np.ndarray:
+    return np.where(strict, share > thr + EPS, share >= thr - EPS)
+
+
+def _fixed_point_full(a: Arrays, seed: np.ndarray, thr: np.ndarray, strict: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Least fixed point with marked holders counted in full: worklist over newly marked entities.
+
+    Returns (marked, share held by marked entities, round in which each entity was marked; -1 never).
+    Each holding is read once, when its holder is marked, so the cost is O(holdings) on any graph.
+    """
+    marked = seed.copy()
+    share = np.zeros(a.n)
+    rounds = np.where(seed, 0, -1).astype(np.int32)
+    frontier = np.flatnonzero(seed)
+    r = 0
+    while frontier.size:
+        r += 1
+        pos = a.out_edges(frontier)
+        if pos.size == 0:
+            break
+        dst = a.held[pos]
+        if pos.size > a.n // 4:
+            share += np.bincount(dst, weights=a.voting[pos], minlength=a.n)
+            touched = np.unique(dst)
+        else:
+            touched, inv = np.unique(dst, return_inverse=True)
+            share[touched] += np.bincount(inv, weights=a.voting[pos])
+        new = touched[~marked[touched] & _crosses(share[touched], thr[touched], strict[touched])]
+        marked[new] = True
+        rounds[new] = r
+        frontier = new
+    return marked, np.minimum(share, 100.0), rounds
+
+
+def _fixed_point_proportional(a: Arrays, seed: np.ndarray, thr: np.ndarray, strict: np.ndarray,
+                              max_iter: int = 10_000) -> tuple[np.ndarray, np.ndarray]:
+    """Least fixed point with stakes multiplied along chains: marked entities weigh 100%, others their
+    own share; shares only grow (as in :mod:`fdiscreen.ownership`), so the iteration converges."""
+    marked = seed.copy()
+    share = np.zeros(a.n)
+    for _ in range(max_iter):
+        weight = np.where(marked, 100.0, share)
+        new_share = np.bincount(a.held, weights=a.voting * weight[a.holder] / 100.0, minlength=a.n)
+        new_share = np.maximum(share, np.minimum(new_share, 100.0))
+        newly = ~marked & _crosses(new_share, thr, strict)
+        delta = float(np.max(np.abs(new_share - share))) if a.n else 0.0
+        share = new_share
+        marked |= newly
+        if not newly.any() and delta < EPS:
+            break
+    return marked, share
+
+
+def _attribution(regime: Regime) -> str:
+    method = regime.value("indirect_voting_attribution")
+    if method not in ("controlled_full", "proportional"):
+        raise FdiscreenError(f"unknown attribution method {method!r}", path="indirect_voting_attribution",
+                             expected="controlled_full or proportional")
+    return str(method)
+
+
+def foreign_flags(db: str | Path | None = None, as_of: dt.date | None = None,
+                  overrides: dict[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every entity (by idx): (foreign, foreign voting share, category 0-4). The array core of
+    :func:`foreign_status`."""
+    a = arrays(db)
+    regime = _regime(as_of, overrides)
+    return _foreign_arrays(a, regime)
+
+
+def _foreign_arrays(a: Arrays, regime: Regime) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    seed = _own_foreign(a)
+    thr, strict = _thresholds(a, regime)
+    if _attribution(regime) == "proportional":
+        marked, share = _fixed_point_proportional(a, seed, thr, strict)
+    else:
+        marked, share, _ = _fixed_point_full(a, seed, thr, strict)
+    category = np.zeros(a.n, dtype=np.int8)
+    individual = a.kind == _KIND_CODE["individual"]
+    category[seed & individual] = 1
+    category[seed & ~individual] = 2
+    through = marked & ~seed
+    category[through & (a.kind == _KIND_CODE["partnership"])] = 4
+    category[through & (a.kind != _KIND_CODE["partnership"])] = 3
+    return marked, share, category
+
+
+def foreign_status(db: str | Path | None = None, as_of: dt.date | None = None,
+                   overrides: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Foreign-investor status (FEFTA Art. 26(1)) of every Japanese entity in the graph.
+
+    Columns: ``id, name, kind, foreign, foreign_voting_pct`` (voting rights, or partnership
+    contributions, held by foreign entities as attributed), ``category`` (1 non-resident individual,
+    3 through the look-through, 4 partnership by contributions; 0 not foreign) and
+    ``holders_listed_pct`` (the share of its voting rights the graph lists holders for; unlisted
+    holders are read as not foreign). ``attrs`` holds the regime version, threshold and method.
+    """
+    a = arrays(db)
+    regime = _regime(as_of, overrides)
+    marked, share, category = _foreign_arrays(a, regime)
+    listed = np.minimum(np.bincount(a.held, weights=a.voting, minlength=a.n), 100.0)
+    con = _connect(db)
+    try:
+        frame = con.execute("SELECT idx, id, name, kind FROM entities WHERE jurisdiction = ? ORDER BY idx",
+                            [a.home]).fetchdf()
+    finally:
+        con.close()
+    idx = frame.pop("idx").to_numpy()
+    frame["foreign"] = marked[idx]
+    frame["foreign_voting_pct"] = np.round(share[idx], 9)
+    frame["category"] = category[idx]
+    frame["holders_listed_pct"] = np.round(listed[idx], 9)
+    frame.attrs.update({"as_of": regime.as_of.isoformat(), "regime_version": regime.version,
+                        "threshold_pct": float(regime.threshold("foreign_owned_company_pct") or math.nan),
+                        "attribution": _attribution(regime),
+                        "assumptions": [x.id for x in regime.assumptions()]})
+    return frame
+
+
+# -- ultimate controllers ---------------------------------------------------------------------------
+
+def _majority(regime: Regime) -> tuple[float, str]:
+    """The Companies Act majority band (more than 50%) from ``stake_bands``."""
+    for band in regime.value("stake_bands") or []:
+        if band.get("id") == "majority":
+            return float(to_fraction(band["pct"])), band.get("comparison", ">=")
+    raise FdiscreenError("no 'majority' band in stake_bands", path="stake_bands", expected="factors/company_law.yaml")
+
+
+def majority_parent(a: Arrays, regime: Regime) -> tuple[np.ndarray, np.ndarray]:
+    """Per entity: the holder with a controlling holding (-1 if none) and that holding's voting share.
+
+    Controlling: above the majority band, or flagged ``control_only``; the largest wins, then the
+    lowest holder idx.
+    """
+    pct, op = _majority(regime)
+    cand = np.flatnonzero(_meets(a.voting, pct, op) | a.control)
+    parent = np.full(a.n, -1, dtype=np.int64)
+    vote = np.zeros(a.n)
+    if cand.size:
+        order = np.lexsort((a.holder[cand], -a.voting[cand], a.held[cand]))
+        c = cand[order]
+        first = np.ones(c.size, dtype=bool)
+        first[1:] = a.held[c[1:]] != a.held[c[:-1]]
+        c = c[first]
+        parent[a.held[c]] = a.holder[c]
+        vote[a.held[c]] = a.voting[c]
+    return parent, vote
+
+
+def _controllers_arrays(a: Arrays, regime: Regime) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pointer jumping over the majority-parent array.
+
+    Returns per entity: the terminal node (the top of its chain, or the smallest idx on the majority
+    cycle it ends in), whether it ends in a cycle, and the product of voting shares up to the top
+    (NaN for cycles and for entities without a controlling holder).
+    """
+    parent, vote = majority_parent(a, regime)
+    has = parent >= 0
+    jump = np.where(has, parent, np.arange(a.n))
+    low = np.arange(a.n)
+    prod = np.where(has, vote / 100.0, 1.0)
+    for _ in range(max(1, math.ceil(math.log2(a.n + 1)) + 1)):
+        low = np.minimum(low, low[jump])
+        prod = prod * prod[jump]
+        jump = jump[jump]
+    cyclic_end = has[jump]
+    terminal = np.where(cyclic_end, low[jump], jump)
+    return terminal, cyclic_end, np.where(cyclic_end | ~has, np.nan, prod * 100.0)
+
+
+def ultimate_controllers_all(db: str | Path | None = None, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Every entity's ultimate controller, vectorised.
+
+    Columns: ``id, controller_id, basis`` (``self``: no controlling holder; ``chain``: the top of a chain
+    of controlling holdings; ``cycle``: the chain ends in a cycle of controlling holdings, named by its
+    member with the lowest row) and ``effective_voting_pct`` (product of the voting shares along the
+    chain; empty for ``self`` and ``cycle``).
+    """
+    a = arrays(db)
+    terminal, cyclic, eff = _controllers_arrays(a, _regime(as_of))
+    con = _connect(db)
+    try:
+        ids = con.execute("SELECT id FROM entities ORDER BY idx").fetchnumpy()["id"]
+    finally:
+        con.close()
+    ids = np.asarray(ids, dtype=object)
+    basis = np.where(cyclic, "cycle", np.where(terminal == np.arange(a.n), "self", "chain"))
+    return pd.DataFrame({"id": ids, "controller_id": ids[terminal], "basis": basis,
+                         "effective_voting_pct": np.round(eff, 9)})
+
+
+def ultimate_controllers(db: str | Path | None, entity_id: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """Who ultimately controls ``entity_id``: its controlling holdings followed upward.
+
+    One dict per controller: ``id, name, jurisdiction, kind, basis`` (``self`` / ``chain`` / ``cycle``),
+    ``path`` (ids from the entity up to the controller), ``voting_pcts`` (each step's voting share),
+    ``effective_voting_pct`` (their product), ``cycle`` (the members of a majority cycle, else empty) and
+    ``note``. A chain ending in a cycle returns every member of the cycle.
+    """
+    pct, op = _majority(_regime(as_of))
+    sign = {">": ">", ">=": ">="}.get(op, ">")
+    con = _connect(db)
+    try:
+        start = _index_of(con, entity_id)
+        path, votes, seen = [start], [], {start: 0}
+        cycle: list[int] = []
+        while True:
+            row = con.execute(f"""SELECT holder_idx, voting_pct FROM holdings WHERE held_idx = ?
+                                  AND (voting_pct {sign} ? OR control_only)
+                                  ORDER BY voting_pct DESC, holder_idx LIMIT 1""",
+                              [path[-1], pct + (EPS if sign == ">" else -EPS)]).fetchone()
+            if row is None:
+                break
+            nxt, v = int(row[0]), float(row[1])
+            if nxt in seen:
+                cycle = path[seen[nxt]:]
+                votes.append(v)
+                break
+            seen[nxt] = len(path)
+            path.append(nxt)
+            votes.append(v)
+        needed = sorted(set(path))
+        info = {int(r[0]): r[1:] for r in con.execute(
+            f"SELECT idx, id, name, jurisdiction, kind FROM entities WHERE idx IN ({','.join(map(str, needed))})").fetchall()}
+    finally:
+        con.close()
+    ident = [info[i][0] for i in path]
+
+    def entry(k: int, basis: str, note: str, cyc: list[str]) -> dict[str, Any]:
+        node = path[k]
+        step_votes = votes[:k]
+        eff = float(np.prod(np.array(step_votes) / 100.0)) * 100.0 if step_votes else None
+        i_id, name, jur, kind = info[node]
+        return {"id": i_id, "name": name, "jurisdiction": jur, "kind": kind, "basis": basis, "path": ident[:k + 1],
+                "voting_pcts": [round(v, 9) for v in step_votes], "effective_voting_pct": None if eff is None else round(eff, 9),
+                "cycle": cyc, "note": note}
+
+    if cycle:
+        members = [info[i][0] for i in cycle]
+        note = (f"the controlling holdings run in a cycle ({' -> '.join(members + [members[0]])}): control rests "
+                "with the cycle, no single ultimate controller")
+        return [entry(seen[c], "cycle", note, members) for c in cycle]
+    if len(path) == 1:
+        return [entry(0, "self", f"no holder has a controlling holding (more than {pct:g}% of the voting rights, "
+                                 "or a consolidation link): the entity controls itself", [])]
+    return [entry(len(path) - 1, "chain", f"top of a chain of {len(path) - 1} controlling holding(s); it has no "
+                                           "controlling holder itself", [])]
+
+
+# -- indirect holdings (2026 amendment, indirect acquisition) ---------------------------------------------
+
+def indirect_holdings(db: str | Path | None, overseas_id: str, min_pct: float = 50.0,
+                      classes: Sequence[str] = ("designated", "core"), as_of: dt.date | None = None,
+                      overrides: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Japanese companies of ``classes`` that ``overseas_id`` holds directly or indirectly at or above
+    ``min_pct`` of the voting rights.
+
+    Effective holding follows the regime's ``indirect_voting_attribution`` (see the module docstring):
+    ``controlled_full`` sums the stakes of the overseas entity and of every entity it holds at or above
+    ``foreign_owned_company_pct`` (directly or through such entities, a least fixed point, so cycles
+    terminate); ``proportional`` multiplies stakes along paths and sums over paths.
+
+    Columns: ``id, name, fefta_class, listed, effective_pct, direct_pct, controlled`` (held at or above
+    the threshold, so counted in full further down) and ``path`` (ids from the overseas entity to the
+    company: with ``controlled_full`` through the entities controlled earliest, with ``proportional``
+    along the largest contributions).
+    """
+    bad = [c for c in classes if c not in FEFTA_CLASSES]
+    if bad:
+        raise FdiscreenError(f"unknown class {bad[0]!r}", path="classes", expected=", ".join(FEFTA_CLASSES))
+    if not 0 <= min_pct <= 100:
+        raise FdiscreenError(f"{min_pct:g}% is outside 0-100", path="--min-pct", expected="a percentage 0-100")
+    a = arrays(db)
+    regime = _regime(as_of, overrides)
+    con = _connect(db)
+    try:
+        x = _index_of(con, overseas_id)
+        cls = con.execute("SELECT idx, fefta_class FROM entities WHERE fefta_class IS NOT NULL").fetchnumpy()
+    finally:
+        con.close()
+    in_class = np.zeros(a.n, dtype=bool)
+    cls_idx = np.asarray(cls["idx"], dtype=np.int64)
+    in_class[cls_idx[np.isin(np.asarray(cls["fefta_class"], dtype=object), list(classes))]] = True
+    seed = np.zeros(a.n, dtype=bool)
+    seed[x] = True
+    lim = _limit(regime, "foreign_owned_company_pct")
+    thr = np.full(a.n, lim[0] if lim else np.inf)
+    strict = np.full(a.n, bool(lim and lim[1] == ">"))
+    thr[x] = np.inf
+    method = _attribution(regime)
+    if method == "proportional":
+        reach = _reachable(a, x)
+        weight = np.zeros(a.n)
+        weight[reach] = _proportional_from(a, x, reach)
+        controlled = _crosses(weight, thr, strict)
+        controlled[x] = True
+        effective = weight
+        contrib = a.voting * np.where(np.arange(a.n) == x, 100.0, weight)[a.holder] / 100.0
+        order_key = -contrib
+    else:
+        controlled, effective, rounds = _fixed_point_full(a, seed, thr, strict)
+        contrib = np.where(controlled[a.holder], a.voting, 0.0)
+        order_key = rounds[a.holder].astype(np.float64) * 1000.0 - a.voting  # earliest-marked holder first: acyclic paths
+    direct = np.zeros(a.n)
+    own = a.out_edges(np.array([x]))
+    direct[a.held[own]] = a.voting[own]
+    lim_min = min_pct
+    hit = np.flatnonzero(in_class & a.jp & (effective >= lim_min - EPS) & (effective > 0))
+    hit = hit[hit != x]
+    via = _best_holder(a, contrib, order_key)
+    con = _connect(db)
+    try:
+        ids = con.execute("SELECT id FROM entities ORDER BY idx").fetchnumpy()["id"]
+        info = con.execute(f"SELECT idx, name, fefta_class, listed FROM entities WHERE idx IN ({','.join(map(str, hit)) or '-1'})"
+                           " ORDER BY idx").fetchdf()
+    finally:
+        con.close()
+    ids = np.asarray(ids, dtype=object)
+    rows = []
+    for _, r in info.iterrows():
+        j = int(r["idx"])
+        chain = [j]
+        while chain[-1] != x and via[chain[-1]] >= 0 and via[chain[-1]] not in chain:
+            chain.append(int(via[chain[-1]]))
+        rows.append({"id": ids[j], "name": r["name"], "fefta_class": r["fefta_class"],
+                     "listed": None if pd.isna(r["listed"]) else bool(r["listed"]),
+                     "effective_pct": round(float(effective[j]), 9), "direct_pct": round(float(direct[j]), 9),
+                     "controlled": bool(controlled[j]), "path": [ids[k] for k in reversed(chain)]})
+    out = pd.DataFrame(rows, columns=["id", "name", "fefta_class", "listed", "effective_pct", "direct_pct", "controlled", "path"])
+    out = out.sort_values(["effective_pct", "id"], ascending=[False, True]).reset_index(drop=True)
+    out.attrs.update({"overseas_id": overseas_id, "min_pct": min_pct, "classes": list(classes), "attribution": method,
+                      "control_threshold_pct": lim[0] if lim else None, "as_of": regime.as_of.isoformat()})
+    return out
+
+
+def _reachable(a: Arrays, x: int) -> np.ndarray:
+    seen = np.zeros(a.n, dtype=bool)
+    seen[x] = True
+    frontier = np.array([x])
+    while frontier.size:
+        dst = np.unique(a.held[a.out_edges(frontier)])
+        frontier = dst[~seen[dst]]
+        seen[frontier] = True
+    return np.flatnonzero(seen)
+
+
+def _proportional_from(a: Arrays, x: int, reach: np.ndarray, max_iter: int = 10_000) -> np.ndarray:
+    """Effective stakes of ``x`` in the entities it reaches: sum over paths of products (fixed point)."""
+    local = np.full(a.n, -1, dtype=np.int64)
+    local[reach] = np.arange(reach.size)
+    pos = a.out_edges(reach)
+    src, dst, v = local[a.holder[pos]], local[a.held[pos]], a.voting[pos] / 100.0
+    eff = np.zeros(reach.size)
+    root = local[x]
+    for _ in range(max_iter):
+        w = eff.copy()
+        w[root] = 100.0
+        new = np.minimum(np.bincount(dst, weights=v * w[src], minlength=reach.size), 100.0)
+        new[root] = 0.0
+        done = float(np.max(np.abs(new - eff))) < EPS
+        eff = new
+        if done:
+            break
+    return eff
+
+
+def _best_holder(a: Arrays, contrib: np.ndarray, order_key: np.ndarray) -> np.ndarray:
+    """Per held entity, the counted holder that sorts first by ``order_key`` (-1 if none)."""
+    via = np.full(a.n, -1, dtype=np.int64)
+    cand = np.flatnonzero(contrib > 0)
+    if cand.size:
+        order = np.lexsort((a.holder[cand], order_key[cand], a.held[cand]))
+        c = cand[order]
+        first = np.ones(c.size, dtype=bool)
+        first[1:] = a.held[c[1:]] != a.held[c[:-1]]
+        c = c[first]
+        via[a.held[c]] = a.holder[c]
+    return via
+
+
+# -- a deal's entities from the graph ---------------------------------------------------------------
+
+def chain_for_deal(db: str | Path | None, entity_id: str | Sequence[str], max_entities: int = 5000) -> list[dict[str, Any]]:
+    """``entity_id`` and every entity above it (all holders, transitively), in the deal file's
+    ``entities`` format: the entity first, then upward breadth first. Several ids give the union of
+    their chains, in the order the ids are given (one database round trip).
+
+    ``owners_complete`` is true when the listed holders add up to 100% of the voting rights, else null
+    (unknown: the deal engine then reads the rest both ways). A partnership's holders are also given as
+    ``partnership.contributions`` (the deal engine reads contributions for Art. 26(1)(iv)).
+    """
+    wanted = [entity_id] if isinstance(entity_id, str) else list(entity_id)
+    con = _connect(db)
+    try:
+        starts = [_index_of(con, eid) for eid in wanted]
+        up = con.execute("""WITH RECURSIVE up(idx) AS (SELECT unnest(?::INTEGER[]) UNION
+                            SELECT h.holder_idx FROM holdings h JOIN up ON h.held_idx = up.idx)
+                            SELECT idx FROM up""", [starts]).fetchnumpy()["idx"]
+        if len(up) > max_entities:
+            raise FdiscreenError(f"{len(up)} entities are above {', '.join(wanted)}", path="ID",
+                                 expected=f"at most {max_entities} for a deal file; use the graph commands for large groups")
+        chain_ids = [list(map(int, up))]
+        ents = con.execute("""SELECT e.idx, e.id, e.name, e.kind, e.jurisdiction, e.resident_in_japan, e.listed
+                              FROM entities e JOIN (SELECT unnest(?::INTEGER[]) AS idx) c USING (idx)""", chain_ids).fetchall()
+        holds = con.execute("""SELECT h.held_idx, h.holder_idx, h.voting_pct, h.equity_pct FROM holdings h
+                               JOIN (SELECT unnest(?::INTEGER[]) AS idx) c ON c.idx = h.held_idx
+                               ORDER BY h.held_idx, h.voting_pct DESC, h.holder_idx""", chain_ids).fetchall()
+    finally:
+        con.close()
+    info = {int(r[0]): r[1:] for r in ents}
+    owners: dict[int, list[tuple[int, float, float | None]]] = {}
+    for held, holder, v, eq in holds:
+        owners.setdefault(int(held), []).append((int(holder), float(v), None if eq is None else float(eq)))
+    order: list[int] = []
+    seen: set[int] = set()
+    for start in starts:
+        if start not in seen:
+            seen.add(start)
+            order.append(start)
+    for node in order:
+        for holder, _, _ in owners.get(node, []):
+            if holder not in seen:
+                seen.add(holder)
+                order.append(holder)
+    out = []
+    for node in order:
+        ident, name, kind, jur, resident, listed = info[node]
+        rows = owners.get(node, [])
+        own = []
+        for holder, v, eq in rows:
+            h = {"owner": info[holder][0], "voting_pct": round(v, 9)}
+            if eq is not None:
+                h["equity_pct"] = round(eq, 9)
+            own.append(h)
+        total = sum(v for _, v, _ in rows)
+        ent: dict[str, Any] = {"id": ident, "name": name, "kind": kind, "jurisdiction": jur,
+                               "resident_in_japan": resident if kind == "individual" else None, "listed": listed,
+                               "owners": own, "owners_complete": True if abs(total - 100.0) <= SUM_EPS else None}
+        if kind == "partnership":
+            ent["partnership"] = {"contributions": [{"partner": h["owner"], "contribution_pct": h["voting_pct"]} for h in own]}
+        out.append(ent)
+    return out
+
+
+def graph_info(db: str | Path | None = None) -> dict[str, str]:
+    """The ``meta`` table: files loaded, when, counts."""
+    con = _connect(db)
+    try:
+        return {k: v for k, v in con.execute("SELECT key, value FROM meta").fetchall()}
+    finally:
+        con.close()

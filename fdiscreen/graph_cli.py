@@ -1,0 +1,106 @@
+"""``fdiscreen graph ...``: load an ownership graph into DuckDB and query it (see :mod:`fdiscreen.graph`).
+
+Bad input raises :class:`~fdiscreen.errors.FdiscreenError`; the main CLI prints it on one line and exits 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from fdiscreen import graph
+from fdiscreen.errors import FdiscreenError
+
+graph_app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                        help="Ownership graphs on DuckDB: load entities and holdings, find controllers, "
+                             "indirect holdings and the foreign-investor status of every Japanese entity.")
+
+DbOpt = Annotated[Optional[Path], typer.Option("--db", help=f"Graph database (default {graph.default_db()}).")]
+AsOf = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date of the law to apply (default today).")]
+
+
+def _console() -> Console:
+    return Console(highlight=False)
+
+
+def _table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
+    t = Table(title=title, header_style="bold")
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*[Text("" if v is None else str(v)) for v in r])
+    return t
+
+
+def _pct(v: Any) -> str:
+    return "" if v is None or v != v else f"{v:.4g}%"
+
+
+@graph_app.command("load")
+def load_cmd(entities: Annotated[Path, typer.Argument(help="Entities CSV: id, name, jurisdiction, kind[, listed, fefta_class, resident_in_japan].")],
+             holdings: Annotated[Path, typer.Argument(help="Holdings CSV: holder_id, held_id, voting_pct[, equity_pct, control_only].")],
+             db: DbOpt = None) -> None:
+    """Check the two CSV files and replace the graph in the database."""
+    counts = graph.load(entities, holdings, db)
+    _console().print(_table(f"loaded into {counts['db']}", ["count", "value"],
+                            [[k, v] for k, v in counts.items() if k != "db"]))
+
+
+@graph_app.command()
+def controllers(entity_id: Annotated[str, typer.Argument(metavar="ID", help="Entity id.")], db: DbOpt = None,
+                as_of: AsOf = None) -> None:
+    """Who ultimately controls an entity: its controlling (majority) holdings followed upward."""
+    found = graph.ultimate_controllers(db, entity_id, as_of.date() if as_of else None)
+    rows = [[c["id"], c["name"], c["jurisdiction"], c["basis"], " -> ".join(c["path"]),
+             " x ".join(_pct(v) for v in c["voting_pcts"]), _pct(c["effective_voting_pct"])] for c in found]
+    con = _console()
+    con.print(_table(f"ultimate controllers of {entity_id}", ["id", "name", "jurisdiction", "basis", "path", "voting", "effective"], rows))
+    con.print(found[0]["note"])
+
+
+@graph_app.command()
+def indirect(overseas_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the overseas entity.")],
+             min_pct: Annotated[float, typer.Option("--min-pct", help="Smallest effective voting share to list.")] = 50.0,
+             class_: Annotated[Optional[list[str]], typer.Option("--class", help="FEFTA class to list (repeatable; default designated and core).")] = None,
+             db: DbOpt = None, as_of: AsOf = None) -> None:
+    """Japanese designated / core companies an overseas entity holds directly or indirectly (2026 indirect-acquisition rule)."""
+    frame = graph.indirect_holdings(db, overseas_id, min_pct, tuple(class_ or ("designated", "core")), as_of.date() if as_of else None)
+    rows = [[r.id, r.name, r.fefta_class, _pct(r.effective_pct), _pct(r.direct_pct), "yes" if r.controlled else "no",
+             " -> ".join(r.path)] for r in frame.itertuples()]
+    con = _console()
+    con.print(_table(f"{frame.attrs['classes']} companies held by {overseas_id} at {min_pct:g}% or more "
+                     f"({frame.attrs['attribution']})", ["id", "name", "class", "effective", "direct", "controlled", "path"], rows))
+    con.print(f"{len(frame)} compan{'y' if len(frame) == 1 else 'ies'}")
+
+
+@graph_app.command()
+def foreign(as_of: AsOf = None, db: DbOpt = None,
+            out: Annotated[Optional[Path], typer.Option("--out", help="Write every Japanese entity's status to this CSV.")] = None,
+            limit: Annotated[int, typer.Option("--limit", help="Foreign entities to print (0: none).")] = 30) -> None:
+    """Foreign-investor status of every Japanese entity (FEFTA Art. 26(1), 50% look-through, cycles included)."""
+    if out is not None:
+        if out.suffix.lower() != ".csv":
+            raise FdiscreenError(f"unsupported table format {out.suffix!r}", file=str(out), path="--out", expected=".csv")
+        if not out.parent.exists():
+            raise FdiscreenError("folder does not exist", file=str(out.parent), path="--out", expected="an existing folder")
+    frame = graph.foreign_status(db, as_of.date() if as_of else None)
+    con = _console()
+    hits = frame[frame["foreign"]]
+    if limit:
+        rows = [[r.id, r.name, r.kind, r.category, _pct(r.foreign_voting_pct), _pct(r.holders_listed_pct)]
+                for r in hits.head(limit).itertuples()]
+        con.print(_table(f"foreign investors among Japanese entities (first {min(limit, len(hits))} of {len(hits)})",
+                         ["id", "name", "kind", "category", "foreign voting", "holders listed"], rows))
+    a = frame.attrs
+    con.print(f"{len(hits)} of {len(frame)} Japanese entities are foreign investors as of {a['as_of']} "
+              f"(threshold {a['threshold_pct']:g}%, attribution {a['attribution']}; assumptions: {', '.join(a['assumptions']) or 'none'}). "
+              "Unlisted holders are read as not foreign.")
+    if out is not None:
+        frame.to_csv(out, index=False)
+        con.print(f"-> {out}")
