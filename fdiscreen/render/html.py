@@ -3,11 +3,14 @@ network, every piece of text escaped (deal names print as written). Same input, 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
+from io import BytesIO
 from html import escape
 
 from fdiscreen.render import figures
+from fdiscreen.render.fonts import japanese_font_path
 from fdiscreen.render.document import Block, Bullets, Document, Figure, Para, Pre
 from fdiscreen.render.document import Table as DocTable
 
@@ -17,7 +20,7 @@ _SVG_ID = re.compile(r'\bid="([^"]+)"')
 
 CSS = """
 :root { color-scheme: light; }
-body { font-family: "Hiragino Sans", "Yu Gothic", "Meiryo", "Noto Sans CJK JP", "IPAexGothic", system-ui, sans-serif;
+body { font-family: "fdiscreen-ja", "Hiragino Sans", "Yu Gothic", "Meiryo", "Noto Sans CJK JP", "IPAexGothic", system-ui, sans-serif;
   line-height: 1.6; color: #222; background: #fff; margin: 0; padding: 1.5rem 1rem 3rem; }
 main { max-width: 60rem; margin: 0 auto; }
 h1 { font-size: 1.6rem; line-height: 1.3; border-bottom: 2px solid #1f3a5f; padding-bottom: .3rem; margin: 0 0 .3rem; }
@@ -42,7 +45,7 @@ table.meta th { background: #eef1f6; color: #222; }
 pre.pre { font-size: .8rem; background: #f6f7f9; padding: .6rem; overflow-x: auto; white-space: pre-wrap; }
 figure { margin: 1rem 0; }
 figure svg { max-width: 100%; height: auto; display: block; }
-figure svg text { font-family: "IPAexGothic", "Hiragino Sans", "Yu Gothic", "Meiryo", "Noto Sans CJK JP", sans-serif !important; }
+figure svg text { font-family: "fdiscreen-ja", "IPAexGothic", "Hiragino Sans", "Yu Gothic", "Meiryo", "Noto Sans CJK JP", sans-serif !important; }
 figcaption { font-size: .9rem; color: #555; margin-top: .3rem; }
 @media print { body { padding: 0; } h2 { break-after: avoid; } figure, tr { break-inside: avoid; } }
 """.strip()
@@ -102,6 +105,28 @@ def _block(b: Block, counter: list[int]) -> str:
     raise TypeError(b)
 
 
+def font_face(text: str) -> str:
+    """An @font-face with IPAexGothic subset to the page's own characters, inlined, so Japanese shows on
+    machines without a Japanese font and nothing is fetched. Empty for pages with no non-ASCII text."""
+    chars = {ch for ch in text if ord(ch) > 0x7F}
+    if not chars:
+        return ""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(japanese_font_path()), recalcTimestamp=False)
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    sub = subset.Subsetter(options)
+    sub.populate(text="".join(sorted(chars)) + "".join(chr(c) for c in range(0x20, 0x7F)))
+    sub.subset(font)
+    buf = BytesIO()
+    font.save(buf)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f"@font-face {{ font-family: 'fdiscreen-ja'; src: url(data:font/ttf;base64,{data}) format('truetype'); }}\n"
+
+
 def to_html(doc: Document, date: dt.date | None = None) -> str:
     """The memo as a complete HTML page. ``date``, when given, is recorded in a meta tag (the visible date
     is the one in the document's own metadata)."""
@@ -110,7 +135,6 @@ def to_html(doc: Document, date: dt.date | None = None) -> str:
             '<meta name="generator" content="fdiscreen">']
     if date is not None:
         head.append(f'<meta name="date" content="{date.isoformat()}">')
-    head += [f"<title>{esc(doc.title)}</title>", f"<style>\n{CSS}\n</style>"]
     body: list[str] = []
     if doc.marking:
         body.append(f'<p class="marking">{esc(doc.marking)}</p>')
@@ -127,5 +151,6 @@ def to_html(doc: Document, date: dt.date | None = None) -> str:
         body.append(f"<section>\n<{tag}{anchor}>{esc(s.title)}</{tag}>")
         body.extend(_block(b, counter) for b in s.blocks)
         body.append("</section>")
+    head += [f"<title>{esc(doc.title)}</title>", f"<style>\n{font_face(''.join(body) + doc.title)}{CSS}\n</style>"]
     return ("<!DOCTYPE html>\n" f'<html lang="{lang}">\n<head>\n' + "\n".join(head) + "\n</head>\n<body>\n<main>\n"
             + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
