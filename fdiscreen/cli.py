@@ -19,6 +19,7 @@ from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList, load_mof_list
 from fdiscreen.regime import load_catalog, make_regime, parse_override
 from fdiscreen.render.output import write_document
+from fdiscreen.graph_cli import graph_app
 from fdiscreen.listing import load_listing_plan, screen_listing
 from fdiscreen.render.memo import LangChoice, build_comparison, build_listing_memo, build_memo
 from fdiscreen.render.terminal import print_document
@@ -30,6 +31,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 AsOf = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date of the law to apply (default: the deal's as_of, else today).")]
 Amend = Annotated[Optional[dt.datetime], typer.Option("--assume-amendment-effective", formats=["%Y-%m-%d"], help="Model the 2026 amendment as effective from this date.")]
 Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a factor or assumption: ID=VALUE (repeatable).")]
+DbOpt = Annotated[Optional[Path], typer.Option("--db", help="Ownership-graph database, for deals naming acquirer_graph_id (default: the user data dir).")]
 MofOpt = Annotated[Optional[Path], typer.Option("--mof-list", help="MOF classification list (CSV) to classify the target by securities code.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="en, ja or both.")]
 WatchOpt = Annotated[Optional[list[Path]], typer.Option("--watchlist", help="Watch list CSV (OpenSanctions targets.simple.csv or METI End User List); repeatable.")]
@@ -53,32 +55,33 @@ def _overrides(sets: list[str] | None) -> dict[str, Any]:
 
 
 def _screen(deal_path: Path, as_of: dt.datetime | None, amend: dt.datetime | None, sets: list[str] | None,
-            mof_list: Path | None, watch: list[Path] | None = None, mitigate: list[str] | None = None) -> tuple[Deal, Screening]:
+            mof_list: Path | None, watch: list[Path] | None = None, mitigate: list[str] | None = None,
+            db: Path | None = None) -> tuple[Deal, Screening]:
     mof: MofList | None = load_mof_list(mof_list) if mof_list else None
     lists = [entry for w in watch or [] for entry in load_watchlist(w)]
-    deal = load_deal(deal_path)
+    deal = load_deal(deal_path, graph_db=db)
     return deal, screen(deal, _date(as_of), _overrides(sets), _date(amend), mof, lists, mitigate)
 
 
 @app.command()
 def check(deal: Path, as_of: AsOf = None, assume_amendment_effective: Amend = None, set_: Sets = None,
           mof_list: MofOpt = None, lang: LangOpt = "en", watchlist: WatchOpt = None, mitigate: MitigateOpt = None,
-          explain: ExplainOpt = False) -> None:
+          explain: ExplainOpt = False, db: DbOpt = None) -> None:
     """The filing determination and risk summary for a deal, laid out for a person."""
-    _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list, watchlist, mitigate)
+    _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list, watchlist, mitigate, db)
     print_document(build_memo(s, _lang(lang), view="explain" if explain else "check"), Console(highlight=False))
 
 
 @app.command("screen")
 def screen_cmd(deal: Path, as_of: AsOf = None, assume_amendment_effective: Amend = None, set_: Sets = None,
                mof_list: MofOpt = None, watchlist: WatchOpt = None, mitigate: MitigateOpt = None, explain: ExplainOpt = False,
-               json_out: Annotated[bool, typer.Option("--json", help="Print the Screening as JSON.")] = False,
+               db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json", help="Print the Screening as JSON.")] = False,
                memo: Annotated[Optional[Path], typer.Option("--memo", help="Write the memo (.md).")] = None,
                lang: LangOpt = "en",
                date: Annotated[Optional[dt.datetime], typer.Option("--date", formats=["%Y-%m-%d"], help="Memo date (default today).")] = None,
                privileged: Annotated[bool, typer.Option("--privileged", help="Mark the memo privileged and confidential.")] = False) -> None:
     """Screen a deal: JSON result and/or a memo."""
-    _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list, watchlist, mitigate)
+    _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list, watchlist, mitigate, db)
     doc = build_memo(s, _lang(lang), _date(date), privileged)
     if memo is not None:
         _write_memo(memo, doc, _date(date))
@@ -249,6 +252,9 @@ def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--acti
 def schema() -> None:
     """Print the JSON Schema of deal files."""
     typer.echo(json.dumps(Deal.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+app.add_typer(graph_app, name="graph", help="Ownership graph on an embedded database (DuckDB): load, controllers, indirect holdings, foreign status.")
 
 
 def print_table(con: Console, frame: Any, title: str) -> None:

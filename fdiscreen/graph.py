@@ -159,8 +159,9 @@ def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
     frame = None
     for enc in ("utf-8-sig", "cp932"):
         try:
-            frame = pd.read_csv(p, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                                encoding=enc, engine="c")
+            # header=None: a row with more cells than the header is then an error, not an index column
+            frame = pd.read_csv(p, header=None, dtype=str, keep_default_na=False, na_filter=False,
+                                skip_blank_lines=False, encoding=enc, engine="c")
             break
         except UnicodeDecodeError:
             continue
@@ -174,8 +175,14 @@ def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
             raise FdiscreenError(f"not a readable CSV: {str(exc).strip()}", file=str(p), expected=what) from None
     if frame is None:
         raise FdiscreenError("cannot decode", file=str(p), expected=f"{what} in UTF-8 or Shift_JIS (cp932)")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    for col in frame.columns:
+    header = [str(c).strip() for c in frame.iloc[0]]
+    for k, col in enumerate(header):
+        if col in header[:k]:
+            raise FdiscreenError(f"column {col!r} appears twice", file=str(p), path=f"row 1 (header), column {col}",
+                                 expected="each column once")
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = header
+    for col in header:
         frame[col] = frame[col].str.strip()
     frame.insert(0, "__row__", np.arange(2, len(frame) + 2))
     if len(frame):
@@ -190,14 +197,9 @@ def _check_header(frame: pd.DataFrame, file: str, required: Sequence[str], optio
     for c in required:
         if c not in cols:
             raise FdiscreenError(f"missing column {c!r}", file=file, path="row 1 (header)", expected=expected)
-    seen: set[str] = set()
     for c in cols:
         if c not in required and c not in optional:
             raise FdiscreenError(f"unknown column {c!r}", file=file, path=f"row 1 (header), column {c}", expected=expected)
-        if c in seen:
-            raise FdiscreenError(f"column {c!r} appears twice", file=file, path=f"row 1 (header), column {c}",
-                                 expected="each column once")
-        seen.add(c)
 
 
 class _Problems:
@@ -380,8 +382,6 @@ def load(entities_csv: str | Path, holdings_csv: str | Path, db: str | Path | No
         con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
         con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
         con.execute("COMMIT")
-        con.unregister("ents_df")
-        con.unregister("holds_df")
     except Exception:
         con.execute("ROLLBACK")
         raise
@@ -819,15 +819,15 @@ def indirect_holdings(db: str | Path | None, overseas_id: str, min_pct: float = 
     direct = np.zeros(a.n)
     own = a.out_edges(np.array([x]))
     direct[a.held[own]] = a.voting[own]
-    lim_min = min_pct
-    hit = np.flatnonzero(in_class & a.jp & (effective >= lim_min - EPS) & (effective > 0))
+    hit = np.flatnonzero(in_class & a.jp & (effective >= min_pct - EPS) & (effective > 0))
     hit = hit[hit != x]
     via = _best_holder(a, contrib, order_key)
     con = _connect(db)
     try:
         ids = con.execute("SELECT id FROM entities ORDER BY idx").fetchnumpy()["id"]
-        info = con.execute(f"SELECT idx, name, fefta_class, listed FROM entities WHERE idx IN ({','.join(map(str, hit)) or '-1'})"
-                           " ORDER BY idx").fetchdf()
+        info = con.execute("""SELECT e.idx, e.name, e.fefta_class, e.listed FROM entities e
+                              JOIN (SELECT unnest(?::INTEGER[]) AS idx) h USING (idx) ORDER BY e.idx""",
+                           [list(map(int, hit))]).fetchdf()
     finally:
         con.close()
     ids = np.asarray(ids, dtype=object)
@@ -844,7 +844,8 @@ def indirect_holdings(db: str | Path | None, overseas_id: str, min_pct: float = 
     out = pd.DataFrame(rows, columns=["id", "name", "fefta_class", "listed", "effective_pct", "direct_pct", "controlled", "path"])
     out = out.sort_values(["effective_pct", "id"], ascending=[False, True]).reset_index(drop=True)
     out.attrs.update({"overseas_id": overseas_id, "min_pct": min_pct, "classes": list(classes), "attribution": method,
-                      "control_threshold_pct": lim[0] if lim else None, "as_of": regime.as_of.isoformat()})
+                      "control_threshold_pct": lim[0] if lim else None, "as_of": regime.as_of.isoformat(),
+                      "indirect_acquisition_rule_in_force": regime.in_force("indirect_acquisition")})
     return out
 
 

@@ -14,14 +14,25 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fdiscreen import graph
 from fdiscreen.errors import FdiscreenError
+
+
+class _LazyGraph:
+    """The graph module (numpy, pandas, duckdb) is imported on first use, so other commands start fast."""
+
+    def __getattr__(self, name: str) -> Any:
+        from fdiscreen import graph as module
+
+        return getattr(module, name)
+
+
+graph = _LazyGraph()
 
 graph_app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                         help="Ownership graphs on DuckDB: load entities and holdings, find controllers, "
                              "indirect holdings and the foreign-investor status of every Japanese entity.")
 
-DbOpt = Annotated[Optional[Path], typer.Option("--db", help=f"Graph database (default {graph.default_db()}).")]
+DbOpt = Annotated[Optional[Path], typer.Option("--db", help="Graph database (default: $XDG_DATA_HOME or ~/.local/share, fdiscreen/graph.duckdb).")]
 AsOf = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date of the law to apply (default today).")]
 
 
@@ -74,9 +85,11 @@ def indirect(overseas_id: Annotated[str, typer.Argument(metavar="ID", help="Id o
     rows = [[r.id, r.name, r.fefta_class, _pct(r.effective_pct), _pct(r.direct_pct), "yes" if r.controlled else "no",
              " -> ".join(r.path)] for r in frame.itertuples()]
     con = _console()
-    con.print(_table(f"{frame.attrs['classes']} companies held by {overseas_id} at {min_pct:g}% or more "
+    con.print(_table(f"{'/'.join(frame.attrs['classes'])} companies held by {overseas_id} at {min_pct:g}% or more "
                      f"({frame.attrs['attribution']})", ["id", "name", "class", "effective", "direct", "controlled", "path"], rows))
-    con.print(f"{len(frame)} compan{'y' if len(frame) == 1 else 'ies'}")
+    rule = "in force" if frame.attrs["indirect_acquisition_rule_in_force"] else "not yet in force"
+    con.print(f"{len(frame)} compan{'y' if len(frame) == 1 else 'ies'}; the 2026 indirect-acquisition rule is {rule} "
+              f"on {frame.attrs['as_of']}.")
 
 
 @graph_app.command()

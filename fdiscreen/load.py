@@ -92,8 +92,30 @@ def read_mapping(path: Path) -> dict[str, Any]:
     return data
 
 
-def parse_deal(data: dict[str, Any], file: str | None = None, catalog: Catalog | None = None) -> Deal:
+def expand_graph_refs(data: dict[str, Any], graph_db: str | Path | None, file: str | None) -> dict[str, Any]:
+    """A deal may name its acquirer in the ownership graph (``acquirer_graph_id``) instead of spelling
+    out the chain: the acquirer and everyone above it are read from the graph database."""
+    gid = data.get("acquirer_graph_id")
+    if gid is None:
+        return data
+    from fdiscreen import graph
+
+    try:
+        chain = graph.chain_for_deal(graph_db, str(gid))
+    except FdiscreenError as exc:
+        raise FdiscreenError(exc.message, file=file, path="acquirer_graph_id", expected=exc.expected) from None
+    given = list(data.get("entities") or [])
+    known = {e.get("id") for e in given if isinstance(e, dict)}
+    out = {k: v for k, v in data.items() if k != "acquirer_graph_id"}
+    out["entities"] = [e for e in chain if e["id"] not in known] + given
+    out.setdefault("acquirer", str(gid))
+    return out
+
+
+def parse_deal(data: dict[str, Any], file: str | None = None, catalog: Catalog | None = None,
+               graph_db: str | Path | None = None) -> Deal:
     """Validate a mapping into a Deal and check its cross-references against the catalog."""
+    data = expand_graph_refs(data, graph_db, file)
     try:
         deal = Deal.model_validate(data)
     except ValidationError as exc:
@@ -105,10 +127,10 @@ def parse_deal(data: dict[str, Any], file: str | None = None, catalog: Catalog |
     return deal
 
 
-def load_deal(path: str | Path, catalog: Catalog | None = None) -> Deal:
-    """Read and validate a deal file."""
+def load_deal(path: str | Path, catalog: Catalog | None = None, graph_db: str | Path | None = None) -> Deal:
+    """Read and validate a deal file (an ``acquirer_graph_id`` is expanded from the graph database)."""
     p = Path(path)
-    return parse_deal(read_mapping(p), str(p), catalog)
+    return parse_deal(read_mapping(p), str(p), catalog, graph_db)
 
 
 def _fail(path: str, message: str, expected: str | None = None) -> None:

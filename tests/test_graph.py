@@ -228,7 +228,9 @@ def test_chain_for_deal_is_a_valid_deal(tmp_path: Path) -> None:
 def _random_graph(tmp: Path, seed: int) -> Path:
     rng = random.Random(seed)
     ents = [corp(f"F{i}", rng.choice(["US", "CN", "GB"])) for i in range(4)] + [corp(f"J{i}") for i in range(14)]
-    ents += ["P0,Resident,JP,individual,,,true", "P1,Abroad,JP,individual,,,false"]
+    ents += ["P0,Resident,JP,individual,,,true", "P1,Abroad,JP,individual,,,false", "P2,Unstated,JP,individual,,,",
+             corp("LP0", kind="partnership"), corp("SWF", "NO", kind="sovereign_wealth_fund"),
+             corp("GOV", kind="government"), corp("BANK", kind="financial_institution")]
     ids = [e.split(",")[0] for e in ents]
     holds = []
     for held in ids:
@@ -261,14 +263,17 @@ def test_graph_agrees_with_the_per_deal_engine(random_graphs: list[Path], method
         for eid, foreign in zip(frame["id"], frame["foreign"]):
             assert bool(foreign) == (marked.status[eid] is True), (seed, eid)
         # with officers resident and holders complete, the engine is definite and agrees exactly
+        # (a partnership also needs its executing partners, which the graph does not hold)
         data = _deal_from(db, jp[0], jp[1:])
         for e in data["entities"]:
-            if e["jurisdiction"] == "JP" and e["kind"] == "corporation":
+            if e["jurisdiction"] == "JP" and e["kind"] not in ("individual", "partnership"):
                 e["officers"] = {"directors_total": 3, "directors_non_resident": 0}
                 e["owners_complete"] = True
         marked = deal_foreign_status(parse_deal(data), make_regime(TODAY, {"indirect_voting_attribution": method}))
+        kinds = dict(zip(frame["id"], frame["kind"]))
         for eid, foreign in zip(frame["id"], frame["foreign"]):
-            assert marked.status[eid] is bool(foreign), (seed, eid)
+            if kinds[eid] != "partnership":
+                assert marked.status[eid] is bool(foreign), (seed, eid)
 
 
 def test_controllers_vectorised_and_single_agree(random_graphs: list[Path]) -> None:
