@@ -249,6 +249,19 @@ def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--acti
 
 
 @app.command()
+def serve(host: Annotated[str, typer.Option(help="Interface to listen on; other than loopback only with --token.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port.")] = 8765,
+          token: Annotated[Optional[str], typer.Option(help="Secret every request must carry (X-Fdiscreen-Token header or ?token=).")] = None) -> None:
+    """Start the local web workbench (screening form, memos, comparison, case library, JSON API)."""
+    from fdiscreen.web.app import check_host, serve as run
+
+    check_host(host, token)
+    shown = f"http://{host if ':' not in host else '[' + host.strip('[]') + ']'}:{port}/" + (f"?token={token}" if token else "")
+    typer.echo(f"fdiscreen workbench on {shown}  (Ctrl+C stops it; deal data stays on this machine)")
+    run(host, port, token)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of deal files."""
     typer.echo(json.dumps(Deal.model_json_schema(), ensure_ascii=False, indent=2))

@@ -1,0 +1,240 @@
+"""The screening form's fields, the form -> deal mapping, and uploaded deal files -> mappings.
+
+Every value from a request is treated as data: nothing here opens a path a request names. Uploaded
+files are parsed in memory with the same checks and messages as ``load.read_mapping``; the deal is then
+validated by ``load.parse_deal`` exactly as the CLI does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from fdiscreen.errors import FdiscreenError
+from fdiscreen.load import SUFFIXES
+from fdiscreen.regime import YamlLoader
+
+FORM_FILE = "form"
+MAX_UPLOAD_BYTES = 1024 * 1024  # one deal file
+MAX_REQUEST_BYTES = 6 * MAX_UPLOAD_BYTES  # a whole request: up to five deal files and the form fields
+MAX_OWNERS = 3
+MAX_BUSINESSES = 4
+
+ACQUIRER_TRI = ["listed", "accredited", "fefta_violation_sanctioned", "information_cooperation_duty",
+                "decisions_by_obliged_persons", "decisions_at_office_in_obliging_country", "contractual_disclosure_duty",
+                "military_links"]
+TECH_ACCESS = ["non_public_technology_information", "any_non_public_information", "information_rights", "joint_development",
+               "site_access", "personnel_exchange", "proposes_rule_changes"]
+TX_COUNTS = ["board_seats", "auditor_seats", "observer_seats"]
+TX_PCTS = ["shares_before_pct", "shares_after_pct", "closely_related_voting_pct"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class TooLarge(Exception):
+    """An upload or request body over the cap (HTTP 413)."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        self.what = what
+        self.limit = limit
+        super().__init__(f"{what} is larger than {limit // 1024} KB")
+
+
+def _text(form: Mapping[str, Any], key: str) -> str | None:
+    value = form.get(key)
+    if value is None or not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _tri(form: Mapping[str, Any], key: str) -> bool | None:
+    value = _text(form, key)
+    return True if value == "true" else False if value == "false" else None
+
+
+def _box(form: Mapping[str, Any], key: str) -> bool:
+    return _text(form, key) in ("on", "true", "1", "yes")
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    """Set a field only when given: a missing required field is then reported by the deal model."""
+    if value is not None:
+        out[key] = value
+
+
+def deal_from_form(form: Mapping[str, Any], measures: list[str]) -> dict[str, Any]:
+    """The screening form's fields as a deal mapping (validated later by ``parse_deal``). Numbers stay
+    text so the deal model reports a bad one by field path, as it does for a deal file."""
+    acq: dict[str, Any] = {"id": "acquirer"}
+    _put(acq, "name", _text(form, "acq_name"))
+    _put(acq, "kind", _text(form, "acq_kind"))
+    _put(acq, "jurisdiction", (_text(form, "acq_jurisdiction") or "").upper() or None)
+    _put(acq, "state_owned_pct", _text(form, "acq_state_owned_pct"))
+    for key in ACQUIRER_TRI:
+        _put(acq, key, _tri(form, f"acq_{key}"))
+    entities = [acq]
+    holdings = []
+    for i in range(1, MAX_OWNERS + 1):
+        name = _text(form, f"own{i}_name")
+        if not name:
+            continue
+        ent: dict[str, Any] = {"id": f"owner{i}", "name": name}
+        _put(ent, "kind", _text(form, f"own{i}_kind"))
+        _put(ent, "jurisdiction", (_text(form, f"own{i}_jurisdiction") or "").upper() or None)
+        entities.append(ent)
+        holding: dict[str, Any] = {"owner": f"owner{i}"}
+        _put(holding, "voting_pct", _text(form, f"own{i}_voting_pct"))
+        holdings.append(holding)
+    if holdings:
+        acq["owners"] = holdings
+
+    target: dict[str, Any] = {}
+    _put(target, "name", _text(form, "tgt_name"))
+    listed = _text(form, "tgt_listed")
+    _put(target, "listed", True if listed == "true" else False if listed == "false" else None)
+    _put(target, "securities_code", _text(form, "tgt_securities_code"))
+    businesses = []
+    for i in range(1, MAX_BUSINESSES + 1):
+        name, activity = _text(form, f"biz{i}_name"), _text(form, f"biz{i}_activity")
+        if not name and not activity:
+            continue
+        biz: dict[str, Any] = {}
+        _put(biz, "name", name)
+        _put(biz, "activity", activity)
+        businesses.append(biz)
+    target["businesses"] = businesses
+    _put(target, "subsidiaries_complete", _tri(form, "tgt_subsidiaries_complete"))
+    _put(target, "specified_core_business_entity", _tri(form, "tgt_specified_core_business_entity"))
+    techs = [line.strip() for line in (form.get("tgt_technologies") or "").splitlines() if line.strip()] \
+        if isinstance(form.get("tgt_technologies"), str) else []
+    if techs:
+        target["technologies"] = techs
+
+    tx: dict[str, Any] = {}
+    _put(tx, "kind", _text(form, "tx_kind"))
+    for key in TX_PCTS:
+        _put(tx, key, _text(form, f"tx_{key}"))
+    _put(tx, "acquired_from", _text(form, "tx_acquired_from"))
+    for key in TX_COUNTS:
+        _put(tx, key, _text(form, f"tx_{key}"))
+    tx["core_committee_attendance"] = _box(form, "tx_core_committee_attendance")
+    tx["technology_access"] = {key: _box(form, f"ta_{key}") for key in TECH_ACCESS}
+    proposals = []
+    if _box(form, "tx_prop_transfer"):
+        proposals.append({"kind": "designated_business_transfer", "proposed_by_investor": True})
+    if _box(form, "tx_prop_abolition"):
+        proposals.append({"kind": "designated_business_abolition", "proposed_by_investor": True})
+    if proposals:
+        tx["proposals"] = proposals
+    tx["relocate_production_abroad"] = _box(form, "tx_relocate_production_abroad")
+    if measures:
+        tx["risk_mitigation_measures"] = list(dict.fromkeys(measures))
+
+    matter = _text(form, "matter") or " / ".join(x for x in (acq.get("name"), target.get("name")) if x) or "web form"
+    deal: dict[str, Any] = {"matter": matter, "acquirer": "acquirer", "entities": entities, "target": target, "transaction": tx}
+    _put(deal, "as_of", _text(form, "as_of"))
+    return deal
+
+
+def form_field(path: str) -> str | None:
+    """The form field an error path points at (for highlighting), when the path is a form field."""
+    m = re.fullmatch(r"entities\[0\]\.(\w+)", path)
+    if m:
+        return f"acq_{m.group(1)}"
+    m = re.fullmatch(r"target\.businesses\[(\d+)\]\.(\w+)", path)
+    if m:
+        return f"biz{int(m.group(1)) + 1}_{m.group(2)}"
+    m = re.fullmatch(r"target\.(\w+)", path)
+    if m:
+        return f"tgt_{m.group(1)}"
+    m = re.fullmatch(r"transaction\.(\w+)", path)
+    if m:
+        return f"tx_{m.group(1)}"
+    if path == "as_of":
+        return "as_of"
+    return None
+
+
+def upload_name(filename: str | None) -> str:
+    """The uploaded file's own name, for messages only: no folders, no control characters, short."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _CONTROL.sub("", name).strip()[:120]
+    return name or "upload"
+
+
+def parse_upload(name: str, data: bytes) -> dict[str, Any]:
+    """An uploaded deal file's bytes as a mapping, with ``read_mapping``'s checks and messages (naming
+    the uploaded file, not a temporary path)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise TooLarge(name, MAX_UPLOAD_BYTES)
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if suffix not in SUFFIXES:
+        raise FdiscreenError(f"unsupported file type {suffix!r}", file=name, expected=".yaml, .yml or .json")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FdiscreenError("not UTF-8 text", file=name, expected="a UTF-8 YAML or JSON file") from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise FdiscreenError("file is empty", file=name, expected="a deal: matter, acquirer, entities, target, transaction")
+    try:
+        if suffix == ".json":
+            parsed = json.loads(text)
+        else:
+            _check_yaml_depth(text, name)
+            parsed = yaml.load(text, Loader=YamlLoader)  # noqa: S506 - safe loader
+    except json.JSONDecodeError as exc:
+        raise FdiscreenError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=name) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise FdiscreenError(f"not valid YAML: {problem}{where}", file=name) from None
+    except RecursionError:
+        raise FdiscreenError("nested too deeply", file=name, expected="a deal file") from None
+    if not isinstance(parsed, dict):
+        raise FdiscreenError(f"top level is {type(parsed).__name__}", file=name, path="(top level)",
+                             expected="a mapping with matter, acquirer, entities, target, transaction")
+    check_size(parsed, name)
+    return parsed
+
+
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+_OPEN = ("BlockSequenceStartToken", "BlockMappingStartToken", "FlowSequenceStartToken", "FlowMappingStartToken")
+_CLOSE = ("BlockEndToken", "FlowSequenceEndToken", "FlowMappingEndToken")
+
+
+def _check_yaml_depth(text: str, name: str) -> None:
+    """Refuse deeply nested YAML before composing it: libyaml's composer recurses and crashes the
+    process (a segmentation fault, not an exception) on a few hundred thousand nested brackets."""
+    depth = 0
+    for token in yaml.scan(text, Loader=YamlLoader):
+        kind = type(token).__name__
+        if kind in _OPEN:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FdiscreenError(f"nested more than {MAX_DEPTH} levels deep", file=name, expected="a deal file")
+        elif kind in _CLOSE:
+            depth -= 1
+
+
+def check_size(data: Any, name: str) -> None:
+    """Refuse a mapping with more than MAX_NODES values once YAML aliases are expanded (a few kilobytes of
+    nested aliases can stand for billions of values)."""
+    seen = 0
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            raise FdiscreenError(f"more than {MAX_NODES} values (after expanding YAML aliases)", file=name, expected="a deal file")
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)

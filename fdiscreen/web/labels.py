@@ -1,0 +1,232 @@
+"""Every label the web pages show, in English and Japanese. Legal wording (conclusions, findings,
+measures, activities) comes from the Screening and the factors; this dict holds only the pages' own words."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+PageLang = Literal["en", "ja"]
+
+L: dict[str, tuple[str, str]] = {
+    # navigation and frame
+    "app": ("fdiscreen workbench", "fdiscreen ワークベンチ"),
+    "nav_screen": ("Screen a deal", "案件の審査"),
+    "nav_compare": ("Compare bids", "買収提案の比較"),
+    "nav_cases": ("Case library", "事例ライブラリ"),
+    "nav_api": ("API spec (OpenAPI)", "API仕様（OpenAPI）"),
+    "lang_switch": ("日本語", "English"),
+    "footer": ("Runs locally; nothing is sent anywhere. Not legal advice.",
+               "ローカルで動作し、外部へは何も送信しない。法的助言ではない。"),
+    "error": ("Error", "エラー"),
+    "internal_error": ("Internal error", "内部エラー"),
+    "too_large": ("Upload too large", "アップロードが大きすぎる"),
+    # screening form
+    "form_title": ("Screen a deal", "案件の審査"),
+    "form_intro": ("Fill in what you know; leave a fact as “unknown” and the result lists it as a fact to confirm.",
+                   "分かる事実を入力する。「不明」のままの事実は確認事項として結果に示される。"),
+    "upload_title": ("…or upload a deal file", "…又は取引ファイルをアップロード"),
+    "upload_hint": ("YAML or JSON in the format of `fdiscreen schema` (up to 1 MB).",
+                    "`fdiscreen schema` 形式のYAML又はJSON（1MBまで）。"),
+    "upload_button": ("Screen the file", "ファイルを審査"),
+    "deal_file": ("Deal file", "取引ファイル"),
+    "matter": ("Matter name", "案件名"),
+    "matter_hint": ("default: acquirer / target", "省略時：取得者／発行会社"),
+    "as_of": ("Law as of", "適用法令基準日"),
+    "as_of_hint": ("default: today", "省略時：本日"),
+    "amendment_effective": ("Assume the 2026 amendment effective from", "2026年改正の施行日（仮定）"),
+    "optional": ("optional", "任意"),
+    "acquirer": ("Acquirer", "取得者（外国投資家）"),
+    "name": ("Name", "名称"),
+    "kind": ("Kind", "種類"),
+    "jurisdiction": ("Jurisdiction (ISO code)", "国・地域（ISOコード）"),
+    "listed": ("Listed", "上場"),
+    "state_owned_pct": ("Held by foreign governments (%)", "外国政府等の保有割合（%）"),
+    "accredited": ("Accredited SWF / public pension", "認証SWF等"),
+    "fefta_violation_sanctioned": ("Sanctioned for a FEFTA breach", "外為法違反による処分歴"),
+    "information_cooperation_duty": ("Duty to cooperate with foreign intelligence gathering", "外国の情報収集への協力義務"),
+    "decisions_by_obliged_persons": ("Decisions taken by obliged persons", "義務者による実質的な意思決定"),
+    "decisions_at_office_in_obliging_country": ("Decisions at an office in an obliging country", "義務を課す国の事務所での意思決定"),
+    "contractual_disclosure_duty": ("Contractual duty to disclose for intelligence gathering", "情報収集目的の契約上の開示義務"),
+    "military_links": ("Military or defence-industry links", "軍・防衛産業との関係"),
+    "owners": ("Owners of the acquirer (up to 3)", "取得者の株主（3者まで）"),
+    "owner": ("Owner", "株主"),
+    "voting_pct": ("Voting %", "議決権割合（%）"),
+    "target": ("Target (Japanese company)", "発行会社（日本法人）"),
+    "securities_code": ("Securities code", "証券コード"),
+    "businesses": ("Business lines", "事業"),
+    "business": ("Business", "事業"),
+    "activity": ("Activity", "業種"),
+    "activity_none": ("— not classified —", "— 未分類 —"),
+    "subsidiaries_complete": ("Subsidiaries' businesses all covered", "子会社の事業を網羅済み"),
+    "specified_core_business_entity": ("Specified core business entity", "特定コア事業者"),
+    "technologies": ("Technologies held (one per line)", "保有技術（1行に1件）"),
+    "transaction": ("Transaction", "取引"),
+    "tx_kind": ("Kind of act", "行為の類型"),
+    "tx_kind_hint": ("loans and indirect acquisitions: upload a deal file", "貸付け・間接取得はファイルをアップロード"),
+    "shares_before_pct": ("Stake before (%)", "取得前の持株割合（%）"),
+    "shares_after_pct": ("Stake after (%)", "取得後の持株割合（%）"),
+    "closely_related_voting_pct": ("Closely related persons' voting (%)", "密接関係者の議決権（%）"),
+    "acquired_from": ("Acquired from", "取得の相手方"),
+    "board_seats": ("Director seats", "取締役の派遣"),
+    "auditor_seats": ("Auditor seats", "監査役の派遣"),
+    "observer_seats": ("Observer seats", "オブザーバー"),
+    "core_committee_attendance": ("Attends board/committee meetings on the core business", "コア業種に関する取締役会・委員会への出席"),
+    "technology_access": ("Access to information", "情報へのアクセス"),
+    "non_public_technology_information": ("Non-public technology information", "非公開の技術情報"),
+    "any_non_public_information": ("Any non-public information", "その他の非公開情報"),
+    "information_rights": ("Information rights", "情報請求権"),
+    "joint_development": ("Joint development", "共同開発"),
+    "site_access": ("Site access", "施設への立入り"),
+    "personnel_exchange": ("Personnel exchange", "人材交流"),
+    "proposes_rule_changes": ("Proposes changes to secret-information rules", "秘密情報管理規程の変更提案"),
+    "proposals": ("Proposals", "提案"),
+    "prop_transfer": ("Proposes transferring the designated business", "指定業種事業の譲渡を提案"),
+    "prop_abolition": ("Proposes abolishing the designated business", "指定業種事業の廃止を提案"),
+    "relocate_production_abroad": ("Plans to move production abroad", "生産拠点の海外移転を計画"),
+    "measures_offered": ("Risk-mitigation measures offered", "申し出るリスク軽減措置"),
+    "side_deal": ("By the investor", "投資家側の措置"),
+    "side_target": ("By the target", "発行会社側の措置"),
+    "submit_screen": ("Screen", "審査する"),
+    "unknown": ("unknown", "不明"),
+    "yes": ("yes", "はい"),
+    "no": ("no", "いいえ"),
+    # result page
+    "result_title": ("Screening result", "審査結果"),
+    "new_screening": ("New screening", "新しい審査"),
+    "fingerprint": ("Fingerprint", "フィンガープリント"),
+    "regime": ("Regime version", "法令データ版"),
+    "outcome": ("Determination", "判断"),
+    "conclusions": ("Conclusions", "各論点の結論"),
+    "reasons": ("Reasons", "理由"),
+    "citations": ("Citations", "引用"),
+    "facts_needed": ("Facts needed", "確認事項"),
+    "open_questions": ("Facts to confirm", "確認事項"),
+    "field": ("Field", "項目"),
+    "question": ("Question", "論点"),
+    "conservative": ("Conservative reading meanwhile", "確認までの保守的な扱い"),
+    "who_confirms": ("Who confirms", "確認者"),
+    "status_yes": ("yes", "該当"),
+    "status_no": ("no", "非該当"),
+    "status_indeterminate": ("indeterminate", "未確定"),
+    "scores": ("Risk scores", "リスクスコア"),
+    "gross": ("Gross", "措置前"),
+    "residual": ("Residual", "措置後"),
+    "dimension": ("Risk", "リスク"),
+    "leakage": ("Technology and information leakage", "技術・情報流出"),
+    "control": ("Control and influence", "支配・影響力"),
+    "supply": ("Supply and continuity", "供給・事業継続"),
+    "overall": ("Overall", "総合"),
+    "tier": ("Tier", "評価区分"),
+    "predicted": ("Predicted outcome", "予測される結果"),
+    "findings": ("Findings", "所見"),
+    "factor": ("Review factor", "審査考慮要素"),
+    "finding": ("Finding", "所見"),
+    "points": ("Points L/C/S", "点数 流出/支配/供給"),
+    "residual_pts": ("Residual", "措置後"),
+    "evidence": ("Evidence", "根拠事実"),
+    "basis": ("Basis", "根拠"),
+    "addressed_by": ("Addressed by", "対応する措置"),
+    "no_findings": ("No finding.", "所見なし。"),
+    "mitigation": ("Mitigation", "リスク軽減措置"),
+    "mitigation_hint": ("Tick measures and re-screen: the residual score is recomputed.",
+                        "措置を選択して再審査すると、措置後のスコアが再計算される。"),
+    "offered_in_deal": ("offered in the deal", "取引で申出済み"),
+    "suggested": ("suggested", "推奨"),
+    "overall_after": ("overall after", "適用後の総合点"),
+    "rescreen": ("Re-screen with these measures", "選択した措置で再審査"),
+    "applied": ("Measures applied", "適用中の措置"),
+    "none": ("None.", "なし。"),
+    "watch": ("Watch-list hits", "ウォッチリスト該当"),
+    "downloads": ("Memo", "メモのダウンロード"),
+    "downloads_hint": ("The memo includes the measures ticked under Mitigation.", "「リスク軽減措置」で選択した措置を反映したメモ。"),
+    "lang_en": ("English", "英語"),
+    "lang_ja": ("Japanese", "日本語"),
+    "lang_both": ("Both", "日英併記"),
+    "input": ("Input (as screened)", "入力（審査時）"),
+    # comparison
+    "compare_title": ("Compare bids", "買収提案の比較"),
+    "compare_intro": ("Upload 2 to 5 deal files (YAML or JSON, up to 1 MB each).",
+                      "取引ファイルを2〜5件アップロード（YAML又はJSON、各1MBまで）。"),
+    "deal_files": ("Deal files", "取引ファイル"),
+    "compare_button": ("Compare", "比較する"),
+    # cases
+    "cases_title": ("Case library", "事例ライブラリ"),
+    "cases_intro": ("Historical screening cases. Foreign cases are replayed as if the target were a Japanese company in the same business.",
+                    "過去の審査事例。外国の事例は、同じ事業を営む日本企業が対象であったものとして再現する。"),
+    "rules": ("Rules", "適用ルール"),
+    "rules_decision-date": ("law on each case's decision date", "各事例の決定日の法令"),
+    "rules_today": ("today's law", "現行法令"),
+    "rules_amended": ("today's law with the 2026 amendment", "2026年改正後の法令"),
+    "replay": ("Replay", "再現する"),
+    "replay_title": ("Replay", "再現結果"),
+    "auc": ("ROC AUC (overall score, at-risk vs cleared)", "ROC AUC（総合点、リスクあり対クリア）"),
+    "accuracy": ("Accuracy of the predicted class", "予測区分の正解率"),
+    "rated": ("Rated cases", "評価対象の事例"),
+    "confusion": ("Confusion matrix (rows: actual, columns: predicted)", "混同行列（行：実際、列：予測）"),
+    "misses": ("Misses", "不一致"),
+    "plots": ("Plots", "グラフ"),
+    "library": ("Library", "ライブラリ"),
+    "cases_count": ("cases", "件"),
+    "n_at_risk": ("at risk", "リスクあり"),
+    "n_cleared": ("cleared", "クリア"),
+}
+
+
+def t(key: str, lang: PageLang) -> str:
+    """The label in the page's language."""
+    en, ja = L[key]
+    return ja if lang == "ja" else en
+
+
+# values of the deal model's enumerations, shown in selects
+ENUMS: dict[str, dict[str, tuple[str, str]]] = {
+    "entity_kind": {
+        "corporation": ("Corporation", "法人"),
+        "individual": ("Individual", "個人"),
+        "partnership": ("Partnership / fund", "組合・ファンド"),
+        "government": ("Government", "外国政府"),
+        "state_owned_enterprise": ("State-owned enterprise", "国有企業"),
+        "sovereign_wealth_fund": ("Sovereign wealth fund", "政府系ファンド"),
+        "public_pension": ("Public pension fund", "公的年金基金"),
+        "financial_institution": ("Financial institution", "金融機関"),
+    },
+    "tx_kind": {
+        "share_acquisition": ("Share acquisition", "株式・議決権の取得"),
+        "consent_only": ("Consent only (e.g. to a director appointment)", "同意のみ（役員選任への同意等）"),
+        "branch_establishment": ("Branch establishment", "支店等の設置"),
+    },
+    "acquired_from": {
+        "unknown": ("unknown", "不明"),
+        "market": ("the market", "市場"),
+        "resident": ("a resident", "居住者"),
+        "foreign_investor": ("a foreign investor", "外国投資家"),
+        "new_issue": ("a new issue", "新規発行"),
+    },
+    "status": {"yes": ("yes", "該当"), "no": ("no", "非該当"), "indeterminate": ("indeterminate", "未確定")},
+}
+
+
+# columns of the case-library and replay tables
+COLUMNS: dict[str, tuple[str, str]] = {
+    "case": ("case", "事例"), "title": ("title", "件名"), "date": ("date", "決定日"), "jurisdiction": ("jurisdiction", "審査国"),
+    "outcome": ("outcome", "結果"), "actual_outcome": ("actual outcome", "実際の結果"), "actual_class": ("actual class", "実際の区分"),
+    "acquirer": ("acquirer", "取得者"), "acquirer_country": ("acquirer country", "取得者の国"), "target": ("target", "対象会社"),
+    "stake_after_pct": ("stake after %", "取得後持株%"), "confidence": ("confidence", "確度"), "filing": ("filing", "届出判断"),
+    "leakage": ("leakage", "流出"), "control": ("control", "支配"), "supply": ("supply", "供給"), "overall": ("overall", "総合"),
+    "tier": ("tier", "区分"), "predicted": ("predicted", "予測"), "agreement": ("agreement", "一致"),
+    "top_findings": ("top findings", "主な所見"),
+}
+
+
+def column_label(name: str, lang: PageLang) -> str:
+    pair = COLUMNS.get(name)
+    if pair is None:
+        return name
+    return pair[1] if lang == "ja" else pair[0]
+
+
+def enum_label(group: str, value: str, lang: PageLang) -> str:
+    pair = ENUMS.get(group, {}).get(value)
+    if pair is None:
+        return value
+    return pair[1] if lang == "ja" else pair[0]

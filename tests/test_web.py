@@ -1,0 +1,371 @@
+"""The web workbench and JSON API through FastAPI's TestClient: pages, API contract, escaping,
+upload caps, token and host checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from fdiscreen.errors import FdiscreenError
+from fdiscreen.load import load_deal, parse_deal, read_mapping
+from fdiscreen.screening import screen
+from fdiscreen.web.app import check_host, create_app, serve
+from fdiscreen.web.forms import MAX_UPLOAD_BYTES, deal_from_form
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*") if p.suffix in (".yaml", ".json"))
+BIDS = sorted((ROOT / "examples" / "bids").glob("*.yaml"))
+AS_OF = "2026-11-22"
+BOARD_SEAT = ROOT / "examples" / "us-fund-5pct-core-board-seat.yaml"
+
+SIMPLE_FORM: dict[str, str] = {
+    "acq_name": "Blue Ridge Capital", "acq_kind": "corporation", "acq_jurisdiction": "us",
+    "acq_fefta_violation_sanctioned": "false", "acq_information_cooperation_duty": "false",
+    "acq_decisions_by_obliged_persons": "false", "acq_decisions_at_office_in_obliging_country": "false",
+    "acq_contractual_disclosure_duty": "false",
+    "tgt_name": "Tokai Precision Tools K.K.", "tgt_listed": "true", "tgt_subsidiaries_complete": "true",
+    "tgt_specified_core_business_entity": "false", "biz1_name": "CNC machining centres", "biz1_activity": "machine_tools_robots",
+    "tx_kind": "share_acquisition", "tx_shares_before_pct": "0", "tx_shares_after_pct": "5", "tx_acquired_from": "market",
+    "tx_board_seats": "1", "tx_auditor_seats": "0", "tx_observer_seats": "0", "as_of": AS_OF,
+}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+def _body(path: Path) -> dict[str, Any]:
+    """A deal file as the JSON body a client would send."""
+    return json.loads(json.dumps(read_mapping(path), default=str))
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+def test_form_page_lists_activities_and_measures(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200
+    assert 'value="machine_tools_robots"' in r.text and 'name="measure" value="no_board_seat"' in r.text
+    assert 'name="own3_voting_pct"' in r.text and 'name="ta_site_access"' in r.text
+    ja = client.get("/?lang=ja").text
+    assert "案件の審査" in ja and '<html lang="ja">' in ja and "English" in ja
+
+
+def test_form_to_result_shows_the_outcome(client: TestClient) -> None:
+    r = client.post("/screen", data=SIMPLE_FORM)
+    assert r.status_code == 200, r.text[:500]
+    expected = screen(parse_deal(deal_from_form(SIMPLE_FORM, []), file="form"))
+    assert f'data-outcome="{expected.filing.outcome.code}"' in r.text
+    assert expected.filing.outcome.summary.en in r.text
+    assert f'id="residual-overall">{expected.mitigations.residual.overall:g}<' in r.text
+    for c in expected.filing.conclusions():
+        assert f'id="c-{c.id}"' in r.text
+    assert "Blue Ridge Capital / Tokai Precision Tools K.K." in r.text
+    ja = client.post("/screen", data={**SIMPLE_FORM, "lang": "ja"})
+    assert expected.filing.outcome.summary.ja in ja.text
+
+
+def test_form_error_names_the_field_and_keeps_the_values(client: TestClient) -> None:
+    form = {**SIMPLE_FORM, "acq_name": "", "tgt_name": "Kept Name K.K."}
+    r = client.post("/screen", data=form)
+    assert r.status_code == 422
+    assert "form: entities[0].name: required field is missing" in r.text
+    assert 'name="acq_name" id="acq_name" class="invalid"' in r.text
+    assert 'value="Kept Name K.K."' in r.text
+    bad = client.post("/screen", data={**SIMPLE_FORM, "tx_shares_after_pct": "five"})
+    assert bad.status_code == 422 and "transaction.shares_after_pct" in bad.text and "a number" in bad.text
+
+
+def test_form_mitigation_measures_offered_are_applied(client: TestClient) -> None:
+    r = client.post("/screen", data={**SIMPLE_FORM, "measure": ["no_board_seat"]})
+    assert r.status_code == 200
+    assert 'id="m-no_board_seat" checked disabled' in r.text
+    expected = screen(parse_deal(deal_from_form(SIMPLE_FORM, ["no_board_seat"])))
+    assert f'id="residual-overall">{expected.mitigations.residual.overall:g}<' in r.text
+
+
+def _result_form(html: str) -> dict[str, str]:
+    deal = re.search(r'name="deal" value="([^"]*)"', html)
+    assert deal
+    import html as h
+
+    return {"deal": h.unescape(deal.group(1))}
+
+
+def test_upload_then_toggle_mitigation_changes_the_residual(client: TestClient) -> None:
+    with BOARD_SEAT.open("rb") as fh:
+        r = client.post("/upload", files={"deal_file": (BOARD_SEAT.name, fh, "application/yaml")}, data={"as_of": AS_OF})
+    assert r.status_code == 200
+    gross = screen(load_deal(BOARD_SEAT), as_of=dt.date(2026, 11, 22))
+    mitigated = screen(load_deal(BOARD_SEAT), as_of=dt.date(2026, 11, 22), mitigate=["no_board_seat"])
+    assert mitigated.mitigations.residual.overall < gross.mitigations.residual.overall
+    assert f'id="residual-overall">{gross.mitigations.residual.overall:g}<' in r.text
+    state = _result_form(r.text)
+    assert f'name="as_of" value="{AS_OF}"' in r.text
+    again = client.post("/result", data={**state, "as_of": AS_OF, "mitigate": ["no_board_seat"]})
+    assert again.status_code == 200
+    assert f'id="residual-overall">{mitigated.mitigations.residual.overall:g}<' in again.text
+    assert f'id="gross-overall">{gross.scores.overall:g}<' in again.text
+    assert 'id="m-no_board_seat" checked>' in again.text
+    unknown = client.post("/result", data={**state, "mitigate": ["no_such_measure"]})
+    assert unknown.status_code == 422 and "unknown measure" in unknown.text
+
+
+def test_memo_downloads_from_the_result_form(client: TestClient) -> None:
+    with BOARD_SEAT.open("rb") as fh:
+        r = client.post("/upload", files={"deal_file": (BOARD_SEAT.name, fh, "application/yaml")})
+    state = _result_form(r.text)
+    for fmt, lang in (("pdf", "ja"), ("md", "en"), ("docx", "both")):
+        assert f'id="dl-{fmt}-{lang}"' in r.text
+    pdf = client.post("/memo", data={**state, "dl": "pdf:ja", "mitigate": ["no_board_seat"]})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert re.fullmatch(r'attachment; filename="fdiscreen-memo-[a-z0-9-]+-ja\.pdf"', pdf.headers["content-disposition"])
+    md = client.post("/memo", data={**state, "dl": "md:en"})
+    assert md.status_code == 200 and md.text.startswith("# FEFTA inward investment screening memo")
+    docx = client.post("/memo", data={**state, "dl": "docx:both"})
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    bad = client.post("/memo", data={**state, "dl": "exe:en"})
+    assert bad.status_code == 422
+
+
+def test_compare_page(client: TestClient) -> None:
+    assert client.get("/compare").status_code == 200
+    files = [("files", (p.name, p.read_bytes(), "application/yaml")) for p in BIDS]
+    r = client.post("/compare", files=files)
+    assert r.status_code == 200, r.text[:500]
+    for p in BIDS:
+        assert load_deal(p).matter.replace("&", "&amp;") in r.text
+    assert 'id="comparison"' in r.text and "data:image/png;base64," in r.text
+    one = client.post("/compare", files=files[:1])
+    assert one.status_code == 422 and "2 to 5 deal files" in one.text
+    six = client.post("/compare", files=files * 2)
+    assert six.status_code == 422
+
+
+def test_cases_page_and_replay(client: TestClient) -> None:
+    r = client.get("/cases")
+    assert r.status_code == 200 and 'id="library"' in r.text and "jp-bain-toshibamemory-2018" in r.text
+    replay = client.get("/cases?rules=decision-date&lang=ja")
+    assert replay.status_code == 200
+    assert 'id="auc"' in replay.text and 'id="confusion"' in replay.text and 'id="replay-table"' in replay.text
+    assert 'id="plot-roc"' in replay.text and 'id="plot-score_by_outcome"' in replay.text
+    assert client.get("/cases?rules=tomorrow").status_code == 422
+
+
+def test_pages_load_nothing_from_the_network(client: TestClient) -> None:
+    pages = [client.get("/").text, client.get("/compare").text, client.get("/cases").text,
+             client.post("/screen", data=SIMPLE_FORM).text]
+    for html in pages:
+        assert not re.search(r'(src|href|action|url)\s*[=(]\s*["\']?(https?:)?//', html), "external resource"
+        assert "<script" not in html
+    r = client.get("/")
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert client.get("/docs").status_code == 404  # Swagger UI would load scripts from a CDN
+    font = client.get("/font/ipaexg.ttf")
+    assert font.status_code == 200 and font.headers["content-type"] == "font/ttf"
+
+
+# -- escaping -------------------------------------------------------------------------------------
+
+XSS = "<script>alert(1)</script>"
+
+
+def test_user_strings_are_escaped_in_the_result(client: TestClient) -> None:
+    form = {**SIMPLE_FORM, "acq_name": XSS, "tgt_name": 'T"><img src=x onerror=alert(2)>', "biz1_name": XSS,
+            "tgt_technologies": XSS, "matter": XSS}
+    r = client.post("/screen", data=form)
+    assert r.status_code == 200
+    assert XSS not in r.text and "<img src=x" not in r.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    upload = {**read_mapping(BOARD_SEAT), "matter": XSS}
+    r = client.post("/upload", files={"deal_file": ("x<b>.json", json.dumps(upload, default=str).encode(), "application/json")})
+    assert r.status_code == 200 and XSS not in r.text and "&lt;script&gt;" in r.text
+    bad = client.post("/upload", files={"deal_file": (f"{XSS}.yaml", b"matter: [", "application/yaml")})
+    assert bad.status_code == 422 and XSS not in bad.text and "not valid YAML" in bad.text
+    err = client.post("/screen", data={**SIMPLE_FORM, "tx_shares_after_pct": XSS})
+    assert err.status_code == 422 and XSS not in err.text and "&lt;script&gt;" in err.text
+
+
+def test_user_strings_are_escaped_in_the_comparison(client: TestClient) -> None:
+    first = {**read_mapping(BIDS[0]), "matter": XSS}
+    files = [("files", ("a.json", json.dumps(first, default=str).encode(), "application/json")),
+             ("files", (BIDS[1].name, BIDS[1].read_bytes(), "application/yaml"))]
+    r = client.post("/compare", files=files)
+    assert r.status_code == 200 and XSS not in r.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+
+
+# -- uploads --------------------------------------------------------------------------------------
+
+def test_upload_over_the_cap_is_413(client: TestClient) -> None:
+    big = b"# " + b"x" * MAX_UPLOAD_BYTES + b"\n"
+    r = client.post("/upload", files={"deal_file": ("big.yaml", big, "application/yaml")})
+    assert r.status_code == 413 and "larger than 1024 KB" in r.text
+    huge = b"x" * (7 * MAX_UPLOAD_BYTES)
+    r = client.post("/upload", files={"deal_file": ("huge.yaml", huge, "application/yaml")})
+    assert r.status_code == 413
+    r = client.post("/api/screen", content=b" " * (MAX_UPLOAD_BYTES + 10), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "error" in r.json()
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("deal.txt", b"matter: x", "deal.txt: unsupported file type '.txt' (expected .yaml, .yml or .json)"),
+    ("deal.yaml", b"", "deal.yaml: file is empty"),
+    ("deal.yaml", b"\xff\xfe", "deal.yaml: not UTF-8 text"),
+    ("deal.json", b"{", "deal.json: not valid JSON"),
+    ("deal.yaml", b"- a\n- b\n", "deal.yaml: (top level): top level is list"),
+    ("deal.yaml", b"[" * 100_000 + b"]" * 100_000, "deal.yaml: nested more than 64 levels deep"),
+    ("C:\\Users\\me\\deal.yaml", b"matter: x\n", "deal.yaml: acquirer: required field is missing"),
+])
+def test_bad_uploads_get_the_cli_messages(client: TestClient, name: str, data: bytes, message: str) -> None:
+    r = client.post("/upload", files={"deal_file": (name, data, "application/yaml")})
+    assert r.status_code == 422
+    import html as h
+
+    assert message in h.unescape(r.text)
+    assert "Users" not in r.text
+
+
+def test_yaml_alias_bomb_is_refused(client: TestClient) -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+    r = client.post("/upload", files={"deal_file": ("bomb.yaml", bomb.encode(), "application/yaml")})
+    assert r.status_code == 422 and "after expanding YAML aliases" in r.text
+
+
+# -- JSON API -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_api_screen_equals_the_cli_json(client: TestClient, path: Path) -> None:
+    r = client.post(f"/api/screen?as_of={AS_OF}", json=_body(path))
+    assert r.status_code == 200, r.text
+    expected = json.loads(screen(load_deal(path), as_of=dt.date(2026, 11, 22)).to_json())
+    assert r.json() == expected
+
+
+def test_api_screen_options_in_body_and_query(client: TestClient) -> None:
+    deal = load_deal(BOARD_SEAT)
+    want = json.loads(screen(deal, as_of=dt.date(2026, 11, 22), mitigate=["no_board_seat", "voting_limits"],
+                             amendment_effective=dt.date(2026, 7, 1)).to_json())
+    body = {**_body(BOARD_SEAT), "mitigate": ["no_board_seat"], "amendment_effective": "2026-07-01"}
+    r = client.post(f"/api/screen?as_of={AS_OF}&mitigate=voting_limits", json=body)
+    assert r.status_code == 200 and r.json() == want
+    r = client.post(f"/api/screen?as_of={AS_OF}&mitigate=no_board_seat&mitigate=voting_limits&amendment_effective=2026-07-01",
+                    json=_body(BOARD_SEAT))
+    assert r.json() == want
+
+
+def test_api_bad_input_is_422_with_the_cli_message(client: TestClient) -> None:
+    data = _body(BOARD_SEAT)
+    data["transaction"]["shares_after_pct"] = 150
+    with pytest.raises(FdiscreenError) as exc:
+        parse_deal(json.loads(json.dumps(data)), file="request body")
+    r = client.post("/api/screen", json=data)
+    assert r.status_code == 422 and r.json() == {"error": exc.value.one_line()}
+    assert r.json()["error"].startswith("request body: transaction.shares_after_pct:")
+    cases = [
+        (b"{", "not valid JSON"), (b"[1, 2]", "top level is list"), (b"", "empty body"),
+        (b'{"matter": NaN}', "not valid JSON"), (b"\xff", "not valid JSON"),
+        (json.dumps({**_body(BOARD_SEAT), "mitigate": "no_board_seat"}).encode(), "mitigate"),
+        (json.dumps({**_body(BOARD_SEAT), "mitigate": ["nope"]}).encode(), "unknown measure 'nope'"),
+        (json.dumps({**_body(BOARD_SEAT), "amendment_effective": "soon"}).encode(), "amendment_effective: not a date"),
+    ]
+    for body, message in cases:
+        r = client.post("/api/screen", content=body, headers={"content-type": "application/json"})
+        assert r.status_code == 422, body
+        assert message in r.json()["error"], (body, r.json())
+    r = client.post("/api/screen?as_of=yesterday", json=_body(BOARD_SEAT))
+    assert r.status_code == 422 and r.json()["error"].startswith("query: as_of:")
+    r = client.post("/api/memo?format=exe", json=_body(BOARD_SEAT))
+    assert r.status_code == 422 and "format" in r.json()["error"]
+
+
+def test_api_memo_formats(client: TestClient) -> None:
+    body = _body(BOARD_SEAT)
+    pdf = client.post("/api/memo?format=pdf&lang=both&date=2026-11-22", json=body)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    again = client.post("/api/memo?format=pdf&lang=both&date=2026-11-22", json=body)
+    assert again.content == pdf.content  # same input, same bytes
+    md = client.post("/api/memo?format=md&lang=ja&mitigate=no_board_seat", json=body)
+    assert md.status_code == 200 and md.text.startswith("# 外為法") and "外国投資家及びその密接関係者は取締役" in md.text
+    docx = client.post("/api/memo?format=docx", json=body)
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+
+
+def test_api_factors_and_schema(client: TestClient) -> None:
+    r = client.get("/api/factors?as_of=2026-11-22&lang=ja")
+    assert r.status_code == 200
+    data = r.json()
+    assert data["as_of"] == "2026-11-22"
+    assert any(a["id"] == "machine_tools_robots" for a in data["activities"])
+    assert any(m["id"] == "no_board_seat" for m in data["risk_mitigation_measures"])
+    assert client.get("/api/factors?as_of=never").status_code == 422
+    assert client.get("/api/schema").json()["title"] == "Deal"
+
+
+def test_openapi_spec(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {"/api/screen", "/api/memo", "/api/factors"} <= set(spec["paths"])
+    schemas = spec["components"]["schemas"]
+    assert "ScreenRequest" in schemas and "Screening" in schemas and "Entity" in schemas
+    assert spec["paths"]["/api/screen"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("ScreenRequest")
+    refs = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(spec)))
+    assert refs <= set(schemas), refs - set(schemas)
+
+
+# -- token and host -------------------------------------------------------------------------------
+
+def test_token_is_required_when_set() -> None:
+    c = TestClient(create_app(token="s3cret"))
+    assert c.get("/").status_code == 401
+    assert c.get("/", headers={"X-Fdiscreen-Token": "wrong"}).status_code == 401
+    assert c.post("/api/screen", json=_body(BOARD_SEAT)).status_code == 401
+    assert c.get("/openapi.json").status_code == 401
+    r = c.get("/?token=s3cret")
+    assert r.status_code == 200
+    assert 'href="/compare?lang=en&amp;token=s3cret"' in r.text  # links carry the token
+    assert 'action="/screen?lang=en&amp;token=s3cret"' in r.text
+    r = c.post("/api/screen?as_of=2026-11-22", json=_body(BOARD_SEAT), headers={"X-Fdiscreen-Token": "s3cret"})
+    assert r.status_code == 200
+    spec = c.get("/openapi.json", headers={"X-Fdiscreen-Token": "s3cret"}).json()
+    assert spec["components"]["securitySchemes"]["token"]["name"] == "X-Fdiscreen-Token"
+    form = c.post("/screen?token=s3cret", data=SIMPLE_FORM)
+    assert form.status_code == 200 and 'action="/result?lang=en&amp;token=s3cret#scores"' in form.text
+
+
+def test_without_a_token_only_loopback_host_names_are_answered() -> None:
+    c = TestClient(create_app())
+    assert c.get("/", headers={"host": "evil.example"}).status_code == 400
+    assert c.get("/", headers={"host": "127.0.0.1:8765"}).status_code == 200
+    assert c.get("/", headers={"host": "[::1]:8765"}).status_code == 200
+    assert c.get("/", headers={"host": "localhost"}).status_code == 200
+    tok = TestClient(create_app(token="t"))
+    assert tok.get("/?token=t", headers={"host": "10.1.2.3:8765"}).status_code == 200
+
+
+def test_serve_refuses_other_hosts_without_a_token() -> None:
+    with pytest.raises(FdiscreenError, match="refusing to listen on '0.0.0.0' without a token"):
+        serve(host="0.0.0.0", port=0)
+    with pytest.raises(FdiscreenError):
+        serve(host="192.168.1.5")
+    with pytest.raises(FdiscreenError, match="empty token"):
+        check_host("0.0.0.0", "  ")
+    for host in ("127.0.0.1", "localhost", "::1", "[::1]"):
+        check_host(host, None)
+    check_host("0.0.0.0", "a-token")
+    with pytest.raises(FdiscreenError):
+        create_app(token="")
+
+
+def test_yaml_body_of_a_form_is_never_a_path(client: TestClient) -> None:
+    """A file name from the request is only a label: nothing is read from it."""
+    r = client.post("/upload", files={"deal_file": ("../../etc/passwd.yaml", yaml.safe_dump({"x": 1}).encode(), "application/yaml")})
+    assert r.status_code == 422 and "passwd.yaml: matter: required field is missing" in r.text and "../" not in r.text
