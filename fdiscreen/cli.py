@@ -216,7 +216,6 @@ def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--acti
             json_out: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = "en") -> None:
     """Browse the law as encoded: every threshold, list and criterion in force on a date."""
     regime = make_regime(_date(as_of) or dt.date.today())
-    catalog = regime.catalog
     lg = "ja" if _lang(lang) == "ja" else "en"
     if item:
         it = regime.item(item)
@@ -225,13 +224,7 @@ def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--acti
                 "confidence": it.confidence, "assumption": it.assumption, "note": it.note}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
-    rows = []
-    for it in catalog.items.values():
-        if (it.unit == "class") != activities:
-            continue
-        val = regime.value(it.id)
-        rows.append({"id": it.id, "label": it.label.get(lg), "value": val, "file": it.file,
-                     "assumption": it.assumption, "confidence": it.confidence, "citation": regime.cite(it.id).short()})
+    rows = regime.item_rows(lg, activities)
     if json_out:
         typer.echo(json.dumps({"as_of": str(regime.as_of), "version": regime.version, "items": rows}, ensure_ascii=False, indent=2, default=str))
         return

@@ -72,13 +72,34 @@ def read_mapping(path: Path) -> dict[str, Any]:
     if path.suffix.lower() not in SUFFIXES:
         raise FdiscreenError(f"unsupported file type {path.suffix!r}", file=name, expected=".yaml, .yml or .json")
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FdiscreenError(f"cannot read: {exc.strerror}", file=name, expected="a readable deal file") from None
+    return parse_mapping_bytes(data, path.suffix, name)
+
+
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+_OPEN = ("BlockSequenceStartToken", "BlockMappingStartToken", "FlowSequenceStartToken", "FlowMappingStartToken")
+_CLOSE = ("BlockEndToken", "FlowSequenceEndToken", "FlowMappingEndToken")
+
+
+def parse_mapping_bytes(data: bytes, suffix: str, name: str) -> dict[str, Any]:
+    """A deal file's bytes (from disk or an upload) as a mapping; ``name`` is used in messages only."""
+    if suffix.lower() not in SUFFIXES:
+        raise FdiscreenError(f"unsupported file type {suffix!r}", file=name, expected=".yaml, .yml or .json")
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise FdiscreenError("not UTF-8 text", file=name, expected="a UTF-8 YAML or JSON file") from None
     if not text.strip():
         raise FdiscreenError("file is empty", file=name, expected="a deal: matter, acquirer, entities, target, transaction")
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=YamlLoader)  # noqa: S506
+        if suffix.lower() == ".json":
+            parsed = json.loads(text)
+        else:
+            _check_yaml_depth(text, name)
+            parsed = yaml.load(text, Loader=YamlLoader)  # noqa: S506 - a safe loader
     except json.JSONDecodeError as exc:
         raise FdiscreenError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=name) from None
     except yaml.YAMLError as exc:
@@ -86,10 +107,43 @@ def read_mapping(path: Path) -> dict[str, Any]:
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "syntax error"
         raise FdiscreenError(f"not valid YAML: {problem}{where}", file=name) from None
-    if not isinstance(data, dict):
-        raise FdiscreenError(f"top level is {type(data).__name__}", file=name, path="(top level)",
+    except RecursionError:
+        raise FdiscreenError(f"nested more than {MAX_DEPTH} levels deep", file=name, expected="a deal file") from None
+    if not isinstance(parsed, dict):
+        raise FdiscreenError(f"top level is {type(parsed).__name__}", file=name, path="(top level)",
                              expected="a mapping with matter, acquirer, entities, target, transaction")
-    return data
+    check_size(parsed, name)
+    return parsed
+
+
+def _check_yaml_depth(text: str, name: str) -> None:
+    """Refuse deeply nested YAML before composing it: libyaml's composer recurses and crashes the
+    process (a segmentation fault, not an exception) on a few hundred thousand nested brackets."""
+    depth = 0
+    for token in yaml.scan(text, Loader=YamlLoader):
+        kind = type(token).__name__
+        if kind in _OPEN:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FdiscreenError(f"nested more than {MAX_DEPTH} levels deep", file=name, expected="a deal file")
+        elif kind in _CLOSE:
+            depth -= 1
+
+
+def check_size(data: Any, name: str) -> None:
+    """Refuse a mapping with more than MAX_NODES values once YAML aliases are expanded (a few kilobytes of
+    nested aliases can stand for billions of values)."""
+    seen = 0
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            raise FdiscreenError(f"more than {MAX_NODES} values (after expanding YAML aliases)", file=name, expected="a deal file")
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def expand_graph_refs(data: dict[str, Any], graph_db: str | Path | None, file: str | None) -> dict[str, Any]:

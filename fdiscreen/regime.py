@@ -312,6 +312,13 @@ class Regime:
                         assumption=item.assumption)
         return self._citations[item_id]
 
+    def item_rows(self, lang: str, classes: bool) -> list[dict[str, Any]]:
+        """Every item in force as a row (id, label, unit, value, file, assumption, confidence, citation):
+        the activity catalog (``classes``) or every other threshold and list."""
+        return [{"id": it.id, "label": it.label.get(lang), "unit": it.unit, "value": self.value(it.id), "file": it.file,
+                 "assumption": it.assumption, "confidence": it.confidence, "citation": self.cite(it.id).short()}
+                for it in self.catalog.items.values() if (it.unit == "class") == classes]
+
     def assumptions(self) -> list[Assumption]:
         """The assumptions this regime's users relied on, in the order first used."""
         out = []

@@ -39,6 +39,9 @@ BAD = {
                                                 dict(id="a", name="A", kind="corporation", jurisdiction="US"),
                                                 dict(id="b", name="B", kind="corporation", jurisdiction="US")]}), "voting holdings sum to 110%"),
     "empty.yaml": ("", "file is empty"),
+    "deep.yaml": ("[" * 200_000 + "]" * 200_000, "nested more than 64 levels deep"),  # libyaml would segfault
+    "aliases.yaml": ("a: &a [1,1,1,1,1,1,1,1,1,1]\n" + "".join(f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+                                                         for p, c in zip("abcdefg", "bcdefgh")), "more than 200000 values"),
     "list.yaml": ("- 1\n- 2\n", "top level is list"),
     "acquirer.yaml": (merge(BASE, {"acquirer": "ghost"}), "acquirer: unknown entity 'ghost'"),
     "missing.yaml": ({k: v for k, v in BASE.items() if k != "target"}, "target: required field is missing"),

@@ -25,6 +25,9 @@ S = {
     "title": T("FEFTA inward investment screening memo", "外為法 対内直接投資等 審査メモ"),
     "matter": T("Matter", "案件"),
     "date": T("Date", "作成日"),
+    "note": T("Note", "注記"),
+    "override": T("override", "上書き"),
+    "capped": T("Capped at 100:", "上限100で打切り："),
     "as_of": T("Law as of", "適用法令基準日"),
     "regime": T("Regime version", "法令データ版"),
     "fingerprint": T("Input fingerprint", "入力フィンガープリント"),
@@ -279,9 +282,9 @@ def _assumptions(s: Screening, lang: Lang) -> Section:
     sec = Section(title=_t(S["assumptions"], lang))
     if not s.regime.assumptions:
         return sec.add(Para(text=_t(S["none"], lang)))
-    rows = [[_t(a.label, lang), str(a.value) + (" (override)" if a.overridden else ""), a.note or "", cite_line(a.citation)]
+    rows = [[_t(a.label, lang), str(a.value) + (f" ({_t(S['override'], lang)})" if a.overridden else ""), a.note or "", cite_line(a.citation)]
             for a in s.regime.assumptions]
-    return sec.add(Table(header=[_t(S["assumption"], lang), _t(S["value"], lang), "Note", _t(S["basis"], lang)],
+    return sec.add(Table(header=[_t(S["assumption"], lang), _t(S["value"], lang), _t(S["note"], lang), _t(S["basis"], lang)],
                          rows=rows, widths=[3.5, 1.5, 4.5, 3]))
 
 
@@ -333,7 +336,7 @@ def _risk(s: Screening, lang: Lang) -> Section:
                          "x_label": _t(S["leakage"], lang), "y_label": _t(S["control"], lang),
                          "gross_label": _t(S["gross"], lang), "residual_label": _t(S["residual"], lang)}))
     if g.capped:
-        sec.add(Para(text=", ".join(g.capped), bold_lead="capped (0-100):", tone="note"))
+        sec.add(Para(text=", ".join(_t(S[d], lang) for d in g.capped), bold_lead=_t(S["capped"], lang), tone="note"))
     return sec
 
 
@@ -408,21 +411,23 @@ EXPLAIN_VIEW = [_risk, _explain, _mitigation]
 VIEWS = {"memo": SECTIONS, "check": CHECK_VIEW, "explain": EXPLAIN_VIEW}
 
 
+def _key(name: str, langs: list[Lang]) -> str:
+    """A header field's label in the memo's language(s)."""
+    return " / ".join(_t(S[name], x) for x in langs)
+
+
 def build_memo(s: Screening, lang: LangChoice = "en", date: dt.date | None = None, privileged: bool = False,
                view: Literal["memo", "check", "explain"] = "memo") -> Document:
     """The memo as a document tree; ``lang='both'`` gives each section in Japanese then English.
     ``view='check'`` is the shorter determination view (no citation list or appendix)."""
     langs = _langs(lang)
     title = " / ".join(_t(S["title"], x) for x in langs)
-    def key(name: str) -> str:
-        return " / ".join(_t(S[name], x) for x in langs)
-
     meta = [
-        (key("matter"), s.matter),
-        (key("date"), (date or dt.date.today()).isoformat()),
-        (key("as_of"), s.regime.as_of.isoformat()),
-        (key("regime"), s.regime.version),
-        (key("fingerprint"), s.fingerprint[:16]),
+        (_key("matter", langs), s.matter),
+        (_key("date", langs), (date or dt.date.today()).isoformat()),
+        (_key("as_of", langs), s.regime.as_of.isoformat()),
+        (_key("regime", langs), s.regime.version),
+        (_key("fingerprint", langs), s.fingerprint[:16]),
     ]
     doc = Document(title=title, subtitle=s.matter, meta=meta, lang=lang,
                    marking=" / ".join(_t(S["privileged"], x) for x in langs) if privileged else None)
@@ -464,8 +469,8 @@ def _listing_sections(ls: "ListingScreening", lang: Lang) -> list[Section]:
 def build_listing_memo(ls: "ListingScreening", lang: LangChoice = "en", date: dt.date | None = None) -> Document:
     langs = _langs(lang)
     doc = Document(title=" / ".join(_t(L["listing_title"], x) for x in langs), subtitle=ls.matter, lang=lang,
-                   meta=[("as of", ls.as_of.isoformat()), ("regime", ls.regime_version), ("fingerprint", ls.fingerprint[:16]),
-                         ("date", (date or dt.date.today()).isoformat())])
+                   meta=[(_key("as_of", langs), ls.as_of.isoformat()), (_key("regime", langs), ls.regime_version),
+                         (_key("fingerprint", langs), ls.fingerprint[:16]), (_key("date", langs), (date or dt.date.today()).isoformat())])
     for x in langs:
         doc.sections += _listing_sections(ls, x)
     return doc
@@ -481,14 +486,15 @@ def _bid_row(s: Screening, lang: Lang) -> list[str]:
     return [s.matter, _t(f.outcome.summary, lang), timeline,
             f"{s.scores.leakage:g}/{s.scores.control:g}/{s.scores.supply:g} = {s.scores.overall:g} ({_t(TIER_TEXT[s.scores.tier], lang)})",
             " / ".join(_t(x.text, lang) for x in top),
-            f"{_t(best.text, lang)} -> {best.overall_after:g}" if best else _t(S["none"], lang)]
+            f"{_t(best.text, lang)} (→ {_t(S['overall'], lang)} {best.overall_after:g})" if best else _t(S["none"], lang)]
 
 
 def build_comparison(screenings: list[Screening], lang: LangChoice = "en", date: dt.date | None = None) -> Document:
     """Bids side by side: determination, timeline, scores, top findings and the best next mitigation."""
     langs = _langs(lang)
     doc = Document(title=" / ".join(_t(L["compare_title"], x) for x in langs), lang=lang,
-                   meta=[("date", (date or dt.date.today()).isoformat()), ("law as of", ", ".join(sorted({s.regime.as_of.isoformat() for s in screenings})))])
+                   meta=[(_key("date", langs), (date or dt.date.today()).isoformat()),
+                         (_key("as_of", langs), ", ".join(sorted({s.regime.as_of.isoformat() for s in screenings})))])
     for x in langs:
         header = [_t(L["bid"], x), _t(S["answer"], x), _t(L["timeline"], x), _t(S["points"], x) + " = " + _t(S["overall"], x),
                   _t(L["top"], x), _t(L["best"], x)]

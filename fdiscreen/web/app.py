@@ -35,13 +35,13 @@ from starlette.datastructures import FormData, UploadFile
 from fdiscreen import __version__
 from fdiscreen.assess.mitigation import Measure, catalog
 from fdiscreen.errors import FdiscreenError
-from fdiscreen.load import parse_deal
+from fdiscreen.load import check_size, parse_deal
 from fdiscreen.model import Deal
 from fdiscreen.regime import load_catalog, make_regime
 from fdiscreen.render.memo import LangChoice, build_comparison, build_memo
 from fdiscreen.screening import Screening, screen
 from fdiscreen.web import pages
-from fdiscreen.web.forms import (FORM_FILE, MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, TooLarge, check_size, deal_from_form, form_field,
+from fdiscreen.web.forms import (FORM_FILE, MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, TooLarge, deal_from_form, form_field,
                                  parse_upload, upload_name)
 from fdiscreen.web.labels import PageLang
 
@@ -534,14 +534,7 @@ def _reject_constant(name: str) -> Any:
 def factors_json(as_of: dt.date, lang: str = "en") -> dict[str, Any]:
     regime = make_regime(as_of)
     lg = "ja" if lang == "ja" else "en"
-    items, activities = [], []
-    for it in regime.catalog.items.values():
-        row = {"id": it.id, "label": it.label.get(lg), "unit": it.unit, "value": regime.value(it.id), "assumption": it.assumption,
-               "confidence": it.confidence, "citation": regime.cite(it.id).short()}
-        if it.unit == "class":
-            activities.append({"id": it.id, "label": it.label.get(lg), "class": regime.value(it.id), "citation": row["citation"]})
-        else:
-            items.append(row)
+    items, activities = regime.item_rows(lg, False), regime.item_rows(lg, True)
     measures = [{"id": m.id, "text": m.text.get(lg), "side": m.side, "addresses": m.addresses} for m in catalog(regime).values()]
     data = {"as_of": as_of.isoformat(), "version": regime.version, "items": items, "activities": activities,
             "risk_mitigation_measures": measures}

@@ -7,16 +7,13 @@ validated by ``load.parse_deal`` exactly as the CLI does.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import yaml
 
 from fdiscreen.errors import FdiscreenError
-from fdiscreen.load import SUFFIXES
-from fdiscreen.regime import YamlLoader
+from fdiscreen.load import parse_mapping_bytes
 
 FORM_FILE = "form"
 MAX_UPLOAD_BYTES = 1024 * 1024  # one deal file
@@ -141,22 +138,22 @@ def deal_from_form(form: Mapping[str, Any], measures: list[str]) -> dict[str, An
     return deal
 
 
+_FIELD_PATHS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"entities\[0\]\.(\w+)"), lambda m: f"acq_{m.group(1)}"),
+    (re.compile(r"entities\[(\d+)\]\.(\w+)"), lambda m: f"own{int(m.group(1))}_{m.group(2)}"),
+    (re.compile(r"target\.businesses\[(\d+)\]\.(\w+)"), lambda m: f"biz{int(m.group(1)) + 1}_{m.group(2)}"),
+    (re.compile(r"target\.(\w+)"), lambda m: f"tgt_{m.group(1)}"),
+    (re.compile(r"transaction\.(\w+)"), lambda m: f"tx_{m.group(1)}"),
+    (re.compile(r"as_of"), lambda m: "as_of"),
+]
+
+
 def form_field(path: str) -> str | None:
     """The form field an error path points at (for highlighting), when the path is a form field."""
-    m = re.fullmatch(r"entities\[0\]\.(\w+)", path)
-    if m:
-        return f"acq_{m.group(1)}"
-    m = re.fullmatch(r"target\.businesses\[(\d+)\]\.(\w+)", path)
-    if m:
-        return f"biz{int(m.group(1)) + 1}_{m.group(2)}"
-    m = re.fullmatch(r"target\.(\w+)", path)
-    if m:
-        return f"tgt_{m.group(1)}"
-    m = re.fullmatch(r"transaction\.(\w+)", path)
-    if m:
-        return f"tx_{m.group(1)}"
-    if path == "as_of":
-        return "as_of"
+    for pattern, field in _FIELD_PATHS:
+        m = pattern.fullmatch(path)
+        if m:
+            return field(m)
     return None
 
 
@@ -173,68 +170,4 @@ def parse_upload(name: str, data: bytes) -> dict[str, Any]:
     if len(data) > MAX_UPLOAD_BYTES:
         raise TooLarge(name, MAX_UPLOAD_BYTES)
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if suffix not in SUFFIXES:
-        raise FdiscreenError(f"unsupported file type {suffix!r}", file=name, expected=".yaml, .yml or .json")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise FdiscreenError("not UTF-8 text", file=name, expected="a UTF-8 YAML or JSON file") from None
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise FdiscreenError("file is empty", file=name, expected="a deal: matter, acquirer, entities, target, transaction")
-    try:
-        if suffix == ".json":
-            parsed = json.loads(text)
-        else:
-            _check_yaml_depth(text, name)
-            parsed = yaml.load(text, Loader=YamlLoader)  # noqa: S506 - safe loader
-    except json.JSONDecodeError as exc:
-        raise FdiscreenError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=name) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise FdiscreenError(f"not valid YAML: {problem}{where}", file=name) from None
-    except RecursionError:
-        raise FdiscreenError("nested too deeply", file=name, expected="a deal file") from None
-    if not isinstance(parsed, dict):
-        raise FdiscreenError(f"top level is {type(parsed).__name__}", file=name, path="(top level)",
-                             expected="a mapping with matter, acquirer, entities, target, transaction")
-    check_size(parsed, name)
-    return parsed
-
-
-MAX_DEPTH = 64
-MAX_NODES = 200_000
-_OPEN = ("BlockSequenceStartToken", "BlockMappingStartToken", "FlowSequenceStartToken", "FlowMappingStartToken")
-_CLOSE = ("BlockEndToken", "FlowSequenceEndToken", "FlowMappingEndToken")
-
-
-def _check_yaml_depth(text: str, name: str) -> None:
-    """Refuse deeply nested YAML before composing it: libyaml's composer recurses and crashes the
-    process (a segmentation fault, not an exception) on a few hundred thousand nested brackets."""
-    depth = 0
-    for token in yaml.scan(text, Loader=YamlLoader):
-        kind = type(token).__name__
-        if kind in _OPEN:
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise FdiscreenError(f"nested more than {MAX_DEPTH} levels deep", file=name, expected="a deal file")
-        elif kind in _CLOSE:
-            depth -= 1
-
-
-def check_size(data: Any, name: str) -> None:
-    """Refuse a mapping with more than MAX_NODES values once YAML aliases are expanded (a few kilobytes of
-    nested aliases can stand for billions of values)."""
-    seen = 0
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        seen += 1
-        if seen > MAX_NODES:
-            raise FdiscreenError(f"more than {MAX_NODES} values (after expanding YAML aliases)", file=name, expected="a deal file")
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+    return parse_mapping_bytes(data, suffix, name)
