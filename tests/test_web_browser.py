@@ -153,3 +153,20 @@ def test_comparison_and_cases_pages(page: object, base_url: str) -> None:
         pg.click("form button[type=submit]")
         pg.wait_for_selector("#comparison")
         _shot(pg, "compare-ja")
+
+
+def test_newcomer_uploads_an_example_and_downloads_its_japanese_pdf(page: object, base_url: str) -> None:
+    pg = page
+    pg.goto(f"{base_url}/?lang=ja")  # type: ignore[attr-defined]
+    pg.set_input_files("#deal_file", str(ROOT / "examples" / "us-fund-5pct-core.yaml"))
+    pg.click("#upload button[type=submit]")
+    pg.wait_for_selector("#outcome")
+    assert pg.get_attribute("#outcome", "data-outcome")
+    with pg.expect_download() as info:
+        pg.click("#dl-pdf-ja")
+    download = info.value
+    assert download.suggested_filename.endswith("-ja.pdf")
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(download.path()).pages)
+    assert "審査メモ" in text and "結論" in text
