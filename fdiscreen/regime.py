@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -114,12 +115,13 @@ class Catalog:
         return [i for i in self.items.values() if i.unit == "class"]
 
 
+_BUNDLED_FACTORS = Path(__file__).resolve().parent.parent / "factors"
+
+
 def factors_dir() -> Path:
     """The factors/ folder: $FDISCREEN_FACTORS, else beside the package."""
     env = os.environ.get("FDISCREEN_FACTORS")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "factors"
+    return Path(env) if env else _BUNDLED_FACTORS
 
 
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -222,6 +224,7 @@ class Regime:
     used: dict[str, None] = field(default_factory=dict)
     _timelines: dict[str, list[tuple[dt.date, Any]]] = field(default_factory=dict, repr=False)
     _citations: dict[str, Citation] = field(default_factory=dict, repr=False)
+    _values: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # -- reading values -------------------------------------------------------------------------
     def item(self, item_id: str) -> FactorItem:
@@ -256,10 +259,13 @@ class Regime:
         self.used[item_id] = None
         if item_id in self.overrides:
             return self.overrides[item_id]
+        if item_id in self._values:
+            return self._values[item_id]
         current = None
         for when, val in self.timeline(item_id):
             if when <= self.as_of:
                 current = val
+        self._values[item_id] = current
         return current
 
     def in_force(self, item_id: str) -> bool:
@@ -378,4 +384,12 @@ def make_regime(as_of: dt.date, overrides: dict[str, Any] | None = None,
     ov = dict(overrides or {})
     if amendment_effective is not None:
         ov["amendment_2026_effective_date"] = amendment_effective.isoformat()
-    return Regime(catalog, as_of, ov)
+    timelines, citations, values = _memo(id(catalog), catalog.version, as_of, json.dumps(ov, sort_keys=True, default=str))
+    return Regime(catalog, as_of, ov, _timelines=timelines, _citations=citations, _values=values)
+
+
+@lru_cache(maxsize=256)
+def _memo(catalog_id: int, version: str, as_of: dt.date, overrides: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Resolved timelines, citations and values, shared by every regime of the same law, date and
+    overrides (they depend on nothing else; which items a screening used stays per regime)."""
+    return {}, {}, {}
