@@ -1,7 +1,7 @@
 """Benchmark: batch throughput against a per-row loop over the same deals (baseline measured in the
 same run), peak memory, and Dask on a two-worker local cluster against the local engine.
 
-    python bench/batch.py [--rows 5000] [--dask-rows 20000]
+    python bench/batch.py [--rows 5000] [--dask-rows 200000]
 
 Goals (issue 6): >= 50,000 deals/s on one core and >= 10x the per-row loop; peak memory < 2 GiB.
 """
@@ -33,7 +33,7 @@ def main() -> None:
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=5000)
-    ap.add_argument("--dask-rows", type=int, default=20000)
+    ap.add_argument("--dask-rows", type=int, default=200_000)
     args = ap.parse_args()
     tmp = Path("/tmp/fdiscreen-bench")
     tmp.mkdir(exist_ok=True)

@@ -260,6 +260,9 @@ class Regime:
         if item_id in self.overrides:
             return self.overrides[item_id]
         if item_id in self._values:
+            for key in self.item(item_id).values:  # the dates it rests on are used too, cached or not
+                if not key[:1].isdigit():
+                    self.value(key)
             return self._values[item_id]
         current = None
         for when, val in self.timeline(item_id):

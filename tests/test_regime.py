@@ -91,3 +91,18 @@ def test_activity_classes_change_on_notice_dates() -> None:
     assert regime(dt.date(2023, 5, 23)).activity_class("machine_tools_robots") is None
     assert regime(dt.date(2023, 5, 24)).activity_class("machine_tools_robots") == "core"
     assert regime(dt.date(2023, 5, 24)).specified_acquisition_listed("machine_tools_robots") is True
+
+
+def test_used_items_do_not_depend_on_what_was_screened_before() -> None:
+    """Regimes of the same law and date share resolved values; each still records the date items a value rests on."""
+    import datetime as dt
+
+    from fdiscreen.regime import make_regime
+
+    day = dt.date(2027, 12, 1)
+    dependent = next(it.id for it in make_regime(day).catalog.items.values() if any(not k[:1].isdigit() for k in it.values))
+    first, second = make_regime(day), make_regime(day)
+    first.value(dependent)
+    second.value(dependent)
+    assert list(first.used) == list(second.used) and len(first.used) >= 2
+    assert [a.id for a in first.assumptions()] == [a.id for a in second.assumptions()]

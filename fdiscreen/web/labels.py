@@ -118,6 +118,8 @@ L: dict[str, tuple[str, str]] = {
     "overall": ("Overall", "総合"),
     "tier": ("Tier", "評価区分"),
     "predicted": ("Predicted outcome", "予測される結果"),
+    "actual": ("actual", "実際"),
+    "predicted_short": ("predicted", "予測"),
     "findings": ("Findings", "所見"),
     "factor": ("Review factor", "審査考慮要素"),
     "finding": ("Finding", "所見"),
@@ -203,7 +205,26 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "new_issue": ("a new issue", "新規発行"),
     },
     "status": {"yes": ("yes", "該当"), "no": ("no", "非該当"), "indeterminate": ("indeterminate", "未確定")},
+    # values in the case-library and replay tables, by column
+    "actual_outcome": {
+        "blocked": ("blocked", "禁止"), "divest_order": ("divestment ordered", "売却命令"),
+        "withdrawn_under_opposition": ("withdrawn under opposition", "反対を受け撤回"),
+        "cleared_with_conditions": ("cleared with conditions", "条件付き承認"), "cleared": ("cleared", "承認"),
+        "recommendation_to_halt": ("recommendation to halt", "中止勧告"),
+        "post_investment_intervention": ("post-investment intervention", "投資後の介入"),
+    },
+    "filing": {
+        "not_foreign_investor": ("not a foreign investor", "外国投資家に非該当"), "prior_notification": ("prior notification", "事前届出"),
+        "indeterminate": ("indeterminate", "未確定"), "exempt_with_conditions": ("exempt on conditions", "条件付き免除"),
+        "post_investment_report": ("post-investment report", "事後報告"), "no_filing": ("no filing", "届出不要"),
+    },
+    "tier": {"low": ("low", "低"), "elevated": ("elevated", "中"), "high": ("high", "高"), "severe": ("severe", "重大")},
+    "predicted": {"clear": ("clear", "問題なし"), "clear_with_conditions": ("clear with conditions", "条件付きで問題なし"),
+                  "at_risk": ("at risk", "変更・中止勧告のおそれ")},
+    "agreement": {"True": ("yes", "一致"), "False": ("no", "不一致")},
 }
+ENUMS["actual_class"] = ENUMS["predicted"]
+ENUMS["outcome"] = ENUMS["actual_outcome"]
 
 
 # columns of the case-library and replay tables

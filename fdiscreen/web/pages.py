@@ -591,6 +591,7 @@ def _frame_table(frame: Any, table_id: str, numeric: Iterable[str] = (), lang: P
         cells = []
         for col, v in zip(frame.columns, row):
             text = "" if v is None or (isinstance(v, float) and v != v) else (v.isoformat() if isinstance(v, dt.date) else str(v))
+            text = enum_label(col, text, lang)
             cls = " class=num" if col in nums else (" class=nowrap" if col == "date" or re.fullmatch(r"[\d-]{4,10}", text) else "")
             cells.append(f"<td{cls}>{esc(text).replace('_', '_<wbr>')}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -617,7 +618,7 @@ def cases_page(ctx: Ctx, library: Any, rules: str | None = None, replay: dict[st
                    f'<tr><th>{ctx.t("accuracy")}</th><td class="num">{esc(ev["accuracy"])}</td></tr>'
                    f'<tr><th>{ctx.t("rated")}</th><td class="num">{esc(ev["rated"])} / {esc(ev["cases"])} '
                    f'({esc(ev["positives"])} {ctx.t("n_at_risk")}, {esc(ev["negatives"])} {ctx.t("n_cleared")})</td></tr></tbody></table>'
-                   f'<h3>{ctx.t("confusion")}</h3>{_confusion(ev["confusion"])}{_plot(replay["plots"], "score_by_outcome.png")}</div>'
+                   f'<h3>{ctx.t("confusion")}</h3>{_confusion(ev["confusion"], ctx.lang)}{_plot(replay["plots"], "score_by_outcome.png")}</div>'
                    f'<div>{_plot(replay["plots"], "roc.png")}</div></div>')
         cols = ["case", "date", "jurisdiction", "actual_outcome", "filing", "leakage", "control", "supply", "overall", "tier",
                 "predicted", "agreement"]
@@ -630,11 +631,12 @@ def cases_page(ctx: Ctx, library: Any, rules: str | None = None, replay: dict[st
     return page(ctx, t("cases_title", ctx.lang), "\n".join(out))
 
 
-def _confusion(matrix: Any) -> str:
-    head = "".join(f'<th class="num">{esc(c)}</th>' for c in matrix.columns)
-    rows = "".join(f"<tr><th>{esc(idx)}</th>" + "".join(f'<td class="num">{esc(v)}</td>' for v in row) + "</tr>"
+def _confusion(matrix: Any, lang: PageLang) -> str:
+    head = "".join(f'<th class="num">{esc(enum_label("predicted", str(c), lang))}</th>' for c in matrix.columns)
+    rows = "".join(f"<tr><th>{esc(enum_label('predicted', str(idx), lang))}</th>" + "".join(f'<td class="num">{esc(v)}</td>' for v in row) + "</tr>"
                    for idx, row in zip(matrix.index, matrix.values.tolist()))
-    return f'<table class="data auto" id="confusion"><thead><tr><th>actual \\ predicted</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    corner = f"{t('actual', lang)} \\ {t('predicted_short', lang)}"
+    return f'<table class="data auto" id="confusion"><thead><tr><th>{esc(corner)}</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def _plot(plots: dict[str, bytes], name: str) -> str:
