@@ -106,6 +106,8 @@ def parse_mapping_bytes(data: bytes, suffix: str, name: str) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "syntax error"
+        if "nesting depth" in problem:  # PyYAML >= 6.0.4 refuses deep nesting itself, before our count sees it
+            raise FdiscreenError(f"nested more than {MAX_DEPTH} levels deep", file=name, expected="a deal file") from None
         raise FdiscreenError(f"not valid YAML: {problem}{where}", file=name) from None
     except RecursionError:
         raise FdiscreenError(f"nested more than {MAX_DEPTH} levels deep", file=name, expected="a deal file") from None
