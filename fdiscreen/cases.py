@@ -17,6 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fdiscreen.errors import FdiscreenError
+from fdiscreen.i18n import T, Text
 from fdiscreen.load import parse_deal, read_mapping, validation_error
 from fdiscreen.model import Deal
 from fdiscreen.regime import load_catalog, make_regime
@@ -31,6 +32,25 @@ ActualClass = Literal["at_risk", "clear_with_conditions", "clear"]
 OUTCOME_CLASS: dict[str, ActualClass] = {
     "blocked": "at_risk", "divest_order": "at_risk", "withdrawn_under_opposition": "at_risk", "recommendation_to_halt": "at_risk",
     "post_investment_intervention": "at_risk", "cleared_with_conditions": "clear_with_conditions", "cleared": "clear",
+}
+
+
+#: the outcomes' names for people (plots, pages), from the mildest to the most severe
+OUTCOME_NAMES: dict[str, Text] = {
+    "cleared": T("cleared", "承認"), "cleared_with_conditions": T("cleared with conditions", "条件付き承認"),
+    "withdrawn_under_opposition": T("withdrawn under opposition", "反対を受け撤回"),
+    "recommendation_to_halt": T("recommendation to halt", "中止勧告"), "blocked": T("blocked", "禁止"),
+    "divest_order": T("divestment ordered", "売却命令"), "post_investment_intervention": T("post-investment intervention", "投資後の介入"),
+}
+
+PLOT_TEXT: dict[str, Text] = {
+    "score_axis": T("overall score (0-100)", "総合点（0〜100）"),
+    "score_title": T("Overall score by actual outcome ({rules} rules; bar = mean)", "実際の結果別の総合点（{rules}ルール、横線＝平均）"),
+    "roc_label": T("overall score, AUC {auc}", "総合点、AUC {auc}"),
+    "chance": T("chance", "偶然"),
+    "fpr": T("false positive rate (cleared cases flagged)", "偽陽性率（承認事例を要警戒と判定）"),
+    "tpr": T("true positive rate (blocked/withdrawn flagged)", "真陽性率（禁止・撤回事例を要警戒と判定）"),
+    "roc_title": T("ROC: {pos} at-risk vs {neg} cleared", "ROC：リスクあり{pos}件 対 承認{neg}件"),
 }
 
 
@@ -202,17 +222,33 @@ def evaluate(table: pd.DataFrame) -> dict[str, Any]:
 
 # -- plots ------------------------------------------------------------------------------------
 
-def plot(table: pd.DataFrame, evaluation: dict[str, Any], folder: Path) -> list[Path]:
-    """Score distribution by actual outcome, and the ROC curve, as PNG files."""
+def plot(table: pd.DataFrame, evaluation: dict[str, Any], folder: Path, lang: Literal["en", "ja"] = "en") -> list[Path]:
+    """Score distribution by actual outcome, and the ROC curve, as PNG files (labels in ``lang``)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     folder.mkdir(parents=True, exist_ok=True)
+    with plt.rc_context({"font.family": _plot_font(lang)}):
+        return [_plot_scores(plt, table, folder, lang), _plot_roc(plt, evaluation, folder, lang)]
+
+
+def _plot_font(lang: str) -> list[str]:
+    if lang != "ja":
+        return ["DejaVu Sans"]
+    from matplotlib import font_manager
+
+    from fdiscreen.render.fonts import japanese_font_path
+
+    path = japanese_font_path()
+    font_manager.fontManager.addfont(str(path))
+    return [font_manager.FontProperties(fname=str(path)).get_name(), "DejaVu Sans"]
+
+
+def _plot_scores(plt: Any, table: pd.DataFrame, folder: Path, lang: Literal["en", "ja"]) -> Path:
     rated = table[table["actual_outcome"].notna()]
-    order = [o for o in ["cleared", "cleared_with_conditions", "withdrawn_under_opposition", "recommendation_to_halt", "blocked",
-                         "divest_order", "post_investment_intervention"] if o in set(rated["actual_outcome"])]
+    order = [o for o in OUTCOME_NAMES if o in set(rated["actual_outcome"])]
     fig, ax = plt.subplots(figsize=(8, 4.2), dpi=110)
     for i, outcome in enumerate(order):
         ys = sorted(rated[rated["actual_outcome"] == outcome]["overall"])
@@ -220,27 +256,32 @@ def plot(table: pd.DataFrame, evaluation: dict[str, Any], folder: Path) -> list[
         ax.scatter(xs, ys, s=28, color="#c0392b" if OUTCOME_CLASS[outcome] == "at_risk" else "#2c6e9b", alpha=0.8)
         if ys:
             ax.hlines(sum(ys) / len(ys), i - 0.3, i + 0.3, color="#333333", linewidth=1)
-    ax.set_xticks(range(len(order)), [o.replace("_", "\n") for o in order], fontsize=7)
-    ax.set_ylabel("overall score (0-100)")
+    names = [OUTCOME_NAMES[o].get(lang) for o in order]
+    ax.set_xticks(range(len(order)), [n.replace(" ", "\n") if lang == "en" else n for n in names], fontsize=7)
+    ax.set_ylabel(PLOT_TEXT["score_axis"].get(lang))
     ax.set_ylim(0, 100)
-    ax.set_title(f"Overall score by actual outcome ({table['rules'].iloc[0]} rules; bar = mean)", fontsize=9)
+    ax.set_title(PLOT_TEXT["score_title"].get(lang).format(rules=table["rules"].iloc[0]), fontsize=9)
     fig.tight_layout()
-    dist = folder / "score_by_outcome.png"
-    fig.savefig(dist, metadata={"Software": None})
+    path = folder / "score_by_outcome.png"
+    fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
+    return path
+
+
+def _plot_roc(plt: Any, evaluation: dict[str, Any], folder: Path, lang: Literal["en", "ja"]) -> Path:
     fig, ax = plt.subplots(figsize=(4.6, 4.6), dpi=110)
     xs, ys = zip(*evaluation["roc"])
-    ax.plot(xs, ys, color="#c0392b", linewidth=1.6, drawstyle="steps-post", label=f"overall score, AUC {evaluation['auc']}")
-    ax.plot([0, 1], [0, 1], color="#999999", linestyle="--", linewidth=0.8, label="chance")
-    ax.set_xlabel("false positive rate (cleared cases flagged)")
-    ax.set_ylabel("true positive rate (blocked/withdrawn flagged)")
-    ax.set_title(f"ROC: {evaluation['positives']} at-risk vs {evaluation['negatives']} cleared", fontsize=9)
+    ax.plot(xs, ys, color="#c0392b", linewidth=1.6, drawstyle="steps-post", label=PLOT_TEXT["roc_label"].get(lang).format(auc=evaluation["auc"]))
+    ax.plot([0, 1], [0, 1], color="#999999", linestyle="--", linewidth=0.8, label=PLOT_TEXT["chance"].get(lang))
+    ax.set_xlabel(PLOT_TEXT["fpr"].get(lang))
+    ax.set_ylabel(PLOT_TEXT["tpr"].get(lang))
+    ax.set_title(PLOT_TEXT["roc_title"].get(lang).format(pos=evaluation["positives"], neg=evaluation["negatives"]), fontsize=9)
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
-    roc = folder / "roc.png"
-    fig.savefig(roc, metadata={"Software": None})
+    path = folder / "roc.png"
+    fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
-    return [dist, roc]
+    return path
 
 
 # -- how the regime changed across the library's dates ---------------------------------------------

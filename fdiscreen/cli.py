@@ -150,12 +150,15 @@ def replay(cases_dir: Annotated[Optional[Path], typer.Argument(help="Case folder
            out: Annotated[Optional[Path], typer.Option("--out", help="Write the replay table (.csv or .parquet).")] = None,
            plots: Annotated[Optional[Path], typer.Option("--plots", help="Folder for the PNG plots.")] = Path("replay-plots"),
            timeline: Annotated[bool, typer.Option("--timeline", help="Show how the regime changed across the library's dates and which cases each change touched.")] = False,
-           today: Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="Date used as 'today' (default: the real date).")] = None) -> None:
+           today: Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="Date used as 'today' (default: the real date).")] = None,
+           lang: Annotated[str, typer.Option("--lang", help="Language of the plots: en or ja.")] = "en") -> None:
     """Replay the historical case library and evaluate the scores against what governments decided."""
     from fdiscreen import cases
 
     if rules not in ("decision-date", "today", "amended"):
         raise FdiscreenError(f"unknown rules {rules!r}", path="--rules", expected="decision-date, today or amended")
+    if lang not in ("en", "ja"):
+        raise FdiscreenError(f"unknown language {lang!r}", path="--lang", expected="en or ja")
     folder = cases_opt or cases_dir
     day = _date(today) or dt.date.today()
     con = Console(highlight=False, width=max(Console().width, 160))
@@ -177,7 +180,7 @@ def replay(cases_dir: Annotated[Optional[Path], typer.Argument(help="Case folder
         write_table(table, out)
         con.print(f"table written to {out}")
     if plots is not None:
-        for p in cases.plot(table, ev, plots):
+        for p in cases.plot(table, ev, plots, lang):  # type: ignore[arg-type]
             con.print(f"plot written to {p}")
 
 

@@ -54,9 +54,14 @@ def test_auc_and_confusion_on_a_known_table() -> None:
     assert ev["confusion"].loc["clear", "at_risk"] == 1 and list(ev["misses"]["case"]) == ["b"]
 
 
-def test_plots_are_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_plots_are_written(tmp_path: Path, lang: str) -> None:
+    import warnings
+
     t = cases.replay(today=TODAY)
-    paths = cases.plot(t, cases.evaluate(t), tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph is a warning in matplotlib: make it fail
+        paths = cases.plot(t, cases.evaluate(t), tmp_path, lang)  # type: ignore[arg-type]
     assert [p.name for p in paths] == ["score_by_outcome.png", "roc.png"]
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
 

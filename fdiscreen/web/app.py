@@ -229,14 +229,14 @@ def _download(data: bytes, media: str, name: str) -> Response:
 
 
 @lru_cache(maxsize=6)
-def _replay(rules: str, day: dt.date) -> dict[str, Any]:
+def _replay(rules: str, day: dt.date, lang: PageLang) -> dict[str, Any]:
     """Replay the case library under ``rules`` with 'today' = ``day``, evaluate, and draw the plots."""
     from fdiscreen import cases
 
     table = cases.replay(None, rules, day)  # type: ignore[arg-type]
     ev = cases.evaluate(table)
     with _RENDER_LOCK, tempfile.TemporaryDirectory(prefix="fdiscreen-replay-") as folder:
-        paths = cases.plot(table, ev, Path(folder))
+        paths = cases.plot(table, ev, Path(folder), lang)
         plots = {p.name: p.read_bytes() for p in paths}
     return {"table": table, "evaluation": ev, "plots": plots}
 
@@ -429,7 +429,7 @@ def create_app(token: str | None = None) -> FastAPI:
         if rules not in pages.RULES:
             return HTMLResponse(pages.cases_page(ctx, library, error=FdiscreenError(
                 f"unknown rules {rules[:40]!r}", path="rules", expected="decision-date, today or amended").one_line()), status_code=422)
-        replayed = await run_in_threadpool(_replay, rules, dt.date.today())
+        replayed = await run_in_threadpool(_replay, rules, dt.date.today(), ctx.lang)
         return HTMLResponse(pages.cases_page(ctx, library, rules, replayed))
 
     # -- JSON API -------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from fdiscreen.cases import OUTCOME_NAMES
+
 PageLang = Literal["en", "ja"]
 
 L: dict[str, tuple[str, str]] = {
@@ -206,13 +208,6 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "status": {"yes": ("yes", "該当"), "no": ("no", "非該当"), "indeterminate": ("indeterminate", "未確定")},
     # values in the case-library and replay tables, by column
-    "actual_outcome": {
-        "blocked": ("blocked", "禁止"), "divest_order": ("divestment ordered", "売却命令"),
-        "withdrawn_under_opposition": ("withdrawn under opposition", "反対を受け撤回"),
-        "cleared_with_conditions": ("cleared with conditions", "条件付き承認"), "cleared": ("cleared", "承認"),
-        "recommendation_to_halt": ("recommendation to halt", "中止勧告"),
-        "post_investment_intervention": ("post-investment intervention", "投資後の介入"),
-    },
     "filing": {
         "not_foreign_investor": ("not a foreign investor", "外国投資家に非該当"), "prior_notification": ("prior notification", "事前届出"),
         "indeterminate": ("indeterminate", "未確定"), "exempt_with_conditions": ("exempt on conditions", "条件付き免除"),
@@ -223,6 +218,7 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
                   "at_risk": ("at risk", "変更・中止勧告のおそれ")},
     "agreement": {"True": ("yes", "一致"), "False": ("no", "不一致")},
 }
+ENUMS["actual_outcome"] = {k: (v.en, v.ja) for k, v in OUTCOME_NAMES.items()}
 ENUMS["actual_class"] = ENUMS["predicted"]
 ENUMS["outcome"] = ENUMS["actual_outcome"]
 
