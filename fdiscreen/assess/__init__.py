@@ -6,9 +6,9 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from fdiscreen.assess import business, investor, proposals, protection, seats, technology, terms
-from fdiscreen.assess.combine import Scores, score
+from fdiscreen.assess.combine import Scores, point_sums, score, score_sums
 from fdiscreen.assess.finding import Context, Finding
-from fdiscreen.assess.mitigation import annotate, catalog, residual, validate_ids
+from fdiscreen.assess.mitigation import annotate, catalog, residual, residual_points, validate_ids
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, match_deal
 from fdiscreen.filing import Determination
 from fdiscreen.i18n import T, Text
@@ -65,13 +65,13 @@ def _notification_duty(det: Determination, regime: Regime, applied: list[str]) -
 
 def suggest(findings: list[Finding], applied: list[str], regime: Regime, limit: int = 3) -> list[Suggestion]:
     """Deal-side measures not yet applied, ranked by how much each alone would lower the overall score."""
-    base = score(residual(findings, applied, regime), regime).overall
+    base = score_sums(point_sums(residual_points(findings, applied, regime)), regime).overall
     out = []
     relevant = {mid for f in findings for mid in f.mitigations}
     for mid, m in catalog(regime).items():
         if mid in applied or m.side != "deal" or mid not in relevant:
             continue
-        after = score(residual(findings, [*applied, mid], regime), regime).overall
+        after = score_sums(point_sums(residual_points(findings, [*applied, mid], regime)), regime).overall
         if after < base:
             out.append(Suggestion(measure=mid, text=m.text, overall_after=after, reduction=round(base - after, 1)))
     return sorted(out, key=lambda s: (-s.reduction, s.measure))[:limit]

@@ -26,14 +26,22 @@ class Scores(BaseModel):
 
 
 def dimension_sums(findings: list[Finding]) -> dict[Dimension, float]:
-    return {d: round(sum(f.points.get(d, 0.0) for f in findings), 3) for d in DIMENSIONS}
+    return point_sums([f.points for f in findings])
+
+
+def point_sums(points: list[dict[str, float]]) -> dict[Dimension, float]:
+    return {d: round(sum(p.get(d, 0.0) for p in points), 3) for d in DIMENSIONS}
 
 
 def score(findings: list[Finding], regime: Regime) -> Scores:
     """Sum the findings' points per dimension, clamp to 0..cap, combine into overall, tier, outcome."""
+    return score_sums(dimension_sums(findings), regime)
+
+
+def score_sums(raw: dict[Dimension, float], regime: Regime) -> Scores:
+    """Scores from the per-dimension sums of findings' points."""
     formula = regime.value("score_formula")
     cap = float(formula["cap"])
-    raw = dimension_sums(findings)
     clamped = {d: min(cap, max(0.0, raw[d])) for d in DIMENSIONS}
     values = list(clamped.values())
     overall = round(formula["overall_max_weight"] * max(values) + formula["overall_mean_weight"] * sum(values) / len(values), 1)

@@ -55,7 +55,7 @@ def validate_ids(ids: list[str], measures: dict[str, Measure], path: str) -> Non
             raise FdiscreenError(f"unknown measure {mid!r}", path=path, expected=f"one of {sorted(measures)}")
 
 
-def residual(findings: list[Finding], applied: list[str], regime: Regime) -> list[Finding]:
+def residual_points(findings: list[Finding], applied: list[str], regime: Regime) -> list[dict[str, float]]:
     """Each finding's points after the applied measures: p * prod(1 - r_i). Negative (protective)
     findings are left unchanged, so a measure never raises residual risk."""
     measures = catalog(regime)
@@ -67,8 +67,13 @@ def residual(findings: list[Finding], applied: list[str], regime: Regime) -> lis
             keep *= 1.0 - reduction(measures[mid], f, effects)
         if f.total < 0:
             keep = 1.0
-        out.append(f.model_copy(update={"points": {d: round(f.points[d] * keep, 3) for d in DIMENSIONS}}))
+        out.append({d: round(f.points[d] * keep, 3) for d in DIMENSIONS})
     return out
+
+
+def residual(findings: list[Finding], applied: list[str], regime: Regime) -> list[Finding]:
+    """The findings with their points after the applied measures (``residual_points``)."""
+    return [f.model_copy(update={"points": p}) for f, p in zip(findings, residual_points(findings, applied, regime))]
 
 
 def annotate(findings: list[Finding], regime: Regime) -> list[Finding]:
