@@ -127,6 +127,17 @@ def test_suggestions_rank_measures_by_effect() -> None:
     assert reductions == sorted(reductions, reverse=True) and reductions[0] > 0
 
 
+def test_shareholder_restraint_is_not_suggested_to_a_majority_buyer() -> None:
+    """A majority holder appoints the board (Companies Act Arts. 329, 341): pledging no seat is not put forward."""
+    minority = run(deal(transaction={"shares_after_pct": 20, "board_seats": 2}))
+    majority = run(deal(transaction={"shares_after_pct": 60, "board_seats": 2}))
+    assert "no_board_seat" in [s.measure for s in minority.mitigations.suggestions]
+    assert not {"no_board_seat", "voting_limits", "standstill_cap"} & {s.measure for s in majority.mitigations.suggestions}
+    assert majority.mitigations.suggestions  # other measures (firewall, prior notice...) still are
+    applied = run(deal(transaction={"shares_after_pct": 60, "board_seats": 2}), extra_measures=["no_board_seat"])
+    assert applied.mitigations.residual.overall < majority.mitigations.residual.overall  # still applicable on request
+
+
 def test_tiers_and_predicted_outcome_from_factors() -> None:
     low = run(deal(target={"businesses": [{"name": "Shops", "activity": "retail"}]}, transaction={"shares_after_pct": 1}))
     assert low.scores.tier == "low" and low.scores.predicted_outcome == "clear"

@@ -63,18 +63,24 @@ def _notification_duty(det: Determination, regime: Regime, applied: list[str]) -
              f"2026年改正の施行後（仮定{when}）は、これらの措置を届出に記載し変更を事前届出する義務が生じる。それまでは実務上の申出となる。")
 
 
-def suggest(findings: list[Finding], applied: list[str], regime: Regime, limit: int = 3) -> list[Suggestion]:
-    """Deal-side measures not yet applied, ranked by how much each alone would lower the overall score."""
+def suggest(findings: list[Finding], applied: list[str], regime: Regime, bands: set[str], limit: int = 3) -> list[Suggestion]:
+    """Deal-side measures not yet applied, ranked by how much each alone would lower the overall score;
+    a measure is left out once the stake reaches a band (``bands``) at which it is not credible."""
     base = score_sums(point_sums(residual_points(findings, applied, regime)), regime).overall
     out = []
     relevant = {mid for f in findings for mid in f.mitigations}
     for mid, m in catalog(regime).items():
-        if mid in applied or m.side != "deal" or mid not in relevant:
+        if mid in applied or m.side != "deal" or mid not in relevant or m.not_suggested_from_band in bands:
             continue
         after = score_sums(point_sums(residual_points(findings, [*applied, mid], regime)), regime).overall
         if after < base:
             out.append(Suggestion(measure=mid, text=m.text, overall_after=after, reduction=round(base - after, 1)))
     return sorted(out, key=lambda s: (-s.reduction, s.measure))[:limit]
+
+
+def _bands(ctx: Context) -> set[str]:
+    """Company-law stake bands the investor's post-deal voting share reaches."""
+    return {str(b["id"]) for b in terms.stake_bands_reached(ctx, terms.influence_holding(ctx))}
 
 
 def assess(deal: Deal, det: Determination, regime: Regime, watchlists: list[ListEntry] | None = None,
@@ -91,5 +97,5 @@ def assess(deal: Deal, det: Determination, regime: Regime, watchlists: list[List
     result = MitigationResult(applied=applied, applied_text=[measures[m].text for m in applied], residual=score(after, regime),
                               residual_points={f"{i}:{f.id}": round(f.total, 3) for i, f in enumerate(after)},
                               notification_duty=_notification_duty(det, regime, applied),
-                              suggestions=suggest(findings, applied, regime))
+                              suggestions=suggest(findings, applied, regime, _bands(ctx)))
     return Assessment(findings=findings, scores=gross, mitigations=result, watchlist_hits=hits)

@@ -18,6 +18,9 @@ class Measure(BaseModel):
     text: Text
     side: str
     addresses: list[str]
+    not_suggested_from_band: str | None = None
+    """A company-law stake band (factors/company_law.yaml) from which the investor controls what the
+    measure gives up, so it is not put forward as a suggestion."""
 
 
 _CATALOGS: dict[int, dict[str, Measure]] = {}
@@ -28,8 +31,14 @@ def catalog(regime: Regime) -> dict[str, Measure]:
     raw = regime.value("risk_mitigation_measures") or []
     key = id(raw)
     if key not in _CATALOGS:
-        _CATALOGS[key] = {m["id"]: Measure(id=m["id"], text=T(m["en"], m["ja"]), side=m["side"], addresses=list(m.get("addresses", [])))
-                          for m in raw}
+        bands = {b["id"] for b in regime.value("stake_bands") or []}
+        measures = {m["id"]: Measure(id=m["id"], text=T(m["en"], m["ja"]), side=m["side"], addresses=list(m.get("addresses", [])),
+                                     not_suggested_from_band=m.get("not_suggested_from_band")) for m in raw}
+        for i, m in enumerate(measures.values()):
+            if m.not_suggested_from_band is not None and m.not_suggested_from_band not in bands:
+                raise FdiscreenError(f"unknown stake band {m.not_suggested_from_band!r}", file="mitigations.yaml",
+                                     path=f"risk_mitigation_measures[{i}].not_suggested_from_band", expected=f"one of {sorted(bands)}")
+        _CATALOGS[key] = measures
     return _CATALOGS[key]
 
 

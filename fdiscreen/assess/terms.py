@@ -20,12 +20,20 @@ def stake_bands_reached(ctx: Context, holding: float) -> list[dict[str, object]]
     return reached
 
 
-def stake_band(ctx: Context) -> list[Finding]:
-    """C1: the post-deal voting share with closely related persons, by company-law band."""
+def influence_holding(ctx: Context) -> float:
+    """The post-deal voting share the investor controls: its own, its closely related persons' and
+    proxies', or through a controlled overseas holding entity."""
     tx = ctx.deal.transaction
     holding = min(100.0, (tx.voting_after or 0.0) + tx.closely_related_voting_pct + (tx.proxy_voting_pct or 0.0))
     if tx.indirect is not None and tx.indirect.holding_entity_stake_in_target_pct is not None and tx.indirect.acquirer_voting_after_pct >= 50:
         holding = max(holding, tx.indirect.holding_entity_stake_in_target_pct)
+    return holding
+
+
+def stake_band(ctx: Context) -> list[Finding]:
+    """C1: the post-deal voting share with closely related persons, by company-law band."""
+    tx = ctx.deal.transaction
+    holding = influence_holding(ctx)
     reached = stake_bands_reached(ctx, holding)
     if not reached:
         return []
