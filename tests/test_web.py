@@ -72,6 +72,24 @@ def test_form_to_result_shows_the_outcome(client: TestClient) -> None:
     assert expected.filing.outcome.summary.ja in ja.text
 
 
+def test_form_covers_the_review_factors_beyond_the_basics(client: TestClient) -> None:
+    """Investor plan and past conduct, the target's defence and supply roles, proxies and convertibles."""
+    form = {**SIMPLE_FORM, "acq_investment_plan": "control", "acq_past_activist_campaign": "on", "tgt_defence_supplier": "true",
+            "tgt_single_source_supplier": "true", "tgt_global_market_share_pct": "45", "tgt_critical_infrastructure": "power grid\n",
+            "tx_proxy_voting_pct": "12", "tx_convertible_instruments": "on", "tx_written_proposals_with_deadline": "on"}
+    data = deal_from_form(form, [])
+    acq, target, tx = data["entities"][0], data["target"], data["transaction"]
+    assert acq["investment_plan"] == "control" and acq["past_conduct"] == ["activist_campaign"]
+    assert target["defence_supplier"] is True and target["critical_infrastructure"] == ["power grid"]
+    assert tx["proxy_voting_pct"] == "12" and tx["convertible_instruments"] is True and tx["written_proposals_with_deadline"] is True
+    plain = screen(parse_deal(deal_from_form(SIMPLE_FORM, []), file="form"))
+    rich = screen(parse_deal(data, file="form"))
+    new = {f.id for f in rich.findings} - {f.id for f in plain.findings}
+    assert {"business.defence_supply", "business.critical_infrastructure", "terms.convertible"} <= new, new
+    r = client.post("/screen", data=form)
+    assert r.status_code == 200 and f'id="residual-overall">{rich.mitigations.residual.overall:g}<' in r.text
+
+
 def test_form_error_names_the_field_and_keeps_the_values(client: TestClient) -> None:
     form = {**SIMPLE_FORM, "acq_name": "", "tgt_name": "Kept Name K.K."}
     r = client.post("/screen", data=form)

@@ -27,7 +27,11 @@ ACQUIRER_TRI = ["listed", "accredited", "fefta_violation_sanctioned", "informati
 TECH_ACCESS = ["non_public_technology_information", "any_non_public_information", "information_rights", "joint_development",
                "site_access", "personnel_exchange", "proposes_rule_changes"]
 TX_COUNTS = ["board_seats", "auditor_seats", "observer_seats"]
-TX_PCTS = ["shares_before_pct", "shares_after_pct", "closely_related_voting_pct"]
+TX_PCTS = ["shares_before_pct", "shares_after_pct", "closely_related_voting_pct", "proxy_voting_pct"]
+TX_BOXES = ["core_committee_attendance", "relocate_production_abroad", "written_proposals_with_deadline", "convertible_instruments"]
+TARGET_TRI = ["subsidiaries_complete", "specified_core_business_entity", "defence_supplier", "single_source_supplier",
+              "government_funded_research"]
+PAST_CONDUCT = ["blocked_deal", "activist_campaign"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -58,6 +62,11 @@ def _box(form: Mapping[str, Any], key: str) -> bool:
     return _text(form, key) in ("on", "true", "1", "yes")
 
 
+def _lines(form: Mapping[str, Any], key: str) -> list[str]:
+    value = form.get(key)
+    return [line.strip() for line in value.splitlines() if line.strip()] if isinstance(value, str) else []
+
+
 def _put(out: dict[str, Any], key: str, value: Any) -> None:
     """Set a field only when given: a missing required field is then reported by the deal model."""
     if value is not None:
@@ -74,6 +83,10 @@ def deal_from_form(form: Mapping[str, Any], measures: list[str]) -> dict[str, An
     _put(acq, "state_owned_pct", _text(form, "acq_state_owned_pct"))
     for key in ACQUIRER_TRI:
         _put(acq, key, _tri(form, f"acq_{key}"))
+    _put(acq, "investment_plan", _text(form, "acq_investment_plan"))
+    past = [kind for kind in PAST_CONDUCT if _box(form, f"acq_past_{kind}")]
+    if past:
+        acq["past_conduct"] = past
     entities = [acq]
     holdings = []
     for i in range(1, MAX_OWNERS + 1):
@@ -105,12 +118,13 @@ def deal_from_form(form: Mapping[str, Any], measures: list[str]) -> dict[str, An
         _put(biz, "activity", activity)
         businesses.append(biz)
     target["businesses"] = businesses
-    _put(target, "subsidiaries_complete", _tri(form, "tgt_subsidiaries_complete"))
-    _put(target, "specified_core_business_entity", _tri(form, "tgt_specified_core_business_entity"))
-    techs = [line.strip() for line in (form.get("tgt_technologies") or "").splitlines() if line.strip()] \
-        if isinstance(form.get("tgt_technologies"), str) else []
-    if techs:
-        target["technologies"] = techs
+    for key in TARGET_TRI:
+        _put(target, key, _tri(form, f"tgt_{key}"))
+    _put(target, "global_market_share_pct", _text(form, "tgt_global_market_share_pct"))
+    for key in ("technologies", "critical_infrastructure"):
+        lines = _lines(form, f"tgt_{key}")
+        if lines:
+            target[key] = lines
 
     tx: dict[str, Any] = {}
     _put(tx, "kind", _text(form, "tx_kind"))
@@ -119,7 +133,8 @@ def deal_from_form(form: Mapping[str, Any], measures: list[str]) -> dict[str, An
     _put(tx, "acquired_from", _text(form, "tx_acquired_from"))
     for key in TX_COUNTS:
         _put(tx, key, _text(form, f"tx_{key}"))
-    tx["core_committee_attendance"] = _box(form, "tx_core_committee_attendance")
+    for key in TX_BOXES:
+        tx[key] = _box(form, f"tx_{key}")
     tx["technology_access"] = {key: _box(form, f"ta_{key}") for key in TECH_ACCESS}
     proposals = []
     if _box(form, "tx_prop_transfer"):
@@ -128,7 +143,6 @@ def deal_from_form(form: Mapping[str, Any], measures: list[str]) -> dict[str, An
         proposals.append({"kind": "designated_business_abolition", "proposed_by_investor": True})
     if proposals:
         tx["proposals"] = proposals
-    tx["relocate_production_abroad"] = _box(form, "tx_relocate_production_abroad")
     if measures:
         tx["risk_mitigation_measures"] = list(dict.fromkeys(measures))
 

@@ -22,7 +22,7 @@ from fdiscreen.render.document import Bullets, Document, Figure, Para, Pre
 from fdiscreen.render.document import Table as DocTable
 from fdiscreen.render.memo import LIGHT, OUTCOME_TEXT, QUESTIONS, TIER_TEXT
 from fdiscreen.screening import Screening
-from fdiscreen.web.forms import ACQUIRER_TRI, MAX_BUSINESSES, MAX_OWNERS, TECH_ACCESS, TX_COUNTS
+from fdiscreen.web.forms import ACQUIRER_TRI, MAX_BUSINESSES, MAX_OWNERS, PAST_CONDUCT, TARGET_TRI, TECH_ACCESS, TX_BOXES, TX_COUNTS
 from fdiscreen.web.labels import ENUMS, PageLang, column_label, enum_label, t
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -57,8 +57,8 @@ p { margin:.35rem 0; overflow-wrap:anywhere; }
 @media (max-width: 900px) { .grid2, .grid3 { grid-template-columns:1fr; } }
 fieldset { border:1px solid var(--line); border-radius:6px; padding:.5rem .9rem .8rem; margin:0; min-width:0; }
 legend { font-weight:700; color:var(--navy); padding:0 .3rem; }
-label.f { display:grid; grid-template-columns: 15.5rem minmax(0,1fr); gap:.5rem; align-items:center; margin:.28rem 0; }
-label.f > span { font-size:.9rem; }
+label.f, div.f { display:grid; grid-template-columns: 15.5rem minmax(0,1fr); gap:.5rem; align-items:center; margin:.28rem 0; }
+label.f > span, div.f > span { font-size:.9rem; }
 label.c { display:flex; gap:.45rem; align-items:flex-start; margin:.22rem 0; font-size:.9rem; }
 label.c input { margin-top:.2rem; flex:none; }
 input[type=text], input[type=number], input[type=date], select, textarea { font:inherit; font-size:.9rem; padding:.22rem .35rem;
@@ -261,6 +261,9 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
            f.text("acq_jurisdiction", c.t("jurisdiction"), extra=' list="countries" maxlength="2" autocomplete="off"', hint="US"),
            f.number("acq_state_owned_pct", c.t("state_owned_pct"))]
     acq += [f.tri(f"acq_{k}", c.t(k)) for k in ACQUIRER_TRI]
+    acq += [f.select("acq_investment_plan", c.t("investment_plan"), _enum_options("investment_plan", c.lang), ""),
+            f'<div class="f"><span>{c.t("past_conduct")}</span><div>'
+            + "".join(f.box(f"acq_past_{k}", c.t(f"past_{k}")) for k in PAST_CONDUCT) + "</div></div>"]
     owners = ['<table class="rows"><thead><tr><th></th>'
               f'<th>{c.t("name")}</th><th>{c.t("kind")}</th><th>{c.t("jurisdiction")}</th><th>{c.t("voting_pct")}</th></tr></thead><tbody>']
     for i in range(1, MAX_OWNERS + 1):
@@ -286,21 +289,21 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
     tgt = [f.text("tgt_name", c.t("name")),
            f.select("tgt_listed", c.t("listed"), [("true", t("yes", c.lang)), ("false", t("no", c.lang))], "true"),
            f.text("tgt_securities_code", c.t("securities_code"), extra=' maxlength="12"'),
-           f.tri("tgt_subsidiaries_complete", c.t("subsidiaries_complete")),
-           f.tri("tgt_specified_core_business_entity", c.t("specified_core_business_entity")),
-           f'<label class="f" for="tgt_technologies"><span>{c.t("technologies")}</span>'
-           f'<textarea {f._attrs("tgt_technologies")} rows="2">{esc(f._v("tgt_technologies"))}</textarea></label>']
+           *[f.tri(f"tgt_{k}", c.t(k)) for k in TARGET_TRI],
+           f.number("tgt_global_market_share_pct", c.t("global_market_share_pct")),
+           *[f'<label class="f" for="tgt_{k}"><span>{c.t(k)}</span>'
+             f'<textarea {f._attrs(f"tgt_{k}")} rows="2">{esc(f._v(f"tgt_{k}"))}</textarea></label>' for k in ("technologies", "critical_infrastructure")]]
     tx_left = [f.select("tx_kind", c.t("tx_kind"), _enum_options("tx_kind", c.lang), "share_acquisition"),
                f'<p class="hint">{c.t("tx_kind_hint")}</p>',
                f.number("tx_shares_before_pct", c.t("shares_before_pct"), "0"),
                f.number("tx_shares_after_pct", c.t("shares_after_pct")),
                f.number("tx_closely_related_voting_pct", c.t("closely_related_voting_pct"), "0"),
+               f.number("tx_proxy_voting_pct", c.t("proxy_voting_pct")),
                f.select("tx_acquired_from", c.t("acquired_from"), _enum_options("acquired_from", c.lang), "unknown")]
     tx_left += [f.number(f"tx_{k}", c.t(k), "0", step="1", max_="99") for k in TX_COUNTS]
     tx_right = [f'<h3>{c.t("technology_access")}</h3>'] + [f.box(f"ta_{k}", c.t(k)) for k in TECH_ACCESS]
-    tx_right += [f'<h3>{c.t("proposals")}</h3>', f.box("tx_core_committee_attendance", c.t("core_committee_attendance")),
-                 f.box("tx_prop_transfer", c.t("prop_transfer")), f.box("tx_prop_abolition", c.t("prop_abolition")),
-                 f.box("tx_relocate_production_abroad", c.t("relocate_production_abroad"))]
+    tx_right += [f'<h3>{c.t("proposals")}</h3>', f.box("tx_prop_transfer", c.t("prop_transfer")),
+                 f.box("tx_prop_abolition", c.t("prop_abolition")), *[f.box(f"tx_{k}", c.t(k)) for k in TX_BOXES]]
     chosen = values.get("measure") if values else None
     chosen_list = chosen if isinstance(chosen, list) else ([chosen] if isinstance(chosen, str) else [])
     meas = []
