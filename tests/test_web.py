@@ -168,6 +168,27 @@ def test_compare_page(client: TestClient) -> None:
     assert six.status_code == 422
 
 
+def test_comparison_memo_download_equals_the_cli_comparison(client: TestClient) -> None:
+    import html as html_lib
+
+    from fdiscreen.render.markdown import to_markdown
+    from fdiscreen.render.memo import build_comparison
+
+    files = [("files", (p.name, p.read_bytes(), "application/yaml")) for p in BIDS]
+    page = client.post("/compare", files=files, data={"as_of": AS_OF}).text
+    deals = [html_lib.unescape(v) for v in re.findall(r'<input type="hidden" name="deal" value="([^"]*)">', page)]
+    assert len(deals) == len(BIDS)
+    r = client.post("/compare/memo", data={"deal": deals, "as_of": AS_OF, "dl": "md:ja"})
+    assert r.status_code == 200 and r.headers["content-disposition"].endswith('-ja.md"')
+    expected = build_comparison([screen(load_deal(p), dt.date.fromisoformat(AS_OF)) for p in BIDS], "ja", dt.date.today())
+    assert r.text == to_markdown(expected)
+    pdf = client.post("/compare/memo", data={"deal": deals, "as_of": AS_OF, "dl": "pdf:both"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.post("/compare/memo", data={"deal": deals[:1], "dl": "pdf:en"}).status_code == 422
+    broken = client.post("/compare/memo", data={"deal": [deals[0], "{not json"], "dl": "pdf:en"})
+    assert broken.status_code == 422 and "bid 2" in broken.text
+
+
 def test_cases_page_and_replay(client: TestClient) -> None:
     r = client.get("/cases")
     assert r.status_code == 200 and 'id="library"' in r.text and "jp-bain-toshibamemory-2018" in r.text

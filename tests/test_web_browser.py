@@ -136,6 +136,10 @@ def test_comparison_and_cases_pages(page: object, base_url: str) -> None:
     pg.wait_for_selector("#comparison")
     assert "Bid A" in pg.inner_text("#comparison") and "Bid C" in pg.inner_text("#comparison")
     _shot(pg, "compare-en")
+    with pg.expect_download() as info:
+        pg.click("#dl-pdf-both")
+    assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
+    assert "comparison-3-bids-both.pdf" in info.value.suggested_filename
     pg.goto(f"{base_url}/cases?lang=en")
     assert pg.locator("#library tbody tr").count() >= 40
     pg.select_option("#rules", "decision-date")

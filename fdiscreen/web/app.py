@@ -38,6 +38,7 @@ from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import check_size, parse_deal
 from fdiscreen.model import Deal
 from fdiscreen.regime import load_catalog, make_regime
+from fdiscreen.render.document import Document
 from fdiscreen.render.memo import LangChoice, build_comparison, build_memo
 from fdiscreen.screening import Screening, screen
 from fdiscreen.web import pages
@@ -199,29 +200,42 @@ def _slug(text: str) -> str:
 
 def memo_file(s: Screening, fmt: str, lang: LangChoice, date: dt.date | None = None, privileged: bool = False) -> tuple[bytes, str, str]:
     """The memo's bytes, media type and a download file name (ASCII only)."""
+    _check_memo_choice(fmt, lang)
+    day = date or dt.date.today()
+    return document_file(build_memo(s, lang, day, privileged), fmt, day), MEDIA[fmt], f"fdiscreen-memo-{_slug(s.matter)}-{lang}.{fmt}"
+
+
+def comparison_file(screenings: list[Screening], fmt: str, lang: LangChoice, date: dt.date | None = None) -> tuple[bytes, str, str]:
+    """The bid-comparison memo's bytes, media type and download file name."""
+    _check_memo_choice(fmt, lang)
+    day = date or dt.date.today()
+    return document_file(build_comparison(screenings, lang, day), fmt, day), MEDIA[fmt], f"fdiscreen-comparison-{len(screenings)}-bids-{lang}.{fmt}"
+
+
+def _check_memo_choice(fmt: str, lang: str) -> None:
     if fmt not in MEDIA:
         raise FdiscreenError(f"unsupported memo format {fmt!r}", path="format", expected="pdf, docx, md or html")
     if lang not in ("en", "ja", "both"):
         raise FdiscreenError(f"unknown language {lang!r}", path="lang", expected="en, ja or both")
-    day = date or dt.date.today()
-    doc = build_memo(s, lang, day, privileged)
+
+
+def document_file(doc: Document, fmt: str, day: dt.date) -> bytes:
+    """A document rendered to ``fmt`` in memory (renderers keep process-wide state: one at a time)."""
     with _RENDER_LOCK:
         if fmt == "pdf":
             from fdiscreen.render.pdf import to_pdf_bytes
 
-            data = to_pdf_bytes(doc, day)
-        elif fmt == "md":
+            return to_pdf_bytes(doc, day)
+        if fmt == "md":
             from fdiscreen.render.markdown import to_markdown
 
-            data = to_markdown(doc).encode("utf-8")
-        else:
-            from fdiscreen.render.output import write_document
+            return to_markdown(doc).encode("utf-8")
+        from fdiscreen.render.output import write_document
 
-            with tempfile.TemporaryDirectory(prefix="fdiscreen-memo-") as folder:
-                path = Path(folder) / f"memo.{fmt}"
-                write_document(doc, path, day)
-                data = path.read_bytes()
-    return data, MEDIA[fmt], f"fdiscreen-memo-{_slug(s.matter)}-{lang}.{fmt}"
+        with tempfile.TemporaryDirectory(prefix="fdiscreen-memo-") as folder:
+            path = Path(folder) / f"memo.{fmt}"
+            write_document(doc, path, day)
+            return path.read_bytes()
 
 
 def _download(data: bytes, media: str, name: str) -> Response:
@@ -365,14 +379,7 @@ def create_app(token: str | None = None) -> FastAPI:
         raw = form.get("deal")
         if not isinstance(raw, str) or not raw.strip():
             raise FdiscreenError("the result form carries no deal", path="deal", expected="resubmit from the result page")
-        try:
-            data = json.loads(raw, parse_constant=_reject_constant)
-        except (ValueError, RecursionError):
-            raise FdiscreenError("the deal carried by the page is not valid JSON", path="deal") from None
-        if not isinstance(data, dict):
-            raise FdiscreenError("the deal carried by the page is not a mapping", path="deal")
-        check_size(data, "page")
-        deal = parse_deal(data, file="page")
+        deal = _page_deal(raw, "page")
         mitigate = _measure_ids([v for v in form.getlist("mitigate") if isinstance(v, str)], "mitigate")
         return deal, mitigate, _date(form.get("as_of"), "as_of"), _date(form.get("amendment_effective"), "amendment_effective")
 
@@ -406,18 +413,32 @@ def create_app(token: str | None = None) -> FastAPI:
             if not 2 <= len(files) <= 5:
                 raise FdiscreenError(f"{len(files)} file(s) uploaded", path="files", expected="2 to 5 deal files")
             as_of = _date(form.get("as_of"), "as_of")
-            screenings = []
+            screenings, deals = [], []
             for item in files:
                 name = upload_name(item.filename)
                 deal = parse_deal(parse_upload(name, await item.read(MAX_UPLOAD_BYTES + 1)), file=name)
+                deals.append(deal.model_dump_json(exclude_defaults=True))
                 screenings.append(await run_in_threadpool(screen, deal, as_of))
             doc = build_comparison(screenings, ctx.lang)
-            html = await run_in_threadpool(pages.compare_page, ctx, doc, None, _figure_png)
+            html = await run_in_threadpool(pages.compare_page, ctx, doc, None, _figure_png, deals, as_of.isoformat() if as_of else None)
             return HTMLResponse(html)
         except TooLarge as exc:
             return HTMLResponse(pages.compare_page(ctx, error=str(exc)), status_code=413)
         except FdiscreenError as exc:
             return HTMLResponse(pages.compare_page(ctx, error=exc.one_line()), status_code=422)
+
+    @app.post("/compare/memo", include_in_schema=False)
+    async def compare_memo(request: Request) -> Response:
+        form = await request.form()
+        raws = [v for v in form.getlist("deal") if isinstance(v, str)]
+        if not 2 <= len(raws) <= 5:
+            raise FdiscreenError(f"{len(raws)} deal(s) carried", path="deal", expected="2 to 5 deals: compare again from the comparison page")
+        as_of = _date(form.get("as_of"), "as_of")
+        screenings = [await run_in_threadpool(screen, _page_deal(raw, f"bid {i + 1}"), as_of) for i, raw in enumerate(raws)]
+        choice = form.get("dl")
+        fmt, _, lang = (choice if isinstance(choice, str) else "pdf:en").partition(":")
+        data, media, name = await run_in_threadpool(comparison_file, screenings, fmt, lang or "en")
+        return _download(data, media, name)
 
     @app.get("/cases", response_class=HTMLResponse, include_in_schema=False)
     async def cases_page(request: Request) -> HTMLResponse:
@@ -525,6 +546,18 @@ def create_app(token: str | None = None) -> FastAPI:
 
     app.openapi = custom_openapi  # type: ignore[method-assign]
     return app
+
+
+def _page_deal(raw: str, name: str) -> Deal:
+    """A deal a page carried back as JSON, validated like any deal file."""
+    try:
+        data = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise FdiscreenError("the deal carried by the page is not valid JSON", file=name, path="deal") from None
+    if not isinstance(data, dict):
+        raise FdiscreenError("the deal carried by the page is not a mapping", file=name, path="deal")
+    check_size(data, name)
+    return parse_deal(data, file=name)
 
 
 def _reject_constant(name: str) -> Any:

@@ -154,6 +154,8 @@ L: dict[str, tuple[str, str]] = {
     "none": ("None.", "なし。"),
     "watch": ("Watch-list hits", "ウォッチリスト該当"),
     "downloads": ("Memo", "メモのダウンロード"),
+    "compare_downloads_hint": ("The comparison memo: every bid side by side, then each bid's risk.",
+                               "比較メモ：全提案の一覧と各提案のリスク評価。"),
     "downloads_hint": ("The memo includes the measures ticked under Mitigation.", "「リスク軽減措置」で選択した措置を反映したメモ。"),
     "lang_en": ("English", "英語"),
     "lang_ja": ("Japanese", "日本語"),

@@ -107,7 +107,7 @@ code { font-size:.8rem; }
 .measures label.c { break-inside:avoid; }
 .measures .sug { color:#1b5e20; font-weight:600; font-size:.8rem; }
 .measures .off { color:var(--muted); font-size:.8rem; }
-.dl { display:grid; grid-template-columns:max-content repeat(3, minmax(0, 1fr)); gap:.4rem .6rem; align-items:center; }
+.dl { display:grid; grid-template-columns:max-content repeat(3, minmax(0, 1fr)); gap:.4rem .6rem; align-items:center; max-width:40rem; }
 .dl button { width:100%; }
 img.plot { max-width:100%; height:auto; border:1px solid var(--line); border-radius:4px; }
 figure { margin:.5rem 0; } figcaption { font-size:.85rem; color:var(--muted); }
@@ -467,15 +467,15 @@ def _mitigation(ctx: Ctx, s: Screening, measures: dict[str, Measure], mitigate: 
     return "".join(parts)
 
 
-def _downloads(ctx: Ctx) -> str:
+def _downloads(ctx: Ctx, action: str = "/memo", hint: str = "downloads_hint") -> str:
     cells = []
     for fmt, name in (("pdf", "PDF"), ("docx", "DOCX"), ("md", "Markdown")):
         cells.append(f"<strong>{name}</strong>")
         for lg in ("ja", "en", "both"):
             full = f"{name} · {t('lang_' + lg, ctx.lang)}"
-            cells.append(f'<button class="btn" type="submit" formaction="{ctx.url("/memo")}" name="dl" value="{fmt}:{lg}" '
+            cells.append(f'<button class="btn" type="submit" formaction="{ctx.url(action)}" name="dl" value="{fmt}:{lg}" '
                          f'id="dl-{fmt}-{lg}" title="{esc(full)}" aria-label="{esc(full)}">{ctx.t("lang_" + lg)}</button>')
-    return f'<div class="dl">{"".join(cells)}</div><p class="hint">{ctx.t("downloads_hint")}</p>'
+    return f'<div class="dl">{"".join(cells)}</div><p class="hint">{ctx.t(hint)}</p>'
 
 
 def result_page(ctx: Ctx, s: Screening, deal_json: str, measures: dict[str, Measure], mitigate: list[str],
@@ -566,7 +566,8 @@ def document_html(doc: Document, figure_png: Any = None) -> str:
     return "\n".join(out)
 
 
-def compare_page(ctx: Ctx, doc: Document | None = None, error: str | None = None, figure_png: Any = None) -> str:
+def compare_page(ctx: Ctx, doc: Document | None = None, error: str | None = None, figure_png: Any = None,
+                 deals_json: list[str] | None = None, as_of: str | None = None) -> str:
     upload = f"""
 <div class="upload">
 <form method="post" action="{ctx.url('/compare')}" enctype="multipart/form-data">
@@ -579,7 +580,12 @@ def compare_page(ctx: Ctx, doc: Document | None = None, error: str | None = None
     result = ""
     if doc is not None:
         meta = " · ".join(f"{esc(k)}: {esc(v)}" for k, v in doc.meta)
-        result = f'<p class="muted">{meta}</p><div id="comparison">{document_html(doc, figure_png)}</div>'
+        hidden = "".join(f'<input type="hidden" name="deal" value="{esc(d)}">' for d in deals_json or [])
+        if as_of:
+            hidden += f'<input type="hidden" name="as_of" value="{esc(as_of)}">'
+        memo = (f'<h2>{ctx.t("downloads")}</h2><form method="post" action="{ctx.url("/compare/memo")}" id="compare-state">{hidden}'
+                f'{_downloads(ctx, "/compare/memo", "compare_downloads_hint")}</form>') if deals_json else ""
+        result = f'<p class="muted">{meta}</p>{memo}<div id="comparison">{document_html(doc, figure_png)}</div>'
     body = f"<h1>{ctx.t('compare_title')}</h1>{upload}{error_box(ctx, error)}{result}"
     return page(ctx, t("compare_title", ctx.lang), body)
 
