@@ -34,6 +34,7 @@ Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a fac
 DbOpt = Annotated[Optional[Path], typer.Option("--db", help="Ownership-graph database, for deals naming acquirer_graph_id (default: the user data dir).")]
 MofOpt = Annotated[Optional[Path], typer.Option("--mof-list", help="MOF classification list (CSV) to classify the target by securities code.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="en, ja or both.")]
+MemoDate = Annotated[Optional[dt.datetime], typer.Option("--date", formats=["%Y-%m-%d"], help="Memo date (default today); fixes the PDF's dates for reproducible files.")]
 WatchOpt = Annotated[Optional[list[Path]], typer.Option("--watchlist", help="Watch list CSV (OpenSanctions targets.simple.csv or METI End User List); repeatable.")]
 MitigateOpt = Annotated[Optional[list[str]], typer.Option("--mitigate", help="Apply a risk-mitigation measure by id (repeatable); see `fdiscreen factors --id risk_mitigation_measures`.")]
 ExplainOpt = Annotated[bool, typer.Option("--explain", help="Show where every point of the scores comes from.")]
@@ -78,7 +79,7 @@ def screen_cmd(deal: Path, as_of: AsOf = None, assume_amendment_effective: Amend
                db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json", help="Print the Screening as JSON.")] = False,
                memo: Annotated[Optional[Path], typer.Option("--memo", help="Write the memo (.md).")] = None,
                lang: LangOpt = "en",
-               date: Annotated[Optional[dt.datetime], typer.Option("--date", formats=["%Y-%m-%d"], help="Memo date (default today).")] = None,
+               date: MemoDate = None,
                privileged: Annotated[bool, typer.Option("--privileged", help="Mark the memo privileged and confidential.")] = False) -> None:
     """Screen a deal: JSON result and/or a memo."""
     _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list, watchlist, mitigate, db)
@@ -129,14 +130,14 @@ def listing(plan: Path, as_of: AsOf = None, set_: Sets = None, mof_list: MofOpt 
 def compare(deals: Annotated[list[Path], typer.Argument(help="Two or more deal files.")], as_of: AsOf = None,
             assume_amendment_effective: Amend = None, set_: Sets = None, watchlist: WatchOpt = None,
             memo: Annotated[Optional[Path], typer.Option("--memo", help="Write the comparison memo.")] = None,
-            json_out: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = "en") -> None:
+            json_out: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = "en", date: MemoDate = None) -> None:
     """Compare bids side by side: determination, timeline, scores, top findings, best next mitigation."""
     if len(deals) < 2:
         raise FdiscreenError("compare needs at least two deal files", path="DEALS", expected="two or more files")
     screenings = [_screen(d, as_of, assume_amendment_effective, set_, None, watchlist)[1] for d in deals]
-    doc = build_comparison(screenings, _lang(lang))
+    doc = build_comparison(screenings, _lang(lang), _date(date))
     if memo is not None:
-        _write_memo(memo, doc)
+        _write_memo(memo, doc, _date(date))
     if json_out:
         typer.echo(json.dumps([json.loads(s.to_json()) for s in screenings], ensure_ascii=False, indent=2))
     elif memo is None:

@@ -83,3 +83,10 @@ def test_explain_mitigate_and_watchlist_options(tmp_path: Path) -> None:
     wl.write_text("id,schema,name,aliases,countries\nx1,Company,Blue Ridge Capital Partners IV LP,,us\n", encoding="utf-8")
     js = json.loads(cli("screen", deal, "--json", "--watchlist", str(wl)).stdout)
     assert js["watchlist_hits"] and js["watchlist_hits"][0]["score"] == 1.0
+
+
+def test_comparison_pdf_is_reproducible_with_a_fixed_date(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    for out in (first, second):
+        assert cli("compare", *BIDS, "--memo", str(out), "--lang", "both", "--date", "2026-11-27").returncode == 0
+    assert first.read_bytes() == second.read_bytes() and first.read_bytes().startswith(b"%PDF")
