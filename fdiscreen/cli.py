@@ -113,13 +113,13 @@ def _write_memo(path: Path, doc: Any, date: dt.date | None = None) -> None:
 def listing(plan: Path, as_of: AsOf = None, set_: Sets = None, mof_list: MofOpt = None,
             json_out: Annotated[bool, typer.Option("--json", help="Print the listing screen as JSON.")] = False,
             memo: Annotated[Optional[Path], typer.Option("--memo", help="Write the listing memo.")] = None,
-            lang: LangOpt = "en") -> None:
+            lang: LangOpt = "en", date: MemoDate = None) -> None:
     """Screen a planned stock listing: what listing exposes the company to, and capital-policy measures."""
     mof = load_mof_list(mof_list) if mof_list else None
     ls = screen_listing(load_listing_plan(plan), _date(as_of), mof, _overrides(set_))
-    doc = build_listing_memo(ls, _lang(lang))
+    doc = build_listing_memo(ls, _lang(lang), _date(date))
     if memo is not None:
-        _write_memo(memo, doc)
+        _write_memo(memo, doc, _date(date))
     if json_out:
         typer.echo(ls.model_dump_json(indent=2))
     elif memo is None:
