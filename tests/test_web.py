@@ -20,6 +20,7 @@ from fdiscreen.web.app import check_host, create_app, serve
 from fdiscreen.web.forms import MAX_UPLOAD_BYTES, deal_from_form
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCAL = "http://127.0.0.1:8765"  # the guard answers only loopback host names
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*") if p.suffix in (".yaml", ".json"))
 BIDS = sorted((ROOT / "examples" / "bids").glob("*.yaml"))
 AS_OF = "2026-11-22"
@@ -39,7 +40,7 @@ SIMPLE_FORM: dict[str, str] = {
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    return TestClient(create_app())
+    return TestClient(create_app(), base_url=LOCAL)
 
 
 def _body(path: Path) -> dict[str, Any]:
@@ -363,7 +364,7 @@ def test_openapi_spec(client: TestClient) -> None:
 # -- token and host -------------------------------------------------------------------------------
 
 def test_token_is_required_when_set() -> None:
-    c = TestClient(create_app(token="s3cret"))
+    c = TestClient(create_app(token="s3cret"), base_url=LOCAL)
     assert c.get("/").status_code == 401
     assert c.get("/", headers={"X-Fdiscreen-Token": "wrong"}).status_code == 401
     assert c.post("/api/screen", json=_body(BOARD_SEAT)).status_code == 401
@@ -381,12 +382,13 @@ def test_token_is_required_when_set() -> None:
 
 
 def test_without_a_token_only_loopback_host_names_are_answered() -> None:
-    c = TestClient(create_app())
+    c = TestClient(create_app(), base_url=LOCAL)
     assert c.get("/", headers={"host": "evil.example"}).status_code == 400
+    assert c.get("/", headers={"host": "testserver"}).status_code == 400  # a single-label name may resolve anywhere
     assert c.get("/", headers={"host": "127.0.0.1:8765"}).status_code == 200
     assert c.get("/", headers={"host": "[::1]:8765"}).status_code == 200
     assert c.get("/", headers={"host": "localhost"}).status_code == 200
-    tok = TestClient(create_app(token="t"))
+    tok = TestClient(create_app(token="t"), base_url=LOCAL)
     assert tok.get("/?token=t", headers={"host": "10.1.2.3:8765"}).status_code == 200
 
 
