@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -26,6 +26,7 @@ from fdiscreen.screening import Screening, screen
 Outcome = Literal["blocked", "divest_order", "withdrawn_under_opposition", "cleared_with_conditions", "cleared",
                   "recommendation_to_halt", "post_investment_intervention"]
 Rules = Literal["decision-date", "today", "amended"]
+RULES: tuple[str, ...] = get_args(Rules)
 ActualClass = Literal["at_risk", "clear_with_conditions", "clear"]
 
 #: how a government outcome maps onto fdiscreen's predicted-outcome classes

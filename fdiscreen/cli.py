@@ -156,7 +156,7 @@ def replay(cases_dir: Annotated[Optional[Path], typer.Argument(help="Case folder
     """Replay the historical case library and evaluate the scores against what governments decided."""
     from fdiscreen import cases
 
-    if rules not in ("decision-date", "today", "amended"):
+    if rules not in cases.RULES:
         raise FdiscreenError(f"unknown rules {rules!r}", path="--rules", expected="decision-date, today or amended")
     if lang not in ("en", "ja"):
         raise FdiscreenError(f"unknown language {lang!r}", path="--lang", expected="en or ja")

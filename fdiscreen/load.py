@@ -69,8 +69,6 @@ def read_mapping(path: Path) -> dict[str, Any]:
         raise FdiscreenError("no such file", file=name, expected="a deal file (.yaml, .yml or .json)")
     if path.is_dir():
         raise FdiscreenError("is a directory", file=name, expected="a deal file (.yaml, .yml or .json)")
-    if path.suffix.lower() not in SUFFIXES:
-        raise FdiscreenError(f"unsupported file type {path.suffix!r}", file=name, expected=".yaml, .yml or .json")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -107,15 +105,19 @@ def parse_mapping_bytes(data: bytes, suffix: str, name: str) -> dict[str, Any]:
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "syntax error"
         if "nesting depth" in problem:  # PyYAML >= 6.0.4 refuses deep nesting itself, before our count sees it
-            raise FdiscreenError(f"nested more than {MAX_DEPTH} levels deep", file=name, expected="a deal file") from None
+            raise _too_deep(name) from None
         raise FdiscreenError(f"not valid YAML: {problem}{where}", file=name) from None
     except RecursionError:
-        raise FdiscreenError(f"nested more than {MAX_DEPTH} levels deep", file=name, expected="a deal file") from None
+        raise _too_deep(name) from None
     if not isinstance(parsed, dict):
         raise FdiscreenError(f"top level is {type(parsed).__name__}", file=name, path="(top level)",
                              expected="a mapping with matter, acquirer, entities, target, transaction")
     check_size(parsed, name)
     return parsed
+
+
+def _too_deep(name: str) -> FdiscreenError:
+    return FdiscreenError(f"nested more than {MAX_DEPTH} levels deep", file=name, expected="a deal file")
 
 
 def _check_yaml_depth(text: str, name: str) -> None:
@@ -127,7 +129,7 @@ def _check_yaml_depth(text: str, name: str) -> None:
         if kind in _OPEN:
             depth += 1
             if depth > MAX_DEPTH:
-                raise FdiscreenError(f"nested more than {MAX_DEPTH} levels deep", file=name, expected="a deal file")
+                raise _too_deep(name)
         elif kind in _CLOSE:
             depth -= 1
 

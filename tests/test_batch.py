@@ -3,7 +3,6 @@ results as screening one by one; the Dask engine gives the same table."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 

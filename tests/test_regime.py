@@ -95,10 +95,6 @@ def test_activity_classes_change_on_notice_dates() -> None:
 
 def test_used_items_do_not_depend_on_what_was_screened_before() -> None:
     """Regimes of the same law and date share resolved values; each still records the date items a value rests on."""
-    import datetime as dt
-
-    from fdiscreen.regime import make_regime
-
     day = dt.date(2027, 12, 1)
     dependent = next(it.id for it in make_regime(day).catalog.items.values() if any(not k[:1].isdigit() for k in it.values))
     first, second = make_regime(day), make_regime(day)

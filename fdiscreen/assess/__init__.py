@@ -63,16 +63,21 @@ def _notification_duty(det: Determination, regime: Regime, applied: list[str]) -
              f"2026年改正の施行後（仮定{when}）は、これらの措置を届出に記載し変更を事前届出する義務が生じる。それまでは実務上の申出となる。")
 
 
+def _overall_after(findings: list[Finding], applied: list[str], regime: Regime) -> float:
+    """The overall score once ``applied`` measures are taken (from point sums: no findings are copied)."""
+    return score_sums(point_sums(residual_points(findings, applied, regime)), regime).overall
+
+
 def suggest(findings: list[Finding], applied: list[str], regime: Regime, bands: set[str], limit: int = 3) -> list[Suggestion]:
     """Deal-side measures not yet applied, ranked by how much each alone would lower the overall score;
     a measure is left out once the stake reaches a band (``bands``) at which it is not credible."""
-    base = score_sums(point_sums(residual_points(findings, applied, regime)), regime).overall
+    base = _overall_after(findings, applied, regime)
     out = []
     relevant = {mid for f in findings for mid in f.mitigations}
     for mid, m in catalog(regime).items():
         if mid in applied or m.side != "deal" or mid not in relevant or m.not_suggested_from_band in bands:
             continue
-        after = score_sums(point_sums(residual_points(findings, [*applied, mid], regime)), regime).overall
+        after = _overall_after(findings, [*applied, mid], regime)
         if after < base:
             out.append(Suggestion(measure=mid, text=m.text, overall_after=after, reduction=round(base - after, 1)))
     return sorted(out, key=lambda s: (-s.reduction, s.measure))[:limit]

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from fdiscreen.filing.acts import ActConclusion, combine, covered_acts
 from fdiscreen.filing.amendment import AmendmentConclusion, amendment_2026
-from fdiscreen.filing.conclusion import Conclusion, Reasoning, Status
+from fdiscreen.filing.conclusion import Conclusion, FactNeeded, Reasoning, Status
 from fdiscreen.filing.exemption import ExemptionConclusion, exemption
 from fdiscreen.filing.investor import (ForeignInvestorConclusion, InvestorClassConclusion, foreign_status, investor_class,
                                        is_foreign_investor)
@@ -48,6 +48,14 @@ class Determination(BaseModel):
         return [self.foreign_investor, self.investor_class, self.target_class, *self.acts, self.prior_notification_required,
                 self.exemption, self.must_file, self.post_investment_report, self.waiting_period_days,
                 self.indirect_acquisition, self.amendment_2026]
+
+    def open_facts(self) -> list[FactNeeded]:
+        """The facts still to confirm across every conclusion, once per field path, in conclusion order."""
+        seen: dict[str, FactNeeded] = {}
+        for c in self.conclusions():
+            for fact in c.facts_needed:
+                seen.setdefault(fact.path, fact)
+        return list(seen.values())
 
 
 def prior_notification_required(regime: Regime, foreign: ForeignInvestorConclusion, acts: list[ActConclusion],

@@ -11,7 +11,7 @@ from fdiscreen.filing.target import TargetClassConclusion
 from fdiscreen.i18n import T, Text, pct
 from fdiscreen.model import Deal, FeftaClass, ShareholderProposal
 from fdiscreen.ownership import Tri, is_home
-from fdiscreen.regime import Regime, to_fraction
+from fdiscreen.regime import Regime
 
 CoveredAs = Literal["inward_direct_investment", "specified_acquisition"]
 Notification = Literal["prior_notification", "post_investment_report", "none"]

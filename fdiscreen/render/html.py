@@ -74,9 +74,9 @@ def _para(b: Para) -> str:
     return f"<p{cls}>{lead}{esc(b.text)}</p>"
 
 
-def _table(b: DocTable) -> str:
+def _table(b: DocTable, table_class: str = "") -> str:
     n = len(b.header)
-    out = ["<table>"]
+    out = [f'<table class="{table_class}">' if table_class else "<table>"]
     if b.widths and len(b.widths) == n and sum(b.widths) > 0:
         total = sum(b.widths)
         out.append("<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in b.widths) + "</colgroup>")
@@ -89,14 +89,15 @@ def _table(b: DocTable) -> str:
     return "\n".join(out)
 
 
-def _block(b: Block, counter: list[int]) -> str:
+def block_html(b: Block, counter: list[int], table_class: str = "") -> str:
+    """One document block as HTML; ``counter`` numbers the figures so their SVG ids stay unique in a page."""
     if isinstance(b, Para):
         return _para(b)
     if isinstance(b, Bullets):
         tag = "ol" if b.numbered else "ul"
         return f"<{tag}>\n" + "\n".join(f"<li>{esc(x)}</li>" for x in b.items) + f"\n</{tag}>"
     if isinstance(b, DocTable):
-        return _table(b)
+        return _table(b, table_class)
     if isinstance(b, Pre):
         return f'<pre class="pre">{esc(b.text)}</pre>'
     if isinstance(b, Figure):
@@ -149,7 +150,7 @@ def to_html(doc: Document, date: dt.date | None = None) -> str:
         tag = "h2" if s.level <= 1 else "h3"
         anchor = f' id="{esc(s.anchor)}"' if s.anchor else ""
         body.append(f"<section>\n<{tag}{anchor}>{esc(s.title)}</{tag}>")
-        body.extend(_block(b, counter) for b in s.blocks)
+        body.extend(block_html(b, counter) for b in s.blocks)
         body.append("</section>")
     head += [f"<title>{esc(doc.title)}</title>", f"<style>\n{font_face(''.join(body) + doc.title)}{CSS}\n</style>"]
     return ("<!DOCTYPE html>\n" f'<html lang="{lang}">\n<head>\n' + "\n".join(head) + "\n</head>\n<body>\n<main>\n"

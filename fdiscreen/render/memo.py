@@ -4,7 +4,7 @@ and in the Screening; renderers only lay it out."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Literal
 
 import yaml
@@ -27,7 +27,7 @@ S = {
     "date": T("Date", "作成日"),
     "note": T("Note", "注記"),
     "override": T("override", "上書き"),
-    "capped": T("Capped at 100:", "上限100で打切り："),
+    "capped": T("Capped at the scale's maximum:", "上限で打切り："),
     "as_of": T("Law as of", "適用法令基準日"),
     "regime": T("Regime version", "法令データ版"),
     "fingerprint": T("Input fingerprint", "入力フィンガープリント"),
@@ -268,14 +268,12 @@ def _amendment(s: Screening, lang: Lang) -> Section:
 
 def _open_questions(s: Screening, lang: Lang) -> Section:
     sec = Section(title=_t(S["open"], lang))
-    seen: dict[str, list[str]] = {}
-    for c in s.filing.conclusions():
-        for fact in c.facts_needed:
-            seen.setdefault(fact.path, [fact.path, _t(fact.question, lang), _t(fact.conservative_reading, lang), _t(fact.who_confirms, lang)])
-    if not seen:
+    facts = s.filing.open_facts()
+    if not facts:
         return sec.add(Para(text=_t(S["none"], lang)))
     return sec.add(Table(header=[_t(S["path"], lang), _t(S["question"], lang), _t(S["conservative"], lang), _t(S["who"], lang)],
-                         rows=list(seen.values()), widths=[2.2, 4.5, 3, 2.2]))
+                         rows=[[x.path, _t(x.question, lang), _t(x.conservative_reading, lang), _t(x.who_confirms, lang)] for x in facts],
+                         widths=[2.2, 4.5, 3, 2.2]))
 
 
 def _assumptions(s: Screening, lang: Lang) -> Section:
@@ -320,7 +318,8 @@ OUTCOME_TEXT = {"clear": T("clear", "問題なし"), "clear_with_conditions": T(
                 "at_risk": T("at risk of a recommendation to change or halt", "変更・中止勧告のおそれ")}
 
 
-def _pts(points: dict[str, float]) -> str:
+def points_text(points: Mapping[str, float]) -> str:
+    """A finding's points as leakage/control/supply, signed."""
     return "/".join(f"{points.get(d, 0):+g}" for d in ("leakage", "control", "supply"))
 
 
@@ -348,7 +347,7 @@ def _findings(s: Screening, lang: Lang) -> Section:
     for f in s.findings:
         ev = "; ".join(f"{e.path} = {e.value}" for e in f.evidence)
         basis = "; ".join(c.ref for c in f.basis[2:]) or f.consideration
-        rows.append([_t(FACTOR_TEXT[f.factor], lang), _t(f.text, lang), _pts(f.points), ev, f"{f.consideration}; {basis}"])
+        rows.append([_t(FACTOR_TEXT[f.factor], lang), _t(f.text, lang), points_text(f.points), ev, f"{f.consideration}; {basis}"])
     return sec.add(Table(header=[_t(S["factor"], lang), _t(S["finding"], lang), _t(S["points"], lang), _t(S["evidence"], lang), _t(S["basis"], lang)],
                          rows=rows, widths=[2, 4, 1.6, 3, 3]))
 
@@ -421,7 +420,6 @@ def build_memo(s: Screening, lang: LangChoice = "en", date: dt.date | None = Non
     """The memo as a document tree; ``lang='both'`` gives each section in Japanese then English.
     ``view='check'`` is the shorter determination view (no citation list or appendix)."""
     langs = _langs(lang)
-    title = " / ".join(_t(S["title"], x) for x in langs)
     meta = [
         (_key("matter", langs), s.matter),
         (_key("date", langs), (date or dt.date.today()).isoformat()),
@@ -429,8 +427,8 @@ def build_memo(s: Screening, lang: LangChoice = "en", date: dt.date | None = Non
         (_key("regime", langs), s.regime.version),
         (_key("fingerprint", langs), s.fingerprint[:16]),
     ]
-    doc = Document(title=title, subtitle=s.matter, meta=meta, lang=lang,
-                   marking=" / ".join(_t(S["privileged"], x) for x in langs) if privileged else None)
+    doc = Document(title=_key("title", langs), subtitle=s.matter, meta=meta, lang=lang,
+                   marking=_key("privileged", langs) if privileged else None)
     doc.sections = _interleave(s, langs, VIEWS[view])
     doc.sections.append(Section(title=" / ".join(_t(S["notice"], x) for x in langs)).add(
         Para(text=" ".join(_t(S["disclaimer"], x) for x in langs), tone="note")))
@@ -460,7 +458,7 @@ def _listing_sections(ls: "ListingScreening", lang: Lang) -> list[Section]:
                    + [[_t(S["tier"], lang), _t(TIER_TEXT[g.tier], lang), _t(TIER_TEXT[r.tier], lang)]], widths=[4, 2, 2]))
     finds = Section(title=_t(S["factors"], lang)).add(Table(
         header=[_t(S["finding"], lang), _t(S["points"], lang), _t(S["evidence"], lang)],
-        rows=[[_t(f.text, lang), _pts(f.points), "; ".join(f"{e.path} = {e.value}" for e in f.evidence)] for f in ls.findings], widths=[6, 1.6, 3]))
+        rows=[[_t(f.text, lang), points_text(f.points), "; ".join(f"{e.path} = {e.value}" for e in f.evidence)] for f in ls.findings], widths=[6, 1.6, 3]))
     recs = Section(title=_t(L["recommend"], lang)).add(Bullets(items=[
         f"{_t(x.text, lang)}" + (f" ({_t(L['planned'], lang)})" if x.planned else "") for x in ls.recommendations]))
     return [head, finds, recs]

@@ -34,6 +34,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from fdiscreen import __version__
 from fdiscreen.assess.mitigation import Measure, catalog
+from fdiscreen.cases import RULES
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import check_size, parse_deal
 from fdiscreen.model import Deal
@@ -447,7 +448,7 @@ def create_app(token: str | None = None) -> FastAPI:
         library = await run_in_threadpool(_library)
         if rules is None:
             return HTMLResponse(pages.cases_page(ctx, library))
-        if rules not in pages.RULES:
+        if rules not in RULES:
             return HTMLResponse(pages.cases_page(ctx, library, error=FdiscreenError(
                 f"unknown rules {rules[:40]!r}", path="rules", expected="decision-date, today or amended").one_line()), status_code=422)
         replayed = await run_in_threadpool(_replay, rules, dt.date.today(), ctx.lang)

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 
-from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import parse_mapping_bytes
 
 FORM_FILE = "form"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fdiscreen.cases import OUTCOME_NAMES
+from fdiscreen.render.memo import OUTCOME_TEXT, TIER_TEXT
 
 PageLang = Literal["en", "ja"]
 
@@ -119,9 +120,6 @@ L: dict[str, tuple[str, str]] = {
     "question": ("Question", "論点"),
     "conservative": ("Conservative reading meanwhile", "確認までの保守的な扱い"),
     "who_confirms": ("Who confirms", "確認者"),
-    "status_yes": ("yes", "該当"),
-    "status_no": ("no", "非該当"),
-    "status_indeterminate": ("indeterminate", "未確定"),
     "scores": ("Risk scores", "リスクスコア"),
     "gross": ("Gross", "措置前"),
     "residual": ("Residual", "措置後"),
@@ -229,12 +227,11 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "indeterminate": ("indeterminate", "未確定"), "exempt_with_conditions": ("exempt on conditions", "条件付き免除"),
         "post_investment_report": ("post-investment report", "事後報告"), "no_filing": ("no filing", "届出不要"),
     },
-    "tier": {"low": ("low", "低"), "elevated": ("elevated", "中"), "high": ("high", "高"), "severe": ("severe", "重大")},
-    "predicted": {"clear": ("clear", "問題なし"), "clear_with_conditions": ("clear with conditions", "条件付きで問題なし"),
-                  "at_risk": ("at risk", "変更・中止勧告のおそれ")},
     "agreement": {"True": ("yes", "一致"), "False": ("no", "不一致")},
 }
 ENUMS["actual_outcome"] = {k: (v.en, v.ja) for k, v in OUTCOME_NAMES.items()}
+ENUMS["tier"] = {k: (v.en, v.ja) for k, v in TIER_TEXT.items()}
+ENUMS["predicted"] = {k: (v.en, v.ja) for k, v in OUTCOME_TEXT.items()}
 ENUMS["actual_class"] = ENUMS["predicted"]
 ENUMS["outcome"] = ENUMS["actual_outcome"]
 

@@ -9,7 +9,6 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,19 +17,19 @@ from fdiscreen.assess.mitigation import Measure
 from fdiscreen.filing.conclusion import Conclusion
 from fdiscreen.i18n import Text
 from fdiscreen.regime import FactorItem
-from fdiscreen.render.document import Bullets, Document, Figure, Para, Pre
+from fdiscreen.cases import RULES
+from fdiscreen.render.document import Document, Figure
 from fdiscreen.render.document import Table as DocTable
-from fdiscreen.render.memo import LIGHT, OUTCOME_TEXT, QUESTIONS, TIER_TEXT
+from fdiscreen.render.html import block_html
+from fdiscreen.render.html import esc as html_esc
+from fdiscreen.render.memo import LIGHT, OUTCOME_TEXT, QUESTIONS, TIER_TEXT, points_text
 from fdiscreen.screening import Screening
 from fdiscreen.web.forms import ACQUIRER_TRI, MAX_BUSINESSES, MAX_OWNERS, PAST_CONDUCT, TARGET_TRI, TECH_ACCESS, TX_BOXES, TX_COUNTS
 from fdiscreen.web.labels import ENUMS, PageLang, column_label, enum_label, t
 
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
 def esc(value: object) -> str:
     """Text for HTML (content or a quoted attribute): escaped, with characters HTML forbids dropped."""
-    return escape(_FORBIDDEN.sub("", "" if value is None else str(value)), quote=True)
+    return html_esc("" if value is None else value)
 
 
 CSS = """
@@ -401,10 +400,6 @@ def _scores(ctx: Ctx, s: Screening) -> str:
             f'<th class="num">{ctx.t("residual")}</th><th></th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def _pts(points: Mapping[str, float]) -> str:
-    return "/".join(f"{points.get(d, 0):+g}" for d in ("leakage", "control", "supply"))
-
-
 def _findings(ctx: Ctx, s: Screening) -> str:
     if not s.findings:
         return f"<p>{ctx.t('no_findings')}</p>"
@@ -414,7 +409,7 @@ def _findings(ctx: Ctx, s: Screening) -> str:
         ev = "<br>".join(f"<code>{esc(e.path)}</code> = {esc(json.dumps(e.value, ensure_ascii=False, default=str))}" for e in f.evidence)
         basis = "".join(f"<br>{esc(b.ref)}" for b in f.basis[2:])
         rows.append(f"<tr><td>{ctx.tx(FACTOR_TEXT.get(f.factor))}</td><td>{ctx.tx(f.text)}<div class=\"muted\">{esc(f.id)}</div></td>"
-                    f'<td class="num">{esc(_pts(f.points))}</td><td class="num">{"" if res is None else f"{res:+g}"}</td>'
+                    f'<td class="num">{esc(points_text(f.points))}</td><td class="num">{"" if res is None else f"{res:+g}"}</td>'
                     f"<td>{ev}</td><td>{esc(f.consideration)}{basis}</td><td>{''.join(f'<span class=chip>{esc(m)}</span>' for m in f.mitigations)}</td></tr>")
     return (f'<div class="wide"><table class="data" id="findings"><colgroup><col style="width:10%"><col style="width:24%"><col style="width:9%">'
             f'<col style="width:7%"><col style="width:19%"><col style="width:16%"><col style="width:15%"></colgroup>'
@@ -424,14 +419,11 @@ def _findings(ctx: Ctx, s: Screening) -> str:
 
 
 def _open_questions(ctx: Ctx, s: Screening) -> str:
-    seen: dict[str, Any] = {}
-    for c in s.filing.conclusions():
-        for fact in c.facts_needed:
-            seen.setdefault(fact.path, fact)
-    if not seen:
+    facts = s.filing.open_facts()
+    if not facts:
         return f"<p>{ctx.t('none')}</p>"
-    rows = "".join(f"<tr><td><code>{esc(p)}</code></td><td>{ctx.tx(x.question)}</td><td>{ctx.tx(x.conservative_reading)}</td>"
-                   f"<td>{ctx.tx(x.who_confirms)}</td></tr>" for p, x in seen.items())
+    rows = "".join(f"<tr><td><code>{esc(x.path)}</code></td><td>{ctx.tx(x.question)}</td><td>{ctx.tx(x.conservative_reading)}</td>"
+                   f"<td>{ctx.tx(x.who_confirms)}</td></tr>" for x in facts)
     return (f'<table class="data" id="open-questions"><colgroup><col style="width:22%"><col style="width:34%"><col style="width:26%">'
             f'<col style="width:18%"></colgroup><thead><tr><th>{ctx.t("field")}</th><th>{ctx.t("question")}</th>'
             f'<th>{ctx.t("conservative")}</th><th>{ctx.t("who_confirms")}</th></tr></thead><tbody>{rows}</tbody></table>')
@@ -523,47 +515,38 @@ def result_page(ctx: Ctx, s: Screening, deal_json: str, measures: dict[str, Meas
 # -- documents (bid comparison) -------------------------------------------------------------------
 
 def document_html(doc: Document, figure_png: Any = None) -> str:
-    """A memo Document's sections as HTML (escaped); figures as PNG data URLs when ``figure_png`` is given."""
+    """A memo Document's sections as HTML (the memo renderer's blocks); figures as PNG data URLs when
+    ``figure_png`` is given, else left out."""
     out = []
     in_grid = False
     for sec in doc.sections:
+        if (sec.level > 1) != in_grid:  # level-2 sections (one per bid) sit side by side
+            out.append("</div>" if in_grid else '<div class="bids">')
+            in_grid = not in_grid
         tag = "h2" if sec.level <= 1 else "h3"
-        if sec.level > 1 and not in_grid:
-            out.append('<div class="bids">')
-            in_grid = True
-        elif sec.level <= 1 and in_grid:
-            out.append("</div>")
-            in_grid = False
         out.append(f"<section><{tag}>{esc(sec.title)}</{tag}>")
-        for b in sec.blocks:
-            if isinstance(b, Para):
-                lead = f"<strong>{esc(b.bold_lead)}</strong> " if b.bold_lead else ""
-                cls = f' class="banner tone-{b.tone}"' if b.tone in ("good", "warn", "bad") else (' class="tone-note"' if b.tone == "note" else "")
-                out.append(f"<p{cls}>{lead}{esc(b.text)}</p>")
-            elif isinstance(b, Bullets):
-                tag2 = "ol" if b.numbered else "ul"
-                out.append(f"<{tag2}>" + "".join(f"<li>{esc(x)}</li>" for x in b.items) + f"</{tag2}>")
-            elif isinstance(b, Pre):
-                out.append(f'<pre class="deal">{esc(b.text)}</pre>')
-            elif isinstance(b, DocTable):
-                n = len(b.header)
-                cols = ""
-                if b.widths and len(b.widths) == n and sum(b.widths) > 0:
-                    cols = "<colgroup>" + "".join(f'<col style="width:{100 * w / sum(b.widths):.1f}%">' for w in b.widths) + "</colgroup>"
-                head = "".join(f"<th>{esc(h)}</th>" for h in b.header)
-                rows = "".join("<tr>" + "".join(f"<td>{esc(x)}</td>" for x in (list(r) + [""] * n)[:max(n, 1)]) + "</tr>" for r in b.rows)
-                out.append(f'<div class="wide"><table class="data">{cols}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>')
-            elif isinstance(b, Figure) and figure_png is not None:
-                try:
-                    data = base64.b64encode(figure_png(b)).decode("ascii")
-                except Exception:  # noqa: BLE001 - a figure that cannot be drawn is left out, the table stays
-                    continue
-                out.append(f'<figure><img class="plot" style="max-width:30rem" alt="{esc(b.caption)}" src="data:image/png;base64,{data}">'
-                           f"<figcaption>{esc(b.caption)}</figcaption></figure>")
+        for blk in sec.blocks:
+            if isinstance(blk, Figure):
+                out.append(_figure(blk, figure_png))
+            elif isinstance(blk, DocTable):
+                out.append(f'<div class="wide">{block_html(blk, [0], "data")}</div>')
+            else:
+                out.append(block_html(blk, [0]))
         out.append("</section>")
     if in_grid:
         out.append("</div>")
     return "\n".join(out)
+
+
+def _figure(fig: Figure, figure_png: Any) -> str:
+    if figure_png is None:
+        return ""
+    try:
+        data = base64.b64encode(figure_png(fig)).decode("ascii")
+    except Exception:  # noqa: BLE001 - a figure that cannot be drawn is left out, the table stays
+        return ""
+    return (f'<figure><img class="plot" style="max-width:30rem" alt="{esc(fig.caption)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{esc(fig.caption)}</figcaption></figure>")
 
 
 def compare_page(ctx: Ctx, doc: Document | None = None, error: str | None = None, figure_png: Any = None,
@@ -605,9 +588,6 @@ def _frame_table(frame: Any, table_id: str, numeric: Iterable[str] = (), lang: P
             cells.append(f"<td{cls}>{esc(text).replace('_', '_<wbr>')}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f'<div class="wide"><table class="data auto" id="{esc(table_id)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
-
-
-RULES = ("decision-date", "today", "amended")
 
 
 def cases_page(ctx: Ctx, library: Any, rules: str | None = None, replay: dict[str, Any] | None = None, error: str | None = None) -> str:
