@@ -275,6 +275,10 @@ class Deal(Strict):
     def entity(self, entity_id: str) -> Entity:
         return self.entity_map()[entity_id]
 
+    def entity_index(self, entity_id: str) -> int:
+        """Position of the entity in ``entities`` (for field paths such as ``entities[1].kind``)."""
+        return next(i for i, e in enumerate(self.entities) if e.id == entity_id)
+
     def entity_map(self) -> dict[str, Entity]:
         return {e.id: e for e in self.entities}
 

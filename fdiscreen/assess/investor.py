@@ -28,7 +28,7 @@ def intelligence_duty(ctx: Context) -> list[Finding]:
         scale = 1.0
     elif cls == "equivalent_to_specified" or equivalent:
         scale = 0.6
-        ev += [(f"entities[{ctx.deal.entities.index(acq)}].{f}", True) for f in equivalent]
+        ev += [(f"entities[{ctx.deal.entity_index(acq.id)}].{f}", True) for f in equivalent]
     else:
         return []
     return [ctx.finding("investor.intelligence_duty", "investor_attributes", "B2_foreign_norms",
@@ -41,7 +41,7 @@ def state_control(ctx: Context) -> list[Finding]:
     """B1: foreign-government ownership or control, scaled by the state's share; accredited SWFs apart."""
     cls = ctx.det.investor_class.investor_class
     acq = ctx.deal.entity(ctx.deal.acquirer)
-    i = ctx.deal.entities.index(acq)
+    i = ctx.deal.entity_index(acq.id)
     if cls == "accredited_swf":
         return [ctx.finding("investor.accredited_swf", "investor_attributes", "B1_structure_plan_conduct",
                             T("The acquirer is a state investor accredited by MOF.", "取得者は財務省の認証を受けた国家系投資家である。"),
@@ -70,7 +70,7 @@ def opaque_ownership(ctx: Context) -> list[Finding]:
         acq.partnership is not None and (acq.partnership.contributions or acq.partnership.foreign_contribution_pct is not None))
     if known and acq.owners_complete is not False:
         return []
-    i = ctx.deal.entities.index(acq)
+    i = ctx.deal.entity_index(acq.id)
     return [ctx.finding("investor.opaque_ownership", "investor_attributes", "B1_structure_plan_conduct",
                         T("The acquirer's owners are not known.", "取得者の実質的支配者が判明していない。"),
                         [(f"entities[{i}].owners", [h.owner for h in acq.owners]), (f"entities[{i}].owners_complete", acq.owners_complete)],
@@ -99,7 +99,7 @@ def fefta_violation(ctx: Context) -> list[Finding]:
 def past_conduct(ctx: Context) -> list[Finding]:
     """B1: past conduct and record: deals blocked elsewhere, activist campaigns."""
     acq = ctx.deal.entity(ctx.deal.acquirer)
-    i = ctx.deal.entities.index(acq)
+    i = ctx.deal.entity_index(acq.id)
     out = []
     if "blocked_deal" in acq.past_conduct:
         out.append(ctx.finding("investor.past_conduct_blocked", "investor_attributes", "B1_structure_plan_conduct",
@@ -120,7 +120,7 @@ def investment_plan(ctx: Context) -> list[Finding]:
     scale = 1.0 if acq.investment_plan == "control" else 0.5
     return [ctx.finding("investor.control_plan", "investor_attributes", "B1_structure_plan_conduct",
                         T(f"The stated plan is {acq.investment_plan}.", f"投資計画は{'経営支配' if acq.investment_plan == 'control' else '戦略的提携'}である。"),
-                        [(f"entities[{ctx.deal.entities.index(acq)}].investment_plan", acq.investment_plan)], [], ["voting_influence"], scale)]
+                        [(f"entities[{ctx.deal.entity_index(acq.id)}].investment_plan", acq.investment_plan)], [], ["voting_influence"], scale)]
 
 
 def watchlist_hits(ctx: Context) -> list[Finding]:

@@ -155,7 +155,7 @@ def _unknown_foreign_facts(deal: Deal, regime: Regime, r: Reasoning) -> None:
                 continue
             seen.add(eid)
             e = deal.entity(eid)
-            i = deal.entities.index(e)
+            i = deal.entity_index(e.id)
             if e.kind == "partnership" and (e.partnership is None or not e.partnership.executing_partners):
                 r.need(f"entities[{i}].partnership", T(f"Who are the executing partners of {e.name} and who contributed what share?",
                                                         f"{e.name}の業務執行組合員と出資割合は？"),
@@ -319,7 +319,7 @@ def is_specified_foreign_investor(deal: Deal, regime: Regime, r: Reasoning) -> T
                T("if any is, the acquirer may be a specified foreign investor: no exemption", "該当する場合は特定外国投資家となり免除不可"),
                WHO_ACQUIRER)
     if result is None:
-        i = deal.entities.index(acq)
+        i = deal.entity_index(acq.id)
         r.need(f"entities[{i}].information_cooperation_duty",
                T(f"Is {acq.name} obliged by foreign law or agreement to cooperate with a foreign government's information gathering?",
                  f"{acq.name}は外国の法令又は合意により外国政府の情報収集に協力する義務を負うか？"),
@@ -336,7 +336,7 @@ def is_equivalent_to_specified(deal: Deal, regime: Regime, r: Reasoning) -> Tri:
     result = tri_any([acq.decisions_by_obliged_persons, acq.decisions_at_office_in_obliging_country,
                       acq.contractual_disclosure_duty])
     if result is None:
-        i = deal.entities.index(acq)
+        i = deal.entity_index(acq.id)
         r.need(f"entities[{i}].decisions_by_obliged_persons",
                T(f"Are {acq.name}'s real decisions taken by persons obliged to cooperate with foreign intelligence, at an office in such a country, or is it bound by contract to disclose information for it?",
                  f"{acq.name}の実質的な意思決定は情報収集義務者又はその国の事務所で行われるか、又は情報開示の契約上の義務を負うか？"),
@@ -392,7 +392,7 @@ def investor_class(deal: Deal, regime: Regime, foreign: ForeignInvestorConclusio
         r.say("Its class is open until these are confirmed: " + ", ".join(undecided) + ".",
               "次の点が確認されるまで類型は未確定：" + "、".join(undecided) + "。")
         if "violator" in undecided:
-            i = deal.entities.index(acq)
+            i = deal.entity_index(acq.id)
             r.need(f"entities[{i}].fefta_violation_sanctioned", T(f"Has {acq.name} been sanctioned for breaching FEFTA?", f"{acq.name}は外為法違反で処分を受けたことがあるか？"),
                    T("no exemption", "免除不可として扱う"), WHO_ACQUIRER)
         return InvestorClassConclusion(**r.conclude("investor_class", "indeterminate", T(f"Probably {_CLASS_TEXT[cls].en.lower()} (to confirm).", f"{_CLASS_TEXT[cls].ja}（要確認）。"),
