@@ -92,6 +92,7 @@ class Guard:
         self.app = app
         self.token = token
         self.limit = limit
+        self.too_large = {"error": f"request body larger than {limit // 1024} KB"}
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]],
                        send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
@@ -110,7 +111,7 @@ class Guard:
             return
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
-            await _plain(send, 413, {"error": f"request body larger than {self.limit // 1024} KB"})
+            await _plain(send, 413, self.too_large)
             return
         received = 0
         started = False
@@ -137,7 +138,7 @@ class Guard:
             await self.app(scope, limited_receive, secured_send)
         except _BodyTooLarge:
             if not started:
-                await _plain(send, 413, {"error": f"request body larger than {self.limit // 1024} KB"})
+                await _plain(send, 413, self.too_large)
 
 
 async def _plain(send: Callable[[dict[str, Any]], Awaitable[None]], status: int, body: dict[str, str]) -> None:
@@ -193,6 +194,13 @@ def _form_values(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
     values["measure"] = [v for v in form.getlist("measure") if isinstance(v, str)]
     return values
+
+
+def _memo_choice(form: FormData) -> tuple[str, str]:
+    """The download button pressed: ``format:lang`` (default a PDF in English)."""
+    choice = form.get("dl")
+    fmt, _, lang = (choice if isinstance(choice, str) else "pdf:en").partition(":")
+    return fmt, lang or "en"
 
 
 def _slug(text: str) -> str:
@@ -294,8 +302,7 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 def create_app(token: str | None = None) -> FastAPI:
     """The workbench. With ``token``, every request must carry it (header X-Fdiscreen-Token or ?token=)."""
-    if token is not None and not token.strip():
-        raise FdiscreenError("empty token", path="--token", expected="a non-empty secret")
+    _check_token(token)
     app = FastAPI(title="fdiscreen", version=__version__, docs_url=None, redoc_url=None, openapi_url="/openapi.json",
                   description="Screen foreign investments into Japanese companies under FEFTA (外為法). Local only; not legal advice.")
     app.state.token = token
@@ -395,10 +402,9 @@ def create_app(token: str | None = None) -> FastAPI:
     async def memo(request: Request) -> Response:
         form = await request.form()
         deal, mitigate, as_of, amendment = await _state(form)
-        choice = form.get("dl")
-        fmt, _, lang = (choice if isinstance(choice, str) else "pdf:en").partition(":")
+        fmt, lang = _memo_choice(form)
         s = await run_in_threadpool(screen, deal, as_of, None, amendment, None, None, mitigate)
-        data, media, name = await run_in_threadpool(memo_file, s, fmt, lang or "en")
+        data, media, name = await run_in_threadpool(memo_file, s, fmt, lang)
         return _download(data, media, name)
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
@@ -436,9 +442,8 @@ def create_app(token: str | None = None) -> FastAPI:
             raise FdiscreenError(f"{len(raws)} deal(s) carried", path="deal", expected="2 to 5 deals: compare again from the comparison page")
         as_of = _date(form.get("as_of"), "as_of")
         screenings = [await run_in_threadpool(screen, _page_deal(raw, f"bid {i + 1}"), as_of) for i, raw in enumerate(raws)]
-        choice = form.get("dl")
-        fmt, _, lang = (choice if isinstance(choice, str) else "pdf:en").partition(":")
-        data, media, name = await run_in_threadpool(comparison_file, screenings, fmt, lang or "en")
+        fmt, lang = _memo_choice(form)
+        data, media, name = await run_in_threadpool(comparison_file, screenings, fmt, lang)
         return _download(data, media, name)
 
     @app.get("/cases", response_class=HTMLResponse, include_in_schema=False)
@@ -458,7 +463,7 @@ def create_app(token: str | None = None) -> FastAPI:
 
     body_doc = {"requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScreenRequest"}}}}}
     errors_doc: dict[int | str, dict[str, Any]] = {
-        413: {"description": "body larger than 1 MB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
+        413: {"description": f"body larger than {MAX_UPLOAD_BYTES // 1024} KB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
         422: {"description": "bad input: the one-line message names the field and what was expected",
               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
     }
@@ -469,16 +474,7 @@ def create_app(token: str | None = None) -> FastAPI:
             raise TooLarge("request body", MAX_UPLOAD_BYTES)
         if not raw.strip():
             raise FdiscreenError("empty body", file="request body", expected="a deal as JSON (GET /api/schema)")
-        try:
-            data = json.loads(raw, parse_constant=_reject_constant)
-        except json.JSONDecodeError as exc:
-            raise FdiscreenError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file="request body") from None
-        except (ValueError, RecursionError) as exc:
-            raise FdiscreenError(f"not valid JSON: {str(exc)[:80]}", file="request body") from None
-        if not isinstance(data, dict):
-            raise FdiscreenError(f"top level is {type(data).__name__}", file="request body", path="(top level)",
-                                 expected="a deal: matter, acquirer, entities, target, transaction")
-        check_size(data, "request body")
+        data = _json_mapping(raw, "request body")
         body_mitigate = _measure_ids(data.pop("mitigate", None), "mitigate")
         body_amendment = _date(data.pop("amendment_effective", None), "amendment_effective")
         deal = parse_deal(data, file="request body")
@@ -551,14 +547,22 @@ def create_app(token: str | None = None) -> FastAPI:
 
 def _page_deal(raw: str, name: str) -> Deal:
     """A deal a page carried back as JSON, validated like any deal file."""
+    return parse_deal(_json_mapping(raw, name), file=name)
+
+
+def _json_mapping(raw: str | bytes, name: str) -> dict[str, Any]:
+    """A JSON object from a request (NaN and Infinity refused), size-checked like a deal file."""
     try:
         data = json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, RecursionError):
-        raise FdiscreenError("the deal carried by the page is not valid JSON", file=name, path="deal") from None
+    except json.JSONDecodeError as exc:
+        raise FdiscreenError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=name) from None
+    except (ValueError, RecursionError) as exc:
+        raise FdiscreenError(f"not valid JSON: {str(exc)[:80]}", file=name) from None
     if not isinstance(data, dict):
-        raise FdiscreenError("the deal carried by the page is not a mapping", file=name, path="deal")
+        raise FdiscreenError(f"top level is {type(data).__name__}", file=name, path="(top level)",
+                             expected="a deal: matter, acquirer, entities, target, transaction")
     check_size(data, name)
-    return parse_deal(data, file=name)
+    return data
 
 
 def _reject_constant(name: str) -> Any:
@@ -575,11 +579,15 @@ def factors_json(as_of: dt.date, lang: str = "en") -> dict[str, Any]:
     return json.loads(json.dumps(data, ensure_ascii=False, default=str))
 
 
+def _check_token(token: str | None) -> None:
+    if token is not None and not token.strip():
+        raise FdiscreenError("empty token", path="--token", expected="a non-empty secret")
+
+
 def check_host(host: str, token: str | None) -> None:
     """Listen only on the loopback interface unless a token guards every request."""
     bare = host.strip().strip("[]").lower()
-    if token is not None and not token.strip():
-        raise FdiscreenError("empty token", path="--token", expected="a non-empty secret")
+    _check_token(token)
     if bare not in LOCAL_HOSTS and token is None:
         raise FdiscreenError(f"refusing to listen on {host!r} without a token", path="--host",
                              expected="127.0.0.1, localhost or ::1; or give a token that every request must carry")

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-
 from fdiscreen.load import parse_mapping_bytes
 
 FORM_FILE = "form"
@@ -104,8 +103,7 @@ def deal_from_form(form: Mapping[str, Any], measures: list[str]) -> dict[str, An
 
     target: dict[str, Any] = {}
     _put(target, "name", _text(form, "tgt_name"))
-    listed = _text(form, "tgt_listed")
-    _put(target, "listed", True if listed == "true" else False if listed == "false" else None)
+    _put(target, "listed", _tri(form, "tgt_listed"))
     _put(target, "securities_code", _text(form, "tgt_securities_code"))
     businesses = []
     for i in range(1, MAX_BUSINESSES + 1):

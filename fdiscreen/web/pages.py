@@ -16,8 +16,8 @@ from fdiscreen.assess.finding import FACTOR_TEXT
 from fdiscreen.assess.mitigation import Measure
 from fdiscreen.filing.conclusion import Conclusion
 from fdiscreen.i18n import Text
-from fdiscreen.regime import FactorItem
 from fdiscreen.cases import RULES
+from fdiscreen.regime import FactorItem
 from fdiscreen.render.document import Document, Figure
 from fdiscreen.render.document import Table as DocTable
 from fdiscreen.render.html import block_html
@@ -26,6 +26,7 @@ from fdiscreen.render.memo import LIGHT, OUTCOME_TEXT, QUESTIONS, TIER_TEXT, poi
 from fdiscreen.screening import Screening
 from fdiscreen.web.forms import ACQUIRER_TRI, MAX_BUSINESSES, MAX_OWNERS, PAST_CONDUCT, TARGET_TRI, TECH_ACCESS, TX_BOXES, TX_COUNTS
 from fdiscreen.web.labels import ENUMS, PageLang, column_label, enum_label, t
+
 
 def esc(value: object) -> str:
     """Text for HTML (content or a quoted attribute): escaped, with characters HTML forbids dropped."""
@@ -196,6 +197,11 @@ def error_box(ctx: Ctx, message: str | None) -> str:
     return f'<div class="error" role="alert"><strong>{ctx.t("error")}:</strong> {esc(message)}</div>'
 
 
+def options(pairs: Iterable[tuple[str, str]], current: str | None) -> str:
+    """``<option>`` elements for (value, label) pairs, the current value selected."""
+    return "".join(f'<option value="{esc(v)}"{" selected" if v == current else ""}>{esc(lab)}</option>' for v, lab in pairs)
+
+
 def message_page(ctx: Ctx, title_key: str, message: str) -> str:
     return page(ctx, t(title_key, ctx.lang), f"<h1>{ctx.t(title_key)}</h1>{error_box(ctx, message)}"
                 f'<p><a href="{ctx.url("/")}">{ctx.t("new_screening")}</a></p>')
@@ -227,10 +233,9 @@ class FormView:
     def number(self, name: str, label: str, default: str = "", *, step: str = "any", max_: str = "100") -> str:
         return self.text(name, label, default, kind="number", extra=f' min="0" max="{max_}" step="{step}"')
 
-    def select(self, name: str, label: str, options: Iterable[tuple[str, str]], default: str = "") -> str:
-        cur = self._v(name, default)
-        opts = "".join(f'<option value="{esc(v)}"{" selected" if v == cur else ""}>{esc(lab)}</option>' for v, lab in options)
-        return f'<label class="f" for="{esc(name)}"><span>{label}</span><select {self._attrs(name)}>{opts}</select></label>'
+    def select(self, name: str, label: str, choices: Iterable[tuple[str, str]], default: str = "") -> str:
+        return (f'<label class="f" for="{esc(name)}"><span>{label}</span>'
+                f'<select {self._attrs(name)}>{options(choices, self._v(name, default))}</select></label>')
 
     def tri(self, name: str, label: str, default: str = "") -> str:
         c = self.ctx
@@ -266,8 +271,7 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
     owners = ['<table class="rows"><thead><tr><th></th>'
               f'<th>{c.t("name")}</th><th>{c.t("kind")}</th><th>{c.t("jurisdiction")}</th><th>{c.t("voting_pct")}</th></tr></thead><tbody>']
     for i in range(1, MAX_OWNERS + 1):
-        kind_cur = f._v(f"own{i}_kind")
-        kind_opts = "".join(f'<option value="{esc(v)}"{" selected" if v == kind_cur else ""}>{esc(lab)}</option>' for v, lab in opt_kinds)
+        kind_opts = options(opt_kinds, f._v(f"own{i}_kind"))
         owners.append(
             f'<tr><td>{i}</td>'
             f'<td><input type="text" {f._attrs(f"own{i}_name")} value="{esc(f._v(f"own{i}_name"))}" aria-label="{c.t("owner")} {i} {c.t("name")}"></td>'
@@ -280,8 +284,7 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
     biz = ['<table class="rows"><thead><tr><th></th>'
            f'<th>{c.t("name")}</th><th>{c.t("activity")}</th></tr></thead><tbody>']
     for i in range(1, MAX_BUSINESSES + 1):
-        cur = f._v(f"biz{i}_activity")
-        opts = "".join(f'<option value="{esc(v)}"{" selected" if v == cur else ""}>{esc(lab)}</option>' for v, lab in act_opts)
+        opts = options(act_opts, f._v(f"biz{i}_activity"))
         biz.append(f'<tr><td>{i}</td><td><input type="text" {f._attrs(f"biz{i}_name")} value="{esc(f._v(f"biz{i}_name"))}" aria-label="{c.t("business")} {i}"></td>'
                    f'<td><select {f._attrs(f"biz{i}_activity")} aria-label="{c.t("activity")} {i}">{opts}</select></td></tr>')
     biz.append("</tbody></table>")
@@ -591,7 +594,7 @@ def _frame_table(frame: Any, table_id: str, numeric: Iterable[str] = (), lang: P
 
 
 def cases_page(ctx: Ctx, library: Any, rules: str | None = None, replay: dict[str, Any] | None = None, error: str | None = None) -> str:
-    opts = "".join(f'<option value="{r}"{" selected" if r == rules else ""}>{esc(r)} — {ctx.t("rules_" + r)}</option>' for r in RULES)
+    opts = options([(r, f"{r} — {t('rules_' + r, ctx.lang)}") for r in RULES], rules)
     form = f"""
 <form method="get" action="/cases" class="actions">
 <input type="hidden" name="lang" value="{ctx.lang}">{f'<input type="hidden" name="token" value="{esc(ctx.token)}">' if ctx.token else ''}
