@@ -25,9 +25,9 @@ class Text(BaseModel):
 
 
 def T(en: str, ja: str) -> Text:
-    """Shorthand constructor for a bilingual sentence (both are plain str built by fdiscreen itself,
-    so validation is skipped: this is called hundreds of times per screening)."""
-    return Text.model_construct(en=en, ja=ja)
+    """Shorthand constructor for a bilingual sentence. (Plain validation: for a two-string model it is
+    faster than ``model_construct`` in pydantic v2, and this runs dozens of times per screening.)"""
+    return Text(en=en, ja=ja)
 
 
 def pct(value: float | int | None) -> str:

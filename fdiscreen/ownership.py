@@ -80,10 +80,11 @@ def _held(test: LookThrough, ent: Entity, marked: dict[str, bool], share: dict[s
     return min(held, Fraction(100)), counted
 
 
-def _run(deal: Deal, test: LookThrough, read_unknown_as: bool) -> tuple[dict[str, bool], dict[str, list[str]]]:
-    """One pass of the fixed point with unknown facts read as ``read_unknown_as``."""
-    ents = deal.entity_map()
-    marked = {eid: bool(read_unknown_as if test.base(e) is None else test.base(e)) for eid, e in ents.items()}
+def _run(ents: dict[str, Entity], own: dict[str, Tri], test: LookThrough,
+         read_unknown_as: bool) -> tuple[dict[str, bool], dict[str, list[str]]]:
+    """One pass of the fixed point with unknown facts read as ``read_unknown_as`` (``own``: each
+    entity's own facts, ``test.base``)."""
+    marked = {eid: bool(read_unknown_as if own[eid] is None else own[eid]) for eid in ents}
     share = {eid: Fraction(100) if m else Fraction(0) for eid, m in marked.items()}
     via: dict[str, list[str]] = {}
     for _ in range(4 * len(ents) + 8):
@@ -106,9 +107,13 @@ def _run(deal: Deal, test: LookThrough, read_unknown_as: bool) -> tuple[dict[str
 
 
 def look_through(deal: Deal, test: LookThrough) -> Marked:
-    """Three-valued least fixed point of the test over every entity of the deal."""
-    low, via = _run(deal, test, False)
-    high, _ = _run(deal, test, True)
+    """Three-valued least fixed point of the test over every entity of the deal. With no unknown
+    fact in play, reading unknowns as "yes" changes nothing, so that pass is not repeated."""
+    ents = deal.entity_map()
+    own = {eid: test.base(e) for eid, e in ents.items()}
+    low, via = _run(ents, own, test, False)
+    unknowns = any(v is None for v in own.values()) or any(test.remainder_unknown(e) for e in ents.values())
+    high = _run(ents, own, test, True)[0] if unknowns else low
     status: dict[str, Tri] = {eid: (True if low[eid] else (False if not high[eid] else None)) for eid in low}
     return Marked(status=status, via=via)
 

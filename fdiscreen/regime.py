@@ -89,6 +89,13 @@ class Citation(BaseModel):
         return f"{self.ref}{tail}{src}{mark}"
 
 
+def add_citation(cites: list[Citation], c: Citation) -> None:
+    """Append ``c`` unless an equal citation is listed (items compared first: a citation's pydantic
+    equality is slow, and most pairs differ in their item)."""
+    if not any(x is c or (x.item == c.item and x == c) for x in cites):
+        cites.append(c)
+
+
 class Assumption(BaseModel):
     """A value the law has not fixed (or a fact not pinned down) that a result relied on."""
 
@@ -110,6 +117,8 @@ class Catalog:
     home_country: str
     version: str
     root: Path
+    date_refs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per item, the items whose dates its values are keyed on (e.g. the 2026 amendment's start)."""
 
     def activities(self) -> list[FactorItem]:
         return [i for i in self.items.values() if i.unit == "class"]
@@ -187,7 +196,8 @@ def _load_catalog(root: str) -> Catalog:
         if missing:
             raise FdiscreenError(f"unknown source keys {missing}", file=item.file, path=f"{item.id}.citation.sources",
                                  expected="keys of factors/sources.yaml")
-    return Catalog(items=items, sources=sources, countries=countries, home_country=home,
+    date_refs = {i.id: tuple(k for k in i.values if not k[:1].isdigit()) for i in items.values()}
+    return Catalog(items=items, sources=sources, countries=countries, home_country=home, date_refs=date_refs,
                    version=f"{__version__}+{digest.hexdigest()[:12]}", root=base)
 
 
@@ -196,6 +206,12 @@ def to_fraction(value: Any) -> Fraction:
     whole (the statute's 'one third'), returned as a percentage."""
     if isinstance(value, Fraction):
         return value
+    return _exact_percentage(value)
+
+
+@lru_cache(maxsize=4096)
+def _exact_percentage(value: float | int | str) -> Fraction:
+    """``to_fraction`` of a plain value (the same thresholds and stakes recur across screenings)."""
     if isinstance(value, str) and "/" in value:
         num, den = value.split("/", 1)
         return Fraction(int(num), int(den)) * 100
@@ -260,9 +276,8 @@ class Regime:
         if item_id in self.overrides:
             return self.overrides[item_id]
         if item_id in self._values:
-            for key in self.item(item_id).values:  # the dates it rests on are used too, cached or not
-                if not key[:1].isdigit():
-                    self.value(key)
+            for key in self.catalog.date_refs[item_id]:  # the dates it rests on are used too, cached or not
+                self.value(key)
             return self._values[item_id]
         current = None
         for when, val in self.timeline(item_id):
@@ -396,3 +411,4 @@ def _memo(catalog_id: int, version: str, as_of: dt.date, overrides: str) -> tupl
     """Resolved timelines, citations and values, shared by every regime of the same law, date and
     overrides (they depend on nothing else; which items a screening used stays per regime)."""
     return {}, {}, {}
+

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from fdiscreen.assess import business, investor, proposals, protection, seats, technology, terms
-from fdiscreen.assess.combine import Scores, point_sums, score, score_sums
+from fdiscreen.assess.combine import Scores, overall_score, point_sums, score
 from fdiscreen.assess.finding import Context, Finding
-from fdiscreen.assess.mitigation import annotate, catalog, residual, residual_points, validate_ids
+from fdiscreen.assess.mitigation import annotate, catalog, residual, residual_points, residual_points_adding, validate_ids
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, match_deal
 from fdiscreen.filing import Determination
 from fdiscreen.i18n import T, Text
@@ -63,21 +63,17 @@ def _notification_duty(det: Determination, regime: Regime, applied: list[str]) -
              f"2026年改正の施行後（仮定{when}）は、これらの措置を届出に記載し変更を事前届出する義務が生じる。それまでは実務上の申出となる。")
 
 
-def _overall_after(findings: list[Finding], applied: list[str], regime: Regime) -> float:
-    """The overall score once ``applied`` measures are taken (from point sums: no findings are copied)."""
-    return score_sums(point_sums(residual_points(findings, applied, regime)), regime).overall
-
-
 def suggest(findings: list[Finding], applied: list[str], regime: Regime, bands: set[str], limit: int = 3) -> list[Suggestion]:
     """Deal-side measures not yet applied, ranked by how much each alone would lower the overall score;
     a measure is left out once the stake reaches a band (``bands``) at which it is not credible."""
-    base = _overall_after(findings, applied, regime)
+    before = residual_points(findings, applied, regime)
+    base = overall_score(point_sums(before), regime)
     out = []
     relevant = {mid for f in findings for mid in f.mitigations}
     for mid, m in catalog(regime).items():
         if mid in applied or m.side != "deal" or mid not in relevant or m.not_suggested_from_band in bands:
             continue
-        after = _overall_after(findings, [*applied, mid], regime)
+        after = overall_score(point_sums(residual_points_adding(findings, before, applied, mid, regime)), regime)
         if after < base:
             out.append(Suggestion(measure=mid, text=m.text, overall_after=after, reduction=round(base - after, 1)))
     return sorted(out, key=lambda s: (-s.reduction, s.measure))[:limit]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -25,15 +26,20 @@ def target_texts(ctx: TargetContext) -> list[tuple[str, str]]:
     return out
 
 
-_KEYWORDS: dict[int, list[tuple[dict[str, Any], list[str]]]] = {}
+_KEYWORDS: dict[int, list[tuple[dict[str, Any], re.Pattern[str] | None]]] = {}
 
 
-def _normalised_keywords(entries: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[str]]]:
-    """Each list entry with its keywords normalised, computed once per loaded list."""
+def _normalised_keywords(entries: list[dict[str, Any]]) -> list[tuple[dict[str, Any], re.Pattern[str] | None]]:
+    """Each list entry with one pattern matching any of its normalised keywords (None when it has
+    none), computed once per loaded list."""
     key = id(entries)
     if key not in _KEYWORDS:
-        _KEYWORDS[key] = [(e, [_norm(k) for k in e.get("keywords", []) if k]) for e in entries]
+        _KEYWORDS[key] = [(e, _any_of([_norm(k) for k in e.get("keywords", []) if k])) for e in entries]
     return _KEYWORDS[key]
+
+
+def _any_of(keywords: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(re.escape(k) for k in keywords)) if any(keywords) else None
 
 
 def keyword_matches(ctx: TargetContext, item_id: str) -> list[tuple[dict[str, Any], str, str]]:
@@ -41,9 +47,9 @@ def keyword_matches(ctx: TargetContext, item_id: str) -> list[tuple[dict[str, An
     entries = ctx.regime.value(item_id) or []
     texts = [(p, x, _norm(x)) for p, x in target_texts(ctx)]
     hits = []
-    for entry, keys in _normalised_keywords(entries):
+    for entry, pattern in _normalised_keywords(entries):
         for path, raw, low in texts:
-            if any(k and k in low for k in keys):
+            if pattern is not None and pattern.search(low):
                 hits.append((entry, path, raw))
                 break
     return hits

@@ -38,13 +38,24 @@ def score(findings: list[Finding], regime: Regime) -> Scores:
     return score_sums(dimension_sums(findings), regime)
 
 
+def _clamped(raw: dict[Dimension, float], cap: float) -> dict[Dimension, float]:
+    return {d: min(cap, max(0.0, raw[d])) for d in DIMENSIONS}
+
+
+def overall_score(raw: dict[Dimension, float], regime: Regime) -> float:
+    """The overall score from the per-dimension sums: a weighted mix of the highest and the mean
+    dimension, each clamped to 0..cap."""
+    formula = regime.value("score_formula")
+    values = list(_clamped(raw, float(formula["cap"])).values())
+    return round(formula["overall_max_weight"] * max(values) + formula["overall_mean_weight"] * sum(values) / len(values), 1)
+
+
 def score_sums(raw: dict[Dimension, float], regime: Regime) -> Scores:
     """Scores from the per-dimension sums of findings' points."""
     formula = regime.value("score_formula")
     cap = float(formula["cap"])
-    clamped = {d: min(cap, max(0.0, raw[d])) for d in DIMENSIONS}
-    values = list(clamped.values())
-    overall = round(formula["overall_max_weight"] * max(values) + formula["overall_mean_weight"] * sum(values) / len(values), 1)
+    clamped = _clamped(raw, cap)
+    overall = overall_score(raw, regime)
     tier: Tier = "low"
     for step in formula["tiers"]:
         if overall >= step["from"]:

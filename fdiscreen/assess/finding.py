@@ -11,7 +11,7 @@ from fdiscreen.filing import Determination
 from fdiscreen.filing.target import TargetClassConclusion
 from fdiscreen.i18n import T, Text
 from fdiscreen.model import Deal, Target
-from fdiscreen.regime import Citation, Regime
+from fdiscreen.regime import Citation, Regime, add_citation
 
 Dimension = Literal["leakage", "control", "supply"]
 DIMENSIONS: tuple[Dimension, ...] = ("leakage", "control", "supply")
@@ -93,6 +93,5 @@ class Context(TargetContext):
 def _unique(cites: list[Citation]) -> list[Citation]:
     out: list[Citation] = []
     for c in cites:
-        if c not in out:
-            out.append(c)
+        add_citation(out, c)
     return out

@@ -45,15 +45,20 @@ def catalog(regime: Regime) -> dict[str, Measure]:
 def measures_for(finding: Finding, measures: dict[str, Measure], effects: dict[str, Any]) -> list[str]:
     """Measures that address a finding: by its risk keys, or named as fully removing it."""
     full = {mid for mid, rules in effects.get("full", {}).items() if finding.id in rules}
-    by_key = {m.id for m in measures.values() if set(m.addresses) & set(finding.risk_keys)}
+    by_key = {m.id for m in measures.values() if addresses(m, finding)}
     return sorted(full | by_key)
+
+
+def addresses(measure: Measure, finding: Finding) -> bool:
+    """Does the measure address one of the finding's risk keys?"""
+    return not set(measure.addresses).isdisjoint(finding.risk_keys)
 
 
 def reduction(measure: Measure, finding: Finding, effects: dict[str, Any]) -> float:
     """Share of the finding's points the measure removes (0..1)."""
     if finding.id in effects.get("full", {}).get(measure.id, []):
         return 1.0
-    if not set(measure.addresses) & set(finding.risk_keys):
+    if not addresses(measure, finding):
         return 0.0
     return float(effects["target_side_default"] if measure.side == "target" else effects["default"])
 
@@ -64,20 +69,37 @@ def validate_ids(ids: list[str], measures: dict[str, Measure], path: str) -> Non
             raise FdiscreenError(f"unknown measure {mid!r}", path=path, expected=f"one of {sorted(measures)}")
 
 
+def _kept_share(finding: Finding, applied: list[str], measures: dict[str, Measure], effects: dict[str, Any]) -> float:
+    """Share of a finding's points left after the applied measures: prod(1 - r_i). Negative
+    (protective) findings keep all their points, so a measure never raises residual risk."""
+    if finding.total < 0:
+        return 1.0
+    keep = 1.0
+    for mid in applied:
+        keep *= 1.0 - reduction(measures[mid], finding, effects)
+    return keep
+
+
+def _scaled(finding: Finding, keep: float) -> dict[str, float]:
+    return {d: round(finding.points[d] * keep, 3) for d in DIMENSIONS}
+
+
 def residual_points(findings: list[Finding], applied: list[str], regime: Regime) -> list[dict[str, float]]:
-    """Each finding's points after the applied measures: p * prod(1 - r_i). Negative (protective)
-    findings are left unchanged, so a measure never raises residual risk."""
+    """Each finding's points after the applied measures: p * prod(1 - r_i)."""
     measures = catalog(regime)
     effects = regime.value("mitigation_effects")
-    out = []
-    for f in findings:
-        keep = 1.0
-        for mid in applied:
-            keep *= 1.0 - reduction(measures[mid], f, effects)
-        if f.total < 0:
-            keep = 1.0
-        out.append({d: round(f.points[d] * keep, 3) for d in DIMENSIONS})
-    return out
+    return [_scaled(f, _kept_share(f, applied, measures, effects)) for f in findings]
+
+
+def residual_points_adding(findings: list[Finding], before: list[dict[str, float]], applied: list[str], measure: str,
+                           regime: Regime) -> list[dict[str, float]]:
+    """``residual_points(findings, [*applied, measure])`` from ``before`` (the points after ``applied``):
+    only the findings the added measure reduces are worked out again, the rest are unchanged."""
+    measures = catalog(regime)
+    effects = regime.value("mitigation_effects")
+    added = measures[measure]
+    return [_scaled(f, _kept_share(f, [*applied, measure], measures, effects)) if reduction(added, f, effects) else p
+            for f, p in zip(findings, before)]
 
 
 def residual(findings: list[Finding], applied: list[str], regime: Regime) -> list[Finding]:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from fdiscreen.i18n import Text, T
 from fdiscreen.ownership import Tri
-from fdiscreen.regime import Citation, Regime
+from fdiscreen.regime import Citation, Regime, add_citation
 
 Status = Literal["yes", "no", "indeterminate"]
 
@@ -59,8 +59,7 @@ class Reasoning:
 
     def cite(self, item: str) -> Citation:
         c = self.regime.cite(item)
-        if c not in self.citations:
-            self.citations.append(c)
+        add_citation(self.citations, c)
         return c
 
     def need(self, path: str, question: Text, conservative: Text, who: Text) -> None:
@@ -75,8 +74,7 @@ class Reasoning:
         if reasons:
             self.reasons.extend(other.reasons)
         for c in other.citations:
-            if c not in self.citations:
-                self.citations.append(c)
+            add_citation(self.citations, c)
 
     def conclude(self, cid: str, status: Status, summary: Text, **extra: Any) -> dict[str, Any]:
         """Keyword arguments for a Conclusion (or a subclass) built from what was collected."""
