@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -121,13 +122,20 @@ def _convert(name: str, value: Any) -> Any:
     return str(value).strip()
 
 
-def _put(tree: dict[str, Any], path: str, value: Any) -> None:
-    """Set a value at a deal path like ``entities[0].owners[0].voting_pct``, creating containers."""
+@lru_cache(maxsize=None)
+def _steps(path: str) -> tuple[str | int, ...]:
+    """``entities[0].owners[0].voting_pct`` as ('entities', 0, 'owners', 0, 'voting_pct')."""
     parts: list[str | int] = []
     for token in path.replace("]", "").split("."):
         name, *idx = token.split("[")
         parts.append(name)
         parts.extend(int(i) for i in idx)
+    return tuple(parts)
+
+
+def _put(tree: dict[str, Any], path: str, value: Any) -> None:
+    """Set a value at a deal path like ``entities[0].owners[0].voting_pct``, creating containers."""
+    parts = _steps(path)
     node: Any = tree
     for here, nxt in zip(parts, parts[1:]):
         if isinstance(here, int):
@@ -182,12 +190,10 @@ def _column_of(path: str | None) -> str:
 
 def _key(deal_map: dict[str, Any]) -> str:
     """Rows whose deals differ only in names and the matter give the same result."""
-    d = json.loads(json.dumps(deal_map, default=str))
-    d.pop("matter", None)
-    for e in d.get("entities", []):
-        e.pop("name", None)
-    d.get("target", {}).pop("name", None)
-    return json.dumps(d, sort_keys=True)
+    d = {k: v for k, v in deal_map.items() if k != "matter"}
+    d["entities"] = [{k: v for k, v in e.items() if k != "name"} for e in deal_map.get("entities", [])]
+    d["target"] = {k: v for k, v in deal_map.get("target", {}).items() if k != "name"}
+    return json.dumps(d, sort_keys=True, default=str)
 
 
 def _result(number: int, matter: str, s: Any) -> dict[str, Any]:

@@ -45,8 +45,24 @@ def catalog(regime: Regime) -> dict[str, Measure]:
 def measures_for(finding: Finding, measures: dict[str, Measure], effects: dict[str, Any]) -> list[str]:
     """Measures that address a finding: by its risk keys, or named as fully removing it."""
     full = {mid for mid, rules in effects.get("full", {}).items() if finding.id in rules}
-    by_key = {m.id for m in measures.values() if addresses(m, finding)}
+    index = _by_risk_key(measures)
+    by_key = {mid for k in finding.risk_keys for mid in index.get(k, ())}
     return sorted(full | by_key)
+
+
+_INDEXES: dict[int, dict[str, list[str]]] = {}
+
+
+def _by_risk_key(measures: dict[str, Measure]) -> dict[str, list[str]]:
+    """Risk key -> the measures that address it, built once per catalog."""
+    key = id(measures)
+    if key not in _INDEXES:
+        index: dict[str, list[str]] = {}
+        for m in measures.values():
+            for k in m.addresses:
+                index.setdefault(k, []).append(m.id)
+        _INDEXES[key] = index
+    return _INDEXES[key]
 
 
 def addresses(measure: Measure, finding: Finding) -> bool:
