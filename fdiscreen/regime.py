@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -389,10 +390,51 @@ def parse_override(text: str, catalog: Catalog) -> tuple[str, Any]:
     key = key.strip()
     if key not in catalog.items:
         raise FdiscreenError(f"unknown factor {key!r}", path="--set", expected="an id from `fdiscreen factors`")
-    value: Any = yaml.safe_load(raw)
-    if catalog.items[key].unit == "date":
-        value = _as_date(value, "--set").isoformat()
-    return key, value
+    return key, _override_value(catalog.items[key], raw.strip())
+
+
+def _is_percentage(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return False
+    try:
+        return 0 <= to_fraction(value) <= 100
+    except (ValueError, ZeroDivisionError):
+        return False
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+#: unit -> (check, what is expected) for values given with --set
+_UNIT_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "percent": (_is_percentage, "a percentage from 0 to 100, such as 10, 0.5 or 1/3"),
+    "days": (_is_count, "a whole number of days"),
+    "months": (_is_count, "a whole number of months"),
+    "years": (_is_count, "a whole number of years"),
+    "jpy": (_is_count, "an amount in yen (a whole number)"),
+    "bool": (lambda v: isinstance(v, bool), "true or false"),
+    "class": (lambda v: v in get_args(FeftaClass), "non_designated, designated or core"),
+    "text": (lambda v: isinstance(v, str), "a text value"),
+    "list": (lambda v: isinstance(v, list), "a YAML list"),
+    "groups": (lambda v: isinstance(v, list), "a YAML list"),
+    "table": (lambda v: isinstance(v, dict), "a YAML mapping"),
+}
+
+
+def _override_value(item: FactorItem, raw: str) -> Any:
+    """A --set value read as YAML and checked against the item's unit."""
+    where = f"--set {item.id}"
+    if item.unit == "date":
+        return _as_date(raw, where).isoformat()
+    check, expected = _UNIT_CHECKS.get(item.unit, (lambda v: True, ""))
+    try:
+        value: Any = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        raise FdiscreenError(f"cannot read {raw!r}", path=where, expected=expected or "a YAML value") from None
+    if not check(value):
+        raise FdiscreenError(f"not a valid value: {raw!r}", path=where, expected=expected)
+    return value
 
 
 def make_regime(as_of: dt.date, overrides: dict[str, Any] | None = None,

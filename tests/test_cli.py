@@ -70,6 +70,8 @@ def test_directory_and_missing_file(tmp_path: Path) -> None:
 
 def test_bad_option_values_exit_2(tmp_path: Path) -> None:
     assert cli("check", str(EXAMPLE), "--set", "nope=1").returncode == 2
+    wrong_kind = cli("check", str(EXAMPLE), "--set", "listed_share_threshold_pct=abc")
+    assert wrong_kind.returncode == 2 and "listed_share_threshold_pct" in wrong_kind.stderr and "internal error" not in wrong_kind.stderr
     assert cli("check", str(EXAMPLE), "--lang", "fr").returncode == 2
     assert cli("check", str(EXAMPLE), "--as-of", "2026-13-01").returncode == 2
     assert cli("screen", str(EXAMPLE), "--memo", str(tmp_path / "no" / "m.md")).returncode == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from fractions import Fraction
 
 import pytest
@@ -82,6 +83,32 @@ def test_override_parsing_and_errors() -> None:
         parse_override("nope=1", cat)
     with pytest.raises(FdiscreenError, match="ID=VALUE"):
         parse_override("nope", cat)
+    assert parse_override("listed_share_threshold_pct=1/3", cat)[1] == "1/3"
+
+
+@pytest.mark.parametrize("setting, expected", [
+    ("listed_share_threshold_pct=abc", "percentage"),
+    ("listed_share_threshold_pct=150", "percentage"),
+    ("listed_share_threshold_pct=true", "percentage"),
+    ("waiting_period_days=2.5", "whole number"),
+    ("unlisted_share_any_amount=maybe", "true or false"),
+    ("risk_mitigation_measures=[", "YAML list"),
+    ("amendment_2026_effective_date=soon", "YYYY-MM-DD"),
+])
+def test_override_value_checked_against_unit(setting: str, expected: str) -> None:
+    """A --set value of the wrong kind is a clear error naming the item, not a crash mid-screening."""
+    with pytest.raises(FdiscreenError) as err:
+        parse_override(setting, load_catalog())
+    assert err.value.path == f"--set {setting.split('=')[0]}"
+    assert expected in (err.value.expected or "")
+
+
+def test_every_bundled_value_passes_its_unit_check() -> None:
+    """The checks on --set accept every value the factors themselves hold."""
+    for item in load_catalog().items.values():
+        for value in item.values.values():
+            if item.unit != "date":
+                parse_override(f"{item.id}={json.dumps(value)}", load_catalog())
 
 
 def test_activity_classes_change_on_notice_dates() -> None:
