@@ -169,6 +169,27 @@ def test_compare_page(client: TestClient) -> None:
     assert six.status_code == 422
 
 
+def test_comparison_figure_that_cannot_be_drawn_is_reported_not_dropped() -> None:
+    from fdiscreen.render.document import Document, Figure, Section
+    from fdiscreen.web.pages import document_html
+
+    def broken(fig: Figure) -> bytes:
+        raise RuntimeError("no renderer")
+
+    for lang, words in (("en", "could not be drawn"), ("ja", "描画できなかった")):
+        doc = Document(title="t", lang=lang, sections=[Section(title="s", blocks=[Figure(figure="risk_matrix", data={}, caption="Risk matrix")])])
+        html = document_html(doc, broken)
+        assert "Risk matrix" in html and words in html and "RuntimeError" in html and "<img" not in html
+
+
+def test_upload_limits_in_labels_follow_the_caps() -> None:
+    from fdiscreen.web.forms import MAX_BIDS, MIN_BIDS, UPLOAD_MB
+    from fdiscreen.web.labels import L
+
+    assert f"up to {UPLOAD_MB} MB" in L["upload_hint"][0] and f"{UPLOAD_MB}MBまで" in L["upload_hint"][1]
+    assert f"{MIN_BIDS} to {MAX_BIDS} deal files" in L["compare_intro"][0] and UPLOAD_MB * 1024 * 1024 == MAX_UPLOAD_BYTES
+
+
 def test_comparison_memo_download_equals_the_cli_comparison(client: TestClient) -> None:
     import html as html_lib
 

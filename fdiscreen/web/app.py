@@ -43,7 +43,7 @@ from fdiscreen.render.document import Document
 from fdiscreen.render.memo import LangChoice, build_comparison, build_memo
 from fdiscreen.screening import Screening, screen
 from fdiscreen.web import pages
-from fdiscreen.web.forms import (FORM_FILE, MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, TooLarge, deal_from_form, form_field,
+from fdiscreen.web.forms import (FORM_FILE, MAX_BIDS, MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, MIN_BIDS, TooLarge, deal_from_form, form_field,
                                  parse_upload, upload_name)
 from fdiscreen.web.labels import PageLang
 
@@ -417,8 +417,8 @@ def create_app(token: str | None = None) -> FastAPI:
         ctx = _ctx(request, form.get("lang"))
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and (f.filename or f.size)]
         try:
-            if not 2 <= len(files) <= 5:
-                raise FdiscreenError(f"{len(files)} file(s) uploaded", path="files", expected="2 to 5 deal files")
+            if not MIN_BIDS <= len(files) <= MAX_BIDS:
+                raise FdiscreenError(f"{len(files)} file(s) uploaded", path="files", expected=f"{MIN_BIDS} to {MAX_BIDS} deal files")
             as_of = _date(form.get("as_of"), "as_of")
             screenings, deals = [], []
             for item in files:
@@ -438,8 +438,8 @@ def create_app(token: str | None = None) -> FastAPI:
     async def compare_memo(request: Request) -> Response:
         form = await request.form()
         raws = [v for v in form.getlist("deal") if isinstance(v, str)]
-        if not 2 <= len(raws) <= 5:
-            raise FdiscreenError(f"{len(raws)} deal(s) carried", path="deal", expected="2 to 5 deals: compare again from the comparison page")
+        if not MIN_BIDS <= len(raws) <= MAX_BIDS:
+            raise FdiscreenError(f"{len(raws)} deal(s) carried", path="deal", expected=f"{MIN_BIDS} to {MAX_BIDS} deals: compare again from the comparison page")
         as_of = _date(form.get("as_of"), "as_of")
         screenings = [await run_in_threadpool(screen, _page_deal(raw, f"bid {i + 1}"), as_of) for i, raw in enumerate(raws)]
         fmt, lang = _memo_choice(form)

@@ -15,6 +15,8 @@ from fdiscreen.load import parse_mapping_bytes
 
 FORM_FILE = "form"
 MAX_UPLOAD_BYTES = 1024 * 1024  # one deal file
+UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
+MIN_BIDS, MAX_BIDS = 2, 5  # deals on one comparison page
 MAX_REQUEST_BYTES = 6 * MAX_UPLOAD_BYTES  # a whole request: up to five deal files and the form fields
 MAX_OWNERS = 3
 MAX_BUSINESSES = 4

@@ -7,6 +7,7 @@ from typing import Literal
 
 from fdiscreen.cases import OUTCOME_NAMES
 from fdiscreen.render.memo import OUTCOME_TEXT, TIER_TEXT
+from fdiscreen.web.forms import MAX_BIDS, MIN_BIDS, UPLOAD_MB
 
 PageLang = Literal["en", "ja"]
 
@@ -28,8 +29,8 @@ L: dict[str, tuple[str, str]] = {
     "form_intro": ("Fill in what you know; leave a fact as “unknown” and the result lists it as a fact to confirm.",
                    "分かる事実を入力する。「不明」のままの事実は確認事項として結果に示される。"),
     "upload_title": ("…or upload a deal file", "…又は取引ファイルをアップロード"),
-    "upload_hint": ("YAML or JSON in the format of `fdiscreen schema` (up to 1 MB).",
-                    "`fdiscreen schema` 形式のYAML又はJSON（1MBまで）。"),
+    "upload_hint": (f"YAML or JSON in the format of `fdiscreen schema` (up to {UPLOAD_MB} MB).",
+                    f"`fdiscreen schema` 形式のYAML又はJSON（{UPLOAD_MB}MBまで）。"),
     "upload_button": ("Screen the file", "ファイルを審査"),
     "deal_file": ("Deal file", "取引ファイル"),
     "matter": ("Matter name", "案件名"),
@@ -161,8 +162,8 @@ L: dict[str, tuple[str, str]] = {
     "input": ("Input (as screened)", "入力（審査時）"),
     # comparison
     "compare_title": ("Compare bids", "買収提案の比較"),
-    "compare_intro": ("Upload 2 to 5 deal files (YAML or JSON, up to 1 MB each).",
-                      "取引ファイルを2〜5件アップロード（YAML又はJSON、各1MBまで）。"),
+    "compare_intro": (f"Upload {MIN_BIDS} to {MAX_BIDS} deal files (YAML or JSON, up to {UPLOAD_MB} MB each).",
+                      f"取引ファイルを{MIN_BIDS}〜{MAX_BIDS}件アップロード（YAML又はJSON、各{UPLOAD_MB}MBまで）。"),
     "deal_files": ("Deal files", "取引ファイル"),
     "compare_button": ("Compare", "比較する"),
     # cases

@@ -530,7 +530,7 @@ def document_html(doc: Document, figure_png: Any = None) -> str:
         out.append(f"<section><{tag}>{esc(sec.title)}</{tag}>")
         for blk in sec.blocks:
             if isinstance(blk, Figure):
-                out.append(_figure(blk, figure_png))
+                out.append(_figure(blk, figure_png, "ja" if doc.lang == "ja" else "en"))
             elif isinstance(blk, DocTable):
                 out.append(f'<div class="wide">{block_html(blk, [0], "data")}</div>')
             else:
@@ -541,13 +541,18 @@ def document_html(doc: Document, figure_png: Any = None) -> str:
     return "\n".join(out)
 
 
-def _figure(fig: Figure, figure_png: Any) -> str:
+FIGURE_NOT_DRAWN = Text(en="This figure could not be drawn; the table shows the same figures.",
+                        ja="この図は描画できなかった。同じ数値は表に示す。")
+
+
+def _figure(fig: Figure, figure_png: Any, lang: PageLang) -> str:
     if figure_png is None:
         return ""
     try:
         data = base64.b64encode(figure_png(fig)).decode("ascii")
-    except Exception:  # noqa: BLE001 - a figure that cannot be drawn is left out, the table stays
-        return ""
+    except Exception as exc:  # noqa: BLE001 - a figure that cannot be drawn is reported, the table stays
+        return (f'<figure class="not-drawn"><figcaption>{esc(fig.caption)}: {esc(FIGURE_NOT_DRAWN.get(lang))} '
+                f"({esc(type(exc).__name__)})</figcaption></figure>")
     return (f'<figure><img class="plot" style="max-width:30rem" alt="{esc(fig.caption)}" src="data:image/png;base64,{data}">'
             f"<figcaption>{esc(fig.caption)}</figcaption></figure>")
 
