@@ -14,6 +14,7 @@ from rich.console import Console
 
 from fdiscreen.assess.watchlist import load_watchlist
 from fdiscreen.errors import FdiscreenError
+from fdiscreen.i18n import Lang
 from fdiscreen.load import load_deal
 from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList, load_mof_list
@@ -220,12 +221,12 @@ def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--acti
             json_out: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = "en") -> None:
     """Browse the law as encoded: every threshold, list and criterion in force on a date."""
     regime = make_regime(_date(as_of) or dt.date.today())
-    lg = "ja" if _lang(lang) == "ja" else "en"
+    lg: Lang = "ja" if _lang(lang) == "ja" else "en"
     if item:
         it = regime.item(item)
         data = {"id": it.id, "label": it.label.get(lg), "unit": it.unit, "value_on_date": regime.value(it.id),
-                "history": [(str(d), v) for d, v in regime.timeline(it.id)], "citation": regime.cite(it.id).short(),
-                "confidence": it.confidence, "assumption": it.assumption, "note": it.note}
+                "history": [(str(d), v) for d, v in regime.timeline(it.id)], "citation": regime.cite(it.id).short(lg),
+                "confidence": it.confidence, "assumption": it.assumption, "note": it.note_in(lg)}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
     rows = regime.item_rows(lg, activities)

@@ -30,6 +30,11 @@ def T(en: str, ja: str) -> Text:
     return Text(en=en, ja=ja)
 
 
+def pick(lang: Lang, en: str | None, ja: str | None) -> str | None:
+    """The Japanese wording for Japanese output when there is one, else the English."""
+    return (ja or en) if lang == "ja" else en
+
+
 def pct(value: float | int | None) -> str:
     """Format a percentage for sentences: 9.9 -> '9.9%', 10.0 -> '10%'."""
     if value is None:

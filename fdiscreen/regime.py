@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fdiscreen import __version__
 from fdiscreen.errors import FdiscreenError
-from fdiscreen.i18n import Text
+from fdiscreen.i18n import Lang, Text, pick
 
 Confidence = Literal["confirmed", "single_source", "uncertain", "background"]
 Comparison = Literal[">=", ">", "<", "<="]
@@ -37,6 +37,8 @@ class CitationSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ref: str
+    ref_ja: str | None = None
+    """The reference in Japanese (外為法第26条第2項第3号 ...), for Japanese memos and pages."""
     sources: list[str] = []
     promulgated: dt.date | None = None
     effective: dt.date | None = None
@@ -57,9 +59,14 @@ class FactorItem(BaseModel):
     comparison: Comparison | None = None
     assumption: bool = False
     note: str | None = None
+    note_ja: str | None = None
     jsic: str | None = None
     specified_acquisition: dict[str, bool] | None = None
     file: str = ""
+
+    def note_in(self, lang: Lang) -> str:
+        """The note in ``lang`` (the English one stands in where no Japanese one is given)."""
+        return pick(lang, self.note, self.note_ja) or ""
 
 
 class Citation(BaseModel):
@@ -69,6 +76,7 @@ class Citation(BaseModel):
 
     item: str
     ref: str
+    ref_ja: str | None = None
     sources: tuple[str, ...] = ()
     promulgated: dt.date | None = None
     effective: dt.date | None = None
@@ -76,18 +84,28 @@ class Citation(BaseModel):
     confidence: Confidence = "confirmed"
     assumption: bool = False
 
-    def short(self) -> str:
-        dates = []
-        if self.promulgated:
-            dates.append(f"promulgated {self.promulgated}")
-        if self.effective:
-            dates.append(f"effective {self.effective}")
-        if self.applies_from:
-            dates.append(f"applies from {self.applies_from}")
-        tail = f" ({'; '.join(dates)})" if dates else ""
+    def ref_in(self, lang: Lang) -> str:
+        """The reference in ``lang`` (the English one stands in where no Japanese one is given)."""
+        return pick(lang, self.ref, self.ref_ja) or self.ref
+
+    def short(self, lang: Lang = "en") -> str:
+        """One line: reference, dates, source keys and an assumption mark, in English or Japanese
+        (the English reference stands in where no Japanese one is given)."""
+        labels = _SHORT_LABELS[lang]
+        dates = [f"{labels[name]} {when}" for name, when in
+                 (("promulgated", self.promulgated), ("effective", self.effective), ("applies_from", self.applies_from)) if when]
+        ref = self.ref_in(lang)
+        tail = labels["dates"].format(labels["sep"].join(dates)) if dates else ""
         src = f" [{', '.join(self.sources)}]" if self.sources else ""
-        mark = " [assumption]" if self.assumption else ""
-        return f"{self.ref}{tail}{src}{mark}"
+        mark = labels["assumption"] if self.assumption else ""
+        return f"{ref}{tail}{src}{mark}"
+
+
+_SHORT_LABELS: dict[str, dict[str, str]] = {
+    "en": {"promulgated": "promulgated", "effective": "effective", "applies_from": "applies from", "dates": " ({})", "sep": "; ",
+           "assumption": " [assumption]"},
+    "ja": {"promulgated": "公布", "effective": "施行", "applies_from": "適用", "dates": "（{}）", "sep": "、", "assumption": " ［仮定］"},
+}
 
 
 def add_citation(cites: list[Citation], c: Citation) -> None:
@@ -105,7 +123,12 @@ class Assumption(BaseModel):
     value: Any
     overridden: bool
     note: str | None
+    note_ja: str | None = None
     citation: Citation
+
+    def note_in(self, lang: Lang) -> str:
+        """The note in ``lang`` (the English one stands in where no Japanese one is given)."""
+        return pick(lang, self.note, self.note_ja) or ""
 
 
 @dataclass(frozen=True)
@@ -332,16 +355,16 @@ class Regime:
             return cached
         item = self.item(item_id)
         c = item.citation
-        self._citations[item_id] = Citation(item=item.id, ref=c.ref, sources=tuple(c.sources), promulgated=c.promulgated,
+        self._citations[item_id] = Citation(item=item.id, ref=c.ref, ref_ja=c.ref_ja, sources=tuple(c.sources), promulgated=c.promulgated,
                         effective=c.effective, applies_from=c.applies_from, confidence=item.confidence,
                         assumption=item.assumption)
         return self._citations[item_id]
 
-    def item_rows(self, lang: str, classes: bool) -> list[dict[str, Any]]:
+    def item_rows(self, lang: Lang, classes: bool) -> list[dict[str, Any]]:
         """Every item in force as a row (id, label, unit, value, file, assumption, confidence, citation):
         the activity catalog (``classes``) or every other threshold and list."""
         return [{"id": it.id, "label": it.label.get(lang), "unit": it.unit, "value": self.value(it.id), "file": it.file,
-                 "assumption": it.assumption, "confidence": it.confidence, "citation": self.cite(it.id).short()}
+                 "assumption": it.assumption, "confidence": it.confidence, "citation": self.cite(it.id).short(lang)}
                 for it in self.catalog.items.values() if (it.unit == "class") == classes]
 
     def assumptions(self) -> list[Assumption]:
@@ -355,7 +378,7 @@ class Regime:
             if value is None:
                 continue
             out.append(Assumption(id=item_id, label=item.label, value=_jsonable(value),
-                                  overridden=item_id in self.overrides, note=item.note,
+                                  overridden=item_id in self.overrides, note=item.note, note_ja=item.note_ja,
                                   citation=self.cite(item_id)))
         return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from fractions import Fraction
 
 import pytest
@@ -129,3 +130,20 @@ def test_used_items_do_not_depend_on_what_was_screened_before() -> None:
     second.value(dependent)
     assert list(first.used) == list(second.used) and len(first.used) >= 2
     assert [a.id for a in first.assumptions()] == [a.id for a in second.assumptions()]
+
+
+def test_every_citation_has_a_japanese_reference_with_the_same_numbers() -> None:
+    """Japanese memos cite in Japanese; the Japanese reference carries every article number and date
+    of the English one (a guard against translation slips)."""
+    for item in load_catalog().items.values():
+        c = item.citation
+        assert c.ref_ja, item.id
+        assert set(re.findall(r"\d+", c.ref)) <= set(re.findall(r"\d+", c.ref_ja)), (item.id, c.ref, c.ref_ja)
+
+
+def test_citation_line_in_each_language() -> None:
+    c = regime(dt.date(2026, 11, 22)).cite("listed_share_threshold_pct")
+    assert c.short("en") == "FEFTA Art. 26(2)(iii); Cabinet Order Art. 2 (promulgated 2019-11-29; effective 2020-05-08; applies from 2020-06-07) [YG, NATLAW, OLGA, CSS]"
+    assert c.short("ja") == "外為法第26条第2項第3号；対内直接投資等に関する政令第2条（公布 2019-11-29、施行 2020-05-08、適用 2020-06-07） [YG, NATLAW, OLGA, CSS]"
+    untranslated = c.model_copy(update={"ref_ja": None, "assumption": True})
+    assert untranslated.short("ja").startswith("FEFTA Art. 26(2)(iii)") and untranslated.short("ja").endswith("［仮定］")

@@ -129,10 +129,6 @@ def _status(c: Conclusion, lang: Lang) -> str:
     return S[c.status].get(lang)
 
 
-def cite_line(c: Citation) -> str:
-    return c.short()
-
-
 def _determination(s: Screening, lang: Lang) -> list[Section]:
     f = s.filing
     sec = Section(title=_t(S["determination"], lang))
@@ -148,7 +144,7 @@ def _determination(s: Screening, lang: Lang) -> list[Section]:
         if c.reasons:
             sub.add(Bullets(items=[_t(x, lang) for x in c.reasons]))
         if c.citations:
-            sub.add(Para(text="; ".join(cite_line(x) for x in c.citations), bold_lead=_t(S["basis"], lang) + ":", tone="note"))
+            sub.add(Para(text="; ".join(x.short(lang) for x in c.citations), bold_lead=_t(S["basis"], lang) + ":", tone="note"))
         out.append(sub)
     return out
 
@@ -280,7 +276,7 @@ def _assumptions(s: Screening, lang: Lang) -> Section:
     sec = Section(title=_t(S["assumptions"], lang))
     if not s.regime.assumptions:
         return sec.add(Para(text=_t(S["none"], lang)))
-    rows = [[_t(a.label, lang), str(a.value) + (f" ({_t(S['override'], lang)})" if a.overridden else ""), a.note or "", cite_line(a.citation)]
+    rows = [[_t(a.label, lang), str(a.value) + (f" ({_t(S['override'], lang)})" if a.overridden else ""), a.note_in(lang), a.citation.short(lang)]
             for a in s.regime.assumptions]
     return sec.add(Table(header=[_t(S["assumption"], lang), _t(S["value"], lang), _t(S["note"], lang), _t(S["basis"], lang)],
                          rows=rows, widths=[3.5, 1.5, 4.5, 3]))
@@ -291,7 +287,7 @@ def _citations(s: Screening, lang: Lang) -> Section:
     for c in s.filing.conclusions():
         for x in c.citations:
             seen.setdefault(x.item, x)
-    return Section(title=_t(S["citations"], lang)).add(Bullets(items=[f"{k}: {cite_line(v)}" for k, v in sorted(seen.items())]))
+    return Section(title=_t(S["citations"], lang)).add(Bullets(items=[f"{k}: {v.short(lang)}" for k, v in sorted(seen.items())]))
 
 
 def _summary(s: Screening, lang: Lang) -> Section:
@@ -346,7 +342,7 @@ def _findings(s: Screening, lang: Lang) -> Section:
     rows = []
     for f in s.findings:
         ev = "; ".join(f"{e.path} = {e.value}" for e in f.evidence)
-        basis = "; ".join(c.ref for c in f.basis[2:]) or f.consideration
+        basis = "; ".join(c.ref_in(lang) for c in f.basis[2:]) or f.consideration
         rows.append([_t(FACTOR_TEXT[f.factor], lang), _t(f.text, lang), points_text(f.points), ev, f"{f.consideration}; {basis}"])
     return sec.add(Table(header=[_t(S["factor"], lang), _t(S["finding"], lang), _t(S["points"], lang), _t(S["evidence"], lang), _t(S["basis"], lang)],
                          rows=rows, widths=[2, 4, 1.6, 3, 3]))

@@ -372,7 +372,7 @@ def _conclusion_card(ctx: Ctx, c: Conclusion) -> str:
     if c.reasons:
         parts.append(f'<div class="muted">{ctx.t("reasons")}</div><ul>' + "".join(f"<li>{ctx.tx(r)}</li>" for r in c.reasons) + "</ul>")
     if c.citations:
-        parts.append(f'<p class="cite"><strong>{ctx.t("citations")}:</strong> ' + "; ".join(esc(x.short()) for x in c.citations) + "</p>")
+        parts.append(f'<p class="cite"><strong>{ctx.t("citations")}:</strong> ' + "; ".join(esc(x.short(ctx.lang)) for x in c.citations) + "</p>")
     if c.facts_needed:
         parts.append(f'<div class="facts"><strong>{ctx.t("facts_needed")}:</strong><ul>'
                      + "".join(f"<li><code>{esc(x.path)}</code> — {ctx.tx(x.question)}</li>" for x in c.facts_needed) + "</ul></div>")
@@ -410,7 +410,7 @@ def _findings(ctx: Ctx, s: Screening) -> str:
     for i, f in enumerate(s.findings):
         res = s.mitigations.residual_points.get(f"{i}:{f.id}")
         ev = "<br>".join(f"<code>{esc(e.path)}</code> = {esc(json.dumps(e.value, ensure_ascii=False, default=str))}" for e in f.evidence)
-        basis = "".join(f"<br>{esc(b.ref)}" for b in f.basis[2:])
+        basis = "".join(f"<br>{esc(b.ref_in(ctx.lang))}" for b in f.basis[2:])
         rows.append(f"<tr><td>{ctx.tx(FACTOR_TEXT.get(f.factor))}</td><td>{ctx.tx(f.text)}<div class=\"muted\">{esc(f.id)}</div></td>"
                     f'<td class="num">{esc(points_text(f.points))}</td><td class="num">{"" if res is None else f"{res:+g}"}</td>'
                     f"<td>{ev}</td><td>{esc(f.consideration)}{basis}</td><td>{''.join(f'<span class=chip>{esc(m)}</span>' for m in f.mitigations)}</td></tr>")
