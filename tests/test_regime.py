@@ -141,6 +141,14 @@ def test_every_citation_has_a_japanese_reference_with_the_same_numbers() -> None
         assert set(re.findall(r"\d+", c.ref)) <= set(re.findall(r"\d+", c.ref_ja)), (item.id, c.ref, c.ref_ja)
 
 
+def test_every_note_has_a_japanese_note_with_the_same_numbers() -> None:
+    for item in load_catalog().items.values():
+        if item.note:
+            assert item.note_ja, item.id
+            assert set(re.findall(r"\d+", item.note)) <= set(re.findall(r"\d+", item.note_ja)), item.id
+            assert item.note_in("ja") == item.note_ja and item.note_in("en") == item.note
+
+
 def test_citation_line_in_each_language() -> None:
     c = regime(dt.date(2026, 11, 22)).cite("listed_share_threshold_pct")
     assert c.short("en") == "FEFTA Art. 26(2)(iii); Cabinet Order Art. 2 (promulgated 2019-11-29; effective 2020-05-08; applies from 2020-06-07) [YG, NATLAW, OLGA, CSS]"

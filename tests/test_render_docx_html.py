@@ -96,3 +96,12 @@ def test_names_are_escaped_and_cleaned(tmp_path: Path) -> None:
     assert NAME in text and "Matter " + NAME in text
     d = docx.Document(str(tmp_path / "m.docx"))
     assert d.paragraphs[0].runs[0].bold and d.paragraphs[1].style.name == "Title"
+
+
+def test_japanese_memo_cites_and_notes_in_japanese() -> None:
+    """A Japanese memo gives citations and assumption notes in Japanese; the English memo in English."""
+    s = screen(load_deal(ROOT / "examples" / "us-fund-5pct-core-board-seat.yaml"), DATE)
+    ja, en = to_html(build_memo(s, "ja", DATE)), to_html(build_memo(s, "en", DATE))
+    assert "外為法第26条第2項第3号" in ja and "FEFTA Art." not in ja and "Assumed:" not in ja
+    assert "仮定：直接保有分と被支配事業体を通じた保有分" in ja
+    assert "FEFTA Art. 26(2)(iii)" in en and "外為法第26条" not in en and "Assumed: control at 50%" in en
