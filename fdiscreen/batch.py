@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -239,9 +240,16 @@ def screen_frame(frame: pd.DataFrame, as_of: dt.date | None = None, tick: Callab
 
 
 def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, scheduler: str | None = None,
-                      partitions: int | None = None, workers: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The same screening on Dask: a local cluster by default, or an existing one at ``scheduler``."""
-    from dask.distributed import Client, LocalCluster
+                      partitions: int | None = None, workers: int | None = None,
+                      tick: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same screening on Dask: a local cluster (``workers`` processes, default one per CPU) or an
+    existing one at ``scheduler``; ``tick`` is told the rows of each partition as it finishes."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if workers < 1:
+        raise FdiscreenError(f"{workers} workers", path="--workers", expected="at least 1")
 
     numbered = frame.copy()
     numbered.insert(0, "__row__", range(1, len(frame) + 1))
@@ -253,8 +261,13 @@ def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, schedul
         return screen_records(rows, as_of)
 
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    parts = []
     with Client(scheduler or cluster) as client:
-        parts = client.gather(client.map(run, chunks))
+        for future in as_completed(client.map(run, chunks)):
+            part = future.result()
+            parts.append(part)
+            if tick:
+                tick(len(part[0]) + len(part[1]))
     if cluster is not None:
         cluster.close()
     results = sorted((r for part in parts for r in part[0]), key=lambda r: r["row"])

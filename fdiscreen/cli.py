@@ -192,8 +192,9 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
           as_of: AsOf = None,
           engine: Annotated[str, typer.Option("--engine", help="local or dask.")] = "local",
           scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster).")] = None,
-          workers: Annotated[int, typer.Option("--workers", help="Workers of the local Dask cluster.")] = 2) -> None:
+          workers: Annotated[Optional[int], typer.Option("--workers", help="Workers of the local Dask cluster (default: one per CPU).")] = None) -> None:
     """Screen a table of deals; good rows are all written, bad rows listed with row, column and message."""
+    from rich.console import Console
     from rich.progress import Progress
 
     from fdiscreen import batch as b
@@ -203,12 +204,16 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
     if not out.parent.exists():
         raise FdiscreenError("folder does not exist", file=str(out.parent), path="--out", expected="an existing folder")
     frame = b.read_table(input_)
-    if engine == "dask":
-        results, errors = b.screen_frame_dask(frame, _date(as_of), scheduler, workers=workers)
-    else:
-        with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
-            task = progress.add_task("screening", total=len(frame))
-            results, errors = b.screen_frame(frame, _date(as_of), tick=lambda n: progress.advance(task, n))
+    with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("screening", total=len(frame))
+
+        def tick(n: int) -> None:
+            progress.advance(task, n)
+
+        if engine == "dask":
+            results, errors = b.screen_frame_dask(frame, _date(as_of), scheduler, workers=workers, tick=tick)
+        else:
+            results, errors = b.screen_frame(frame, _date(as_of), tick=tick)
     b.write_table(results, out)
     err_path = b.errors_path_for(out)
     errors.to_csv(err_path, index=False)

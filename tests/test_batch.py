@@ -66,12 +66,53 @@ def test_cli_formats_in_and_out(tmp_path: Path, suffix: str) -> None:
 def test_cli_bad_input_file(tmp_path: Path) -> None:
     assert cli("batch", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o.csv")).returncode == 2
     assert cli("batch", str(DEALS), "--out", str(tmp_path / "o.xlsx")).returncode == 2
+    no_workers = cli("batch", str(DEALS), "--out", str(tmp_path / "o.csv"), "--engine", "dask", "--workers", "0")
+    assert no_workers.returncode == 2 and "--workers" in no_workers.stderr
+
+
+def test_progress_counts_every_row() -> None:
+    seen: list[int] = []
+    b.screen_frame(frame(), tick=seen.append)
+    assert sum(seen) == len(frame())
+
+
+def run_on_terminal(args: list[str]) -> tuple[int, str]:
+    """Run the CLI with stderr on a pseudo-terminal; return its exit code and what the terminal showed."""
+    import os
+    import pty
+    import subprocess
+
+    main, side = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "fdiscreen.cli", *args], stdout=subprocess.PIPE, stderr=side,
+                            env={**os.environ, "COLUMNS": "120", "TERM": "xterm"})
+    os.close(side)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed: the process has exited
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    return proc.wait(timeout=120), shown.decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminal test written for Linux")
+@pytest.mark.parametrize("engine", [["--engine", "local"], ["--engine", "dask", "--workers", "2"]])
+def test_progress_bar_on_a_terminal(tmp_path: Path, engine: list[str]) -> None:
+    """The bar is drawn on stderr when it is a terminal (stdout stays for the summary line)."""
+    code, shown = run_on_terminal(["batch", str(DEALS), "--out", str(tmp_path / "o.csv"), *engine])
+    assert code == 0 and "screening" in shown and "━" in shown and "100%" in shown
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="local cluster test written for Linux")
 def test_dask_engine_matches_local_engine() -> None:
     pytest.importorskip("dask.distributed")
     local, local_err = b.screen_frame(frame())
-    dask_res, dask_err = b.screen_frame_dask(frame(), workers=2, partitions=4)
+    seen: list[int] = []
+    dask_res, dask_err = b.screen_frame_dask(frame(), workers=2, partitions=4, tick=seen.append)
     pd.testing.assert_frame_equal(local.reset_index(drop=True), dask_res.reset_index(drop=True))
     pd.testing.assert_frame_equal(local_err.reset_index(drop=True), dask_err.reset_index(drop=True))
+    assert len(seen) == 4 and sum(seen) == len(frame())
