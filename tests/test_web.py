@@ -102,6 +102,46 @@ def test_form_error_names_the_field_and_keeps_the_values(client: TestClient) -> 
     assert bad.status_code == 422 and "transaction.shares_after_pct" in bad.text and "a number" in bad.text
 
 
+LOAN_FORM = {**SIMPLE_FORM, "tgt_listed": "false", "biz1_name": "Freight railway", "biz1_activity": "railway_core", "tx_kind": "loan",
+             "tx_shares_after_pct": "", "tx_board_seats": "0", "loan_amount_jpy": "3000000000", "loan_term_years": "5",
+             "loan_borrower_liabilities_jpy": "4000000000"}
+INDIRECT_FORM = {**SIMPLE_FORM, "tx_kind": "indirect_acquisition", "tx_shares_after_pct": "", "tx_board_seats": "0",
+                 "ind_name": "Helvetia Sensors AG", "ind_kind": "corporation", "ind_jurisdiction": "ch",
+                 "ind_holding_entity_stake_in_target_pct": "35", "ind_acquirer_voting_after_pct": "100"}
+
+
+def test_form_screens_a_loan(client: TestClient) -> None:
+    data = deal_from_form(LOAN_FORM, [])
+    assert data["transaction"]["loan"] == {"amount_jpy": "3000000000", "term_years": "5", "borrower_liabilities_jpy": "4000000000",
+                                           "ordinary_bank_lending": False}
+    expected = screen(parse_deal(data, file="form"))
+    assert [(a.act, a.status) for a in expected.filing.acts] == [("loan", "yes")]
+    r = client.post("/screen", data=LOAN_FORM)
+    assert r.status_code == 200 and f'data-outcome="{expected.filing.outcome.code}"' in r.text
+
+
+def test_form_screens_an_indirect_acquisition_under_the_2026_amendment(client: TestClient) -> None:
+    data = deal_from_form(INDIRECT_FORM, [])
+    assert data["entities"][-1] == {"id": "holding", "name": "Helvetia Sensors AG", "kind": "corporation", "jurisdiction": "CH"}
+    assert data["transaction"]["indirect"]["holding_entity"] == "holding"
+    before = client.post("/screen", data=INDIRECT_FORM)
+    after = client.post("/screen", data={**INDIRECT_FORM, "amendment_effective": "2026-07-01"})
+    assert before.status_code == after.status_code == 200
+    assert 'data-outcome="prior_notification"' not in before.text and 'data-outcome="prior_notification"' in after.text
+
+
+def test_form_errors_in_loan_indirect_and_owner_rows_point_at_their_fields(client: TestClient) -> None:
+    cases = [({**SIMPLE_FORM, "loan_amount_jpy": "5"}, "tx_kind"),
+             ({**INDIRECT_FORM, "ind_jurisdiction": "XX"}, "ind_jurisdiction"),
+             ({**INDIRECT_FORM, "ind_acquirer_voting_after_pct": "lots"}, "ind_acquirer_voting_after_pct"),
+             ({**LOAN_FORM, "loan_term_years": "0"}, "loan_term_years"),
+             ({**SIMPLE_FORM, "own2_name": "Parent", "own2_kind": "corporation", "own2_jurisdiction": "US", "own2_voting_pct": "150"},
+              "own2_voting_pct")]
+    for form, field in cases:
+        r = client.post("/screen", data=form)
+        assert r.status_code == 422 and f'name="{field}" id="{field}" class="invalid"' in r.text, field
+
+
 def test_form_mitigation_measures_offered_are_applied(client: TestClient) -> None:
     r = client.post("/screen", data={**SIMPLE_FORM, "measure": ["no_board_seat"]})
     assert r.status_code == 200

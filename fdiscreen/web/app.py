@@ -354,13 +354,14 @@ def create_app(token: str | None = None) -> FastAPI:
         form = await request.form()
         ctx = _ctx(request, form.get("lang"))
         values = _form_values(form)
+        data: dict[str, Any] | None = None
         try:
             data = deal_from_form(values, [m for m in values["measure"] if m])
             amendment = _date(values.get("amendment_effective"), "amendment_effective")
             deal = parse_deal(data, file=FORM_FILE)
             return await _result(ctx, deal, [], None, amendment)
         except FdiscreenError as exc:
-            return _form(ctx, 422, values=values, error=exc.one_line(), invalid=form_field(exc.path or ""))
+            return _form(ctx, 422, values=values, error=exc.one_line(), invalid=form_field(exc.path or "", data))
 
     @app.post("/upload", response_class=HTMLResponse, include_in_schema=False)
     async def upload(request: Request) -> HTMLResponse:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import parse_mapping_bytes
 
 FORM_FILE = "form"
@@ -32,6 +33,9 @@ TX_BOXES = ["core_committee_attendance", "relocate_production_abroad", "written_
 TARGET_TRI = ["subsidiaries_complete", "specified_core_business_entity", "defence_supplier", "single_source_supplier",
               "government_funded_research"]
 PAST_CONDUCT = ["blocked_deal", "activist_campaign"]
+LOAN_FIELDS = ["amount_jpy", "term_years", "lender_loans_and_bonds_after_jpy", "borrower_liabilities_jpy"]
+INDIRECT_PCTS = ["holding_entity_stake_in_target_pct", "acquirer_voting_before_pct", "acquirer_voting_after_pct"]
+HOLDING_ENTITY = "holding"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -142,6 +146,9 @@ def deal_from_form(form: Mapping[str, Any], measures: list[str]) -> dict[str, An
         proposals.append({"kind": "designated_business_abolition", "proposed_by_investor": True})
     if proposals:
         tx["proposals"] = proposals
+    _put(tx, "loan", _loan(form))
+    _put(tx, "indirect", _indirect(form, entities))
+    _check_kind_details(tx)
     if measures:
         tx["risk_mitigation_measures"] = list(dict.fromkeys(measures))
 
@@ -151,9 +158,56 @@ def deal_from_form(form: Mapping[str, Any], measures: list[str]) -> dict[str, An
     return deal
 
 
+def _loan(form: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The loan fields (金銭の貸付け), when any amount or term is given."""
+    loan: dict[str, Any] = {}
+    for key in LOAN_FIELDS:
+        _put(loan, key, _text(form, f"loan_{key}"))
+    if not loan:
+        return None
+    loan["ordinary_bank_lending"] = _box(form, "loan_ordinary_bank_lending")
+    return loan
+
+
+def _indirect(form: Mapping[str, Any], entities: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The indirect-acquisition fields (間接取得, 2026 amendment): the overseas holding entity joins the
+    deal's entities and the acquisition of voting rights in it is the act."""
+    name = _text(form, "ind_name")
+    indirect: dict[str, Any] = {}
+    for key in INDIRECT_PCTS:
+        _put(indirect, key, _text(form, f"ind_{key}"))
+    if not name and not indirect:
+        return None
+    holder: dict[str, Any] = {"id": HOLDING_ENTITY}
+    _put(holder, "name", name)
+    _put(holder, "kind", _text(form, "ind_kind"))
+    _put(holder, "jurisdiction", (_text(form, "ind_jurisdiction") or "").upper() or None)
+    entities.append(holder)
+    indirect["holding_entity"] = HOLDING_ENTITY
+    indirect["related_persons_take_officer_majority"] = _box(form, "ind_related_persons_take_officer_majority")
+    return indirect
+
+
+def _check_kind_details(tx: dict[str, Any]) -> None:
+    """Loan or indirect-acquisition details only go with that kind of act (else they would be ignored)."""
+    for detail, kind in (("loan", "loan"), ("indirect", "indirect_acquisition")):
+        if detail in tx and tx.get("kind", "share_acquisition") != kind:
+            raise FdiscreenError(f"{detail} details are filled in but the kind of act is {tx.get('kind', 'share_acquisition')!r}",
+                                 path="transaction.kind", expected=f"{kind!r}, or clear the {detail} fields")
+
+
+def _entity_field(m: re.Match[str], deal: Mapping[str, Any] | None) -> str:
+    """entities[i].x as the form field of the entity at i: the acquirer, owner row n or the holding entity."""
+    ents = (deal or {}).get("entities") or []
+    i = int(m.group(1))
+    eid = ents[i].get("id") if i < len(ents) and isinstance(ents[i], dict) else ("acquirer" if i == 0 else f"owner{i}")
+    prefix = "acq" if eid == "acquirer" else "ind" if eid == HOLDING_ENTITY else f"own{str(eid).removeprefix('owner')}"
+    return f"{prefix}_{m.group(2)}"
+
+
 _FIELD_PATHS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"entities\[0\]\.(\w+)"), lambda m: f"acq_{m.group(1)}"),
-    (re.compile(r"entities\[(\d+)\]\.(\w+)"), lambda m: f"own{int(m.group(1))}_{m.group(2)}"),
+    (re.compile(r"transaction\.loan\.(\w+)"), lambda m: f"loan_{m.group(1)}"),
+    (re.compile(r"transaction\.indirect\.(\w+)"), lambda m: f"ind_{m.group(1)}"),
     (re.compile(r"target\.businesses\[(\d+)\]\.(\w+)"), lambda m: f"biz{int(m.group(1)) + 1}_{m.group(2)}"),
     (re.compile(r"target\.(\w+)"), lambda m: f"tgt_{m.group(1)}"),
     (re.compile(r"transaction\.(\w+)"), lambda m: f"tx_{m.group(1)}"),
@@ -161,8 +215,22 @@ _FIELD_PATHS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
 ]
 
 
-def form_field(path: str) -> str | None:
-    """The form field an error path points at (for highlighting), when the path is a form field."""
+_ENTITY_PATH = re.compile(r"entities\[(\d+)\]\.(\w+)")
+_HOLDING_PATH = re.compile(r"entities\[0\]\.owners\[(\d+)\]\.(\w+)")
+
+
+def form_field(path: str, deal: Mapping[str, Any] | None = None) -> str | None:
+    """The form field an error path points at (for highlighting), when the path is a form field;
+    ``deal`` (the mapping built from the form) tells which entity an ``entities[i]`` path names."""
+    m = _ENTITY_PATH.fullmatch(path)
+    if m:
+        return _entity_field(m, deal)
+    m = _HOLDING_PATH.fullmatch(path)
+    if m:  # the acquirer's k-th holding is the owner row it names
+        holdings = (((deal or {}).get("entities") or [{}])[0].get("owners")) or []
+        k = int(m.group(1))
+        owner = str(holdings[k].get("owner", "")) if k < len(holdings) else ""
+        return f"own{owner.removeprefix('owner')}_{m.group(2)}" if owner.startswith("owner") else None
     for pattern, field in _FIELD_PATHS:
         m = pattern.fullmatch(path)
         if m:

@@ -24,7 +24,8 @@ from fdiscreen.render.html import block_html
 from fdiscreen.render.html import esc as html_esc
 from fdiscreen.render.memo import LIGHT, OUTCOME_TEXT, QUESTIONS, TIER_TEXT, points_text
 from fdiscreen.screening import Screening
-from fdiscreen.web.forms import ACQUIRER_TRI, MAX_BUSINESSES, MAX_OWNERS, PAST_CONDUCT, TARGET_TRI, TECH_ACCESS, TX_BOXES, TX_COUNTS
+from fdiscreen.web.forms import (ACQUIRER_TRI, INDIRECT_PCTS, LOAN_FIELDS, MAX_BUSINESSES, MAX_OWNERS, PAST_CONDUCT, TARGET_TRI, TECH_ACCESS, TX_BOXES,
+                                 TX_COUNTS)
 from fdiscreen.web.labels import ENUMS, PageLang, column_label, enum_label, t
 
 
@@ -306,6 +307,14 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
     tx_right = [f'<h3>{c.t("technology_access")}</h3>'] + [f.box(f"ta_{k}", c.t(k)) for k in TECH_ACCESS]
     tx_right += [f'<h3>{c.t("proposals")}</h3>', f.box("tx_prop_transfer", c.t("prop_transfer")),
                  f.box("tx_prop_abolition", c.t("prop_abolition")), *[f.box(f"tx_{k}", c.t(k)) for k in TX_BOXES]]
+    loan = [f'<h3>{c.t("loan")}</h3>'] + [
+        f.number(f"loan_{k}", c.t(k), step="any" if k == "term_years" else "1", max_="100" if k == "term_years" else "1e15")
+        for k in LOAN_FIELDS] + [f.box("loan_ordinary_bank_lending", c.t("ordinary_bank_lending"))]
+    indirect = [f'<h3>{c.t("indirect")}</h3>', f.text("ind_name", c.t("holding_entity")),
+                f.select("ind_kind", c.t("kind"), kinds, "corporation"),
+                f.text("ind_jurisdiction", c.t("jurisdiction"), extra=' list="countries" maxlength="2" autocomplete="off"'),
+                *[f.number(f"ind_{k}", c.t(k)) for k in INDIRECT_PCTS],
+                f.box("ind_related_persons_take_officer_majority", c.t("related_persons_take_officer_majority"))]
     chosen = values.get("measure") if values else None
     chosen_list = chosen if isinstance(chosen, list) else ([chosen] if isinstance(chosen, str) else [])
     meas = []
@@ -349,6 +358,7 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
 </div>
 <fieldset style="margin-top:1rem"><legend>{c.t('transaction')}</legend>
 <div class="grid2"><div>{''.join(tx_left)}</div><div>{''.join(tx_right)}</div></div>
+<div class="grid2" id="other-acts"><div>{''.join(loan)}</div><div>{''.join(indirect)}</div></div>
 </fieldset>
 <fieldset style="margin-top:1rem"><legend>{c.t('measures_offered')}</legend>{''.join(meas)}</fieldset>
 <div class="actions"><button class="primary" type="submit" id="submit-screen" name="lang" value="{c.lang}">{c.t('submit_screen')}</button></div>
