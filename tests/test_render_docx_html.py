@@ -105,3 +105,20 @@ def test_japanese_memo_cites_and_notes_in_japanese() -> None:
     assert "外為法第26条第2項第3号" in ja and "FEFTA Art." not in ja and "Assumed:" not in ja
     assert "仮定：直接保有分と被支配事業体を通じた保有分" in ja
     assert "FEFTA Art. 26(2)(iii)" in en and "外為法第26条" not in en and "Assumed: control at 50%" in en
+
+
+def test_list_values_read_as_wording_and_basis_not_repeated() -> None:
+    """Assumed lists show their entries' wording in the memo's language, never a Python repr; a finding's
+    basis names its review consideration once."""
+    from fdiscreen.render.markdown import to_markdown
+    from fdiscreen.render.memo import value_text
+
+    assert value_text([{"id": "a", "en": "One", "ja": "一"}, {"id": "b", "en": "Two"}], "ja") == "一; Two"
+    assert value_text(50, "en") == "50"
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        s = screen(load_deal(path), DATE)
+        for lang in ("en", "ja"):
+            text = to_markdown(build_memo(s, lang, DATE))
+            assert "{'id'" not in text and "[{" not in text, path.name
+            for f in s.findings:
+                assert f"{f.consideration}; {f.consideration}" not in text.replace("\\_", "_"), (path.name, f.id)

@@ -272,12 +272,22 @@ def _open_questions(s: Screening, lang: Lang) -> Section:
                          widths=[2.2, 4.5, 3, 2.2]))
 
 
+def value_text(value: object, lang: Lang) -> str:
+    """A factor value for a reader: list entries by their wording in ``lang`` (factors lists carry
+    ``en``/``ja`` per entry), other values as they are."""
+    if isinstance(value, list):
+        return "; ".join(value_text(v, lang) for v in value)
+    if isinstance(value, dict) and "en" in value:
+        return str(value.get(lang) or value["en"])
+    return str(value)
+
+
 def _assumptions(s: Screening, lang: Lang) -> Section:
     sec = Section(title=_t(S["assumptions"], lang))
     if not s.regime.assumptions:
         return sec.add(Para(text=_t(S["none"], lang)))
-    rows = [[_t(a.label, lang), str(a.value) + (f" ({_t(S['override'], lang)})" if a.overridden else ""), a.note_in(lang), a.citation.short(lang)]
-            for a in s.regime.assumptions]
+    rows = [[_t(a.label, lang), value_text(a.value, lang) + (f" ({_t(S['override'], lang)})" if a.overridden else ""), a.note_in(lang),
+             a.citation.short(lang)] for a in s.regime.assumptions]
     return sec.add(Table(header=[_t(S["assumption"], lang), _t(S["value"], lang), _t(S["note"], lang), _t(S["basis"], lang)],
                          rows=rows, widths=[3.5, 1.5, 4.5, 3]))
 
@@ -342,8 +352,8 @@ def _findings(s: Screening, lang: Lang) -> Section:
     rows = []
     for f in s.findings:
         ev = "; ".join(f"{e.path} = {e.value}" for e in f.evidence)
-        basis = "; ".join(c.ref_in(lang) for c in f.basis[2:]) or f.consideration
-        rows.append([_t(FACTOR_TEXT[f.factor], lang), _t(f.text, lang), points_text(f.points), ev, f"{f.consideration}; {basis}"])
+        basis = "; ".join([f.consideration, *(c.ref_in(lang) for c in f.basis[2:])])
+        rows.append([_t(FACTOR_TEXT[f.factor], lang), _t(f.text, lang), points_text(f.points), ev, basis])
     return sec.add(Table(header=[_t(S["factor"], lang), _t(S["finding"], lang), _t(S["points"], lang), _t(S["evidence"], lang), _t(S["basis"], lang)],
                          rows=rows, widths=[2, 4, 1.6, 3, 3]))
 
