@@ -33,6 +33,8 @@ class Column:
 COLUMNS: dict[str, Column] = {
     "matter": Column("matter", "text", "a name for the row's deal (default: row N)"),
     "as_of": Column("as_of", "date", "date of the law to apply (default: the batch's --as-of, else today)"),
+    "acquirer_graph_id": Column("acquirer_graph_id", "text", "the acquirer's id in the ownership graph (`fdiscreen graph load`, batch --db): "
+                                "it and every holder above it come from the graph; acquirer columns add facts, parent columns are not used"),
     "acquirer_name": Column("entities[0].name", "text", "acquirer's name"),
     "acquirer_kind": Column("entities[0].kind", "text", "corporation, individual, partnership, government, state_owned_enterprise, sovereign_wealth_fund, public_pension, financial_institution"),
     "acquirer_jurisdiction": Column("entities[0].jurisdiction", "text", "ISO country code (for an individual: where resident)"),
@@ -159,20 +161,36 @@ def row_to_deal(row: dict[str, Any], number: int) -> dict[str, Any]:
     unknown = [k for k in row if k not in COLUMNS]
     if unknown:
         raise FdiscreenError(f"unknown column {unknown[0]!r}", path=unknown[0], expected="a column of the documented flat format")
-    tree: dict[str, Any] = {"matter": f"row {number}", "acquirer": "acquirer",
-                            "entities": [{"id": "acquirer", "name": "acquirer", "kind": "corporation"}],
+    tree: dict[str, Any] = {"matter": f"row {number}", "entities": [{}],
                             "target": {"name": f"target {number}", "businesses": [{"name": "business"}]},
                             "transaction": {}}
     for name, value in row.items():
         if not _missing(value):
             _put(tree, COLUMNS[name].path, _convert(name, value))
     ents = tree["entities"]
+    if "acquirer_graph_id" in tree:
+        return _graph_acquirer(tree)
+    tree["acquirer"] = "acquirer"
+    ents[0] = {"id": "acquirer", "name": "acquirer", "kind": "corporation", **ents[0]}
     if len(ents) > 1 or ents[0].get("owners"):
         if len(ents) < 2:
             raise FdiscreenError("parent_voting_pct given without the parent", path="parent_name", expected="parent_name, parent_kind, parent_jurisdiction")
         ents[1] = {"id": "parent", "name": "parent", "kind": "corporation", **ents[1]}
         for h in ents[0].get("owners", []):
             h.setdefault("owner", "parent")
+    return tree
+
+
+def _graph_acquirer(tree: dict[str, Any]) -> dict[str, Any]:
+    """A row naming its acquirer in the ownership graph: the acquirer columns given add facts to the
+    graph's entity (merged when the deal is read with the graph database)."""
+    gid = tree["acquirer_graph_id"]
+    ents = tree["entities"]
+    if len(ents) > 1 or ents[0].get("owners"):
+        raise FdiscreenError("parent columns are not used with acquirer_graph_id", path="parent_name",
+                             expected="the acquirer's holders from the graph, or no acquirer_graph_id")
+    tree["acquirer"] = gid
+    tree["entities"] = [{"id": gid, **ents[0]}] if ents[0] else []
     return tree
 
 
@@ -209,8 +227,10 @@ def _result(number: int, matter: str, s: Any) -> dict[str, Any]:
 
 
 def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date | None = None,
-                   tick: Callable[[int], None] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Screen (row number, flat row) pairs; return (results, errors). The engine for every backend."""
+                   tick: Callable[[int], None] | None = None,
+                   graph_db: str | Path | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Screen (row number, flat row) pairs; return (results, errors). The engine for every backend.
+    ``graph_db``: the ownership graph for rows naming ``acquirer_graph_id``."""
     results: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     cache: dict[str, Any] = {}
@@ -219,7 +239,7 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
             tree = row_to_deal(row, number)
             key = _key(tree)
             if key not in cache:
-                cache[key] = _result(0, "", screen(parse_deal(tree), as_of=as_of))
+                cache[key] = _result(0, "", screen(parse_deal(tree, graph_db=graph_db), as_of=as_of))
             results.append({**cache[key], "row": number, "matter": tree["matter"]})
         except FdiscreenError as exc:
             errors.append({"row": number, "column": _column_of(exc.path), "message": exc.message + (f" (expected {exc.expected})" if exc.expected else "")})
@@ -233,15 +253,17 @@ def _records(frame: pd.DataFrame, first_row: int = 1) -> list[tuple[int, dict[st
     return [(first_row + i, dict(zip(cols, values))) for i, values in enumerate(frame.itertuples(index=False, name=None))]
 
 
-def screen_frame(frame: pd.DataFrame, as_of: dt.date | None = None, tick: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def screen_frame(frame: pd.DataFrame, as_of: dt.date | None = None, tick: Callable[[int], None] | None = None,
+                 graph_db: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Python API: a DataFrame of flat rows in, (results, errors) DataFrames out. Row numbers count data rows from 1."""
-    results, errors = screen_records(_records(frame), as_of, tick)
+    results, errors = screen_records(_records(frame), as_of, tick, graph_db)
     return pd.DataFrame(results, columns=OUTPUT_COLUMNS), pd.DataFrame(errors, columns=ERROR_COLUMNS)
 
 
 def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, scheduler: str | None = None,
                       partitions: int | None = None, workers: int | None = None,
-                      tick: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      tick: Callable[[int], None] | None = None,
+                      graph_db: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The same screening on Dask: a local cluster (``workers`` processes, default one per CPU) or an
     existing one at ``scheduler``; ``tick`` is told the rows of each partition as it finishes."""
     from dask.distributed import Client, LocalCluster, as_completed
@@ -253,12 +275,13 @@ def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, schedul
 
     numbered = frame.copy()
     numbered.insert(0, "__row__", range(1, len(frame) + 1))
+    db = str(graph_db) if graph_db is not None else None  # workers open the same file read-only
     n = partitions or max(1, min(len(frame), workers * 4))
     chunks = [numbered.iloc[i::n] for i in range(n)]
 
     def run(chunk: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         rows = [(int(r["__row__"]), {k: v for k, v in r.items() if k != "__row__"}) for r in chunk.to_dict("records")]
-        return screen_records(rows, as_of)
+        return screen_records(rows, as_of, graph_db=db)
 
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
     parts = []

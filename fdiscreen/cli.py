@@ -192,7 +192,8 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
           as_of: AsOf = None,
           engine: Annotated[str, typer.Option("--engine", help="local or dask.")] = "local",
           scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster).")] = None,
-          workers: Annotated[Optional[int], typer.Option("--workers", help="Workers of the local Dask cluster (default: one per CPU).")] = None) -> None:
+          workers: Annotated[Optional[int], typer.Option("--workers", help="Workers of the local Dask cluster (default: one per CPU).")] = None,
+          db: DbOpt = None) -> None:
     """Screen a table of deals; good rows are all written, bad rows listed with row, column and message."""
     from rich.console import Console
     from rich.progress import Progress
@@ -211,9 +212,9 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
             progress.advance(task, n)
 
         if engine == "dask":
-            results, errors = b.screen_frame_dask(frame, _date(as_of), scheduler, workers=workers, tick=tick)
+            results, errors = b.screen_frame_dask(frame, _date(as_of), scheduler, workers=workers, tick=tick, graph_db=db)
         else:
-            results, errors = b.screen_frame(frame, _date(as_of), tick=tick)
+            results, errors = b.screen_frame(frame, _date(as_of), tick=tick, graph_db=db)
     b.write_table(results, out)
     err_path = b.errors_path_for(out)
     errors.to_csv(err_path, index=False)

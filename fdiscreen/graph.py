@@ -82,6 +82,7 @@ edges) and pointer jumping over the majority-parent array for the controllers.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import os
 import re
@@ -956,6 +957,24 @@ def chain_for_deal(db: str | Path | None, entity_id: str | Sequence[str], max_en
             ent["partnership"] = {"contributions": [{"partner": h["owner"], "contribution_pct": h["voting_pct"]} for h in own]}
         out.append(ent)
     return out
+
+
+def chain_for_deal_cached(db: str | Path | None, entity_id: str) -> list[dict[str, Any]]:
+    """``chain_for_deal`` remembered per database file (path and modification time) and id, so a
+    batch naming the same entity on many rows reads its chain once; a reloaded graph is read afresh.
+    Each call returns its own copy."""
+    path = _db_path(db)
+    try:
+        info = path.stat()
+        stamp: tuple[int, int] | None = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = None  # chain_for_deal reports the missing database
+    return json.loads(_chain_json(str(path), stamp, entity_id))
+
+
+@lru_cache(maxsize=4096)
+def _chain_json(path: str, stamp: tuple[int, int] | None, entity_id: str) -> str:
+    return json.dumps(chain_for_deal(path, entity_id))
 
 
 def graph_info(db: str | Path | None = None) -> dict[str, str]:

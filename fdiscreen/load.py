@@ -152,20 +152,23 @@ def check_size(data: Any, name: str) -> None:
 
 def expand_graph_refs(data: dict[str, Any], graph_db: str | Path | None, file: str | None) -> dict[str, Any]:
     """A deal may name its acquirer in the ownership graph (``acquirer_graph_id``) instead of spelling
-    out the chain: the acquirer and everyone above it are read from the graph database."""
+    out the chain: the acquirer and everyone above it are read from the graph database. An entity the
+    deal also lists under a graph id adds to the graph's facts (its fields win; the graph's holders stay
+    unless it lists owners); other listed entities are added."""
     gid = data.get("acquirer_graph_id")
     if gid is None:
         return data
     from fdiscreen import graph
 
     try:
-        chain = graph.chain_for_deal(graph_db, str(gid))
+        chain = graph.chain_for_deal_cached(graph_db, str(gid))
     except FdiscreenError as exc:
         raise FdiscreenError(exc.message, file=file, path="acquirer_graph_id", expected=exc.expected) from None
-    given = list(data.get("entities") or [])
-    known = {e.get("id") for e in given if isinstance(e, dict)}
+    given = {e["id"]: e for e in data.get("entities") or [] if isinstance(e, dict) and "id" in e}
+    in_chain = {e["id"] for e in chain}
     out = {k: v for k, v in data.items() if k != "acquirer_graph_id"}
-    out["entities"] = [e for e in chain if e["id"] not in known] + given
+    out["entities"] = ([{**e, **given.get(e["id"], {})} for e in chain]
+                       + [e for e in data.get("entities") or [] if not (isinstance(e, dict) and e.get("id") in in_chain)])
     out.setdefault("acquirer", str(gid))
     return out
 
