@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,10 @@ class Column:
     kind: str
     doc: str
 
+
+HOLDER = "indirect_holder"  # the row's overseas holding entity, before it joins the deal's entities
+#: entity id in a row's deal -> the path its columns are documented under (for error columns)
+ROW_ENTITY_PATHS = {"acquirer": "entities[0]", "parent": "entities[1]", "holding": HOLDER}
 
 #: the flat column format: column -> where it goes in the deal, its type, what it means
 COLUMNS: dict[str, Column] = {
@@ -60,13 +65,15 @@ COLUMNS: dict[str, Column] = {
     "target_name": Column("target.name", "text", "the Japanese company"),
     "target_listed": Column("target.listed", "bool", "listed?"),
     "target_securities_code": Column("target.securities_code", "text", "securities code"),
+    "target_business": Column("target.businesses[0].name", "text", "the business line in words (matched against the critical-material, infrastructure and technology lists)"),
     "target_activity": Column("target.businesses[0].activity", "text", "activity code (`fdiscreen factors --activities`)"),
     "target_class": Column("target.businesses[0].fefta_class", "text", "non_designated / designated / core, if given directly"),
     "target_subsidiaries_complete": Column("target.subsidiaries_complete", "bool", "businesses listed cover every subsidiary"),
     "target_specified_core": Column("target.specified_core_business_entity", "bool", "specified core business entity"),
     "target_technologies": Column("target.technologies", "list", "technologies held, separated by ';'"),
     "target_defence_supplier": Column("target.defence_supplier", "bool", "defence supplier"),
-    "kind": Column("transaction.kind", "text", "share_acquisition (default), loan, consent_only ..."),
+    "target_total_liabilities_jpy": Column("target.total_liabilities_jpy", "int", "the target's total liabilities (JPY; loans)"),
+    "kind": Column("transaction.kind", "text", "share_acquisition (default), loan, indirect_acquisition, consent_only, branch_establishment"),
     "closing_date": Column("transaction.closing_date", "date", "planned date of the act"),
     "shares_before_pct": Column("transaction.shares_before_pct", "pct", "shareholding before"),
     "shares_after_pct": Column("transaction.shares_after_pct", "pct", "shareholding after"),
@@ -82,6 +89,18 @@ COLUMNS: dict[str, Column] = {
     "personnel_exchange": Column("transaction.technology_access.personnel_exchange", "bool", "personnel exchange"),
     "relocate_production": Column("transaction.relocate_production_abroad", "bool", "plans to move production abroad"),
     "mitigations": Column("transaction.risk_mitigation_measures", "list", "risk-mitigation measure ids, separated by ';'"),
+    "loan_amount_jpy": Column("transaction.loan.amount_jpy", "int", "loans: amount lent (JPY)"),
+    "loan_term_years": Column("transaction.loan.term_years", "number", "loans: term in years"),
+    "loan_lender_total_jpy": Column("transaction.loan.lender_loans_and_bonds_after_jpy", "int", "loans: the lender's loans and bonds held after (JPY; default the amount)"),
+    "loan_borrower_liabilities_jpy": Column("transaction.loan.borrower_liabilities_jpy", "int", "loans: the borrower's total liabilities (JPY)"),
+    "loan_ordinary_bank_lending": Column("transaction.loan.ordinary_bank_lending", "bool", "loans: ordinary lending by a bank in its business"),
+    "indirect_holder_name": Column(f"{HOLDER}.name", "text", "indirect acquisitions: the overseas entity bought, which holds the target"),
+    "indirect_holder_kind": Column(f"{HOLDER}.kind", "text", "its kind (default corporation)"),
+    "indirect_holder_jurisdiction": Column(f"{HOLDER}.jurisdiction", "text", "its ISO country code"),
+    "indirect_holder_stake_pct": Column("transaction.indirect.holding_entity_stake_in_target_pct", "pct", "its share of the target's voting rights"),
+    "indirect_voting_before_pct": Column("transaction.indirect.acquirer_voting_before_pct", "pct", "the acquirer's voting share in it before"),
+    "indirect_voting_after_pct": Column("transaction.indirect.acquirer_voting_after_pct", "pct", "the acquirer's voting share in it after"),
+    "indirect_officer_majority": Column("transaction.indirect.related_persons_take_officer_majority", "bool", "the acquirer's related persons take a majority of its officers"),
 }
 PATH_TO_COLUMN = {c.path: name for name, c in COLUMNS.items()}
 OUTPUT_COLUMNS = ["row", "matter", "as_of", "outcome", "foreign_investor", "prior_notification", "exemption", "exemption_kind", "must_file",
@@ -113,11 +132,11 @@ def _convert(name: str, value: Any) -> Any:
         if number != int(number):
             raise FdiscreenError(f"not a whole number: {value!r}", path=name, expected="a whole number")
         return int(number)
-    if kind == "pct":
+    if kind in ("pct", "number"):
         try:
             return float(value)
         except (TypeError, ValueError):
-            raise FdiscreenError(f"not a number: {value!r}", path=name, expected="a percentage 0-100") from None
+            raise FdiscreenError(f"not a number: {value!r}", path=name, expected="a percentage 0-100" if kind == "pct" else "a number") from None
     if kind == "list":
         return [x.strip() for x in str(value).split(";") if x.strip()]
     if kind == "date":
@@ -167,9 +186,19 @@ def row_to_deal(row: dict[str, Any], number: int) -> dict[str, Any]:
     for name, value in row.items():
         if not _missing(value):
             _put(tree, COLUMNS[name].path, _convert(name, value))
-    ents = tree["entities"]
+    holder = _holding_entity(tree)
     if "acquirer_graph_id" in tree:
-        return _graph_acquirer(tree)
+        _graph_acquirer(tree)
+    else:
+        _acquirer_and_parent(tree)
+    if holder is not None:
+        tree["entities"].append(holder)
+    return tree
+
+
+def _acquirer_and_parent(tree: dict[str, Any]) -> None:
+    """The acquirer (defaults: a corporation named 'acquirer') and the optional parent holding it."""
+    ents = tree["entities"]
     tree["acquirer"] = "acquirer"
     ents[0] = {"id": "acquirer", "name": "acquirer", "kind": "corporation", **ents[0]}
     if len(ents) > 1 or ents[0].get("owners"):
@@ -178,10 +207,22 @@ def row_to_deal(row: dict[str, Any], number: int) -> dict[str, Any]:
         ents[1] = {"id": "parent", "name": "parent", "kind": "corporation", **ents[1]}
         for h in ents[0].get("owners", []):
             h.setdefault("owner", "parent")
-    return tree
 
 
-def _graph_acquirer(tree: dict[str, Any]) -> dict[str, Any]:
+def _holding_entity(tree: dict[str, Any]) -> dict[str, Any] | None:
+    """Indirect acquisitions: the overseas holding entity's columns as an entity of the deal, named by the
+    transaction (appended after the acquirer's chain)."""
+    holder = tree.pop(HOLDER, None)
+    if holder is None and "indirect" not in tree["transaction"]:
+        return None
+    if holder is None:
+        raise FdiscreenError("indirect acquisition columns without the holding entity", path="indirect_holder_name",
+                             expected="indirect_holder_name and indirect_holder_jurisdiction")
+    tree["transaction"].setdefault("indirect", {})["holding_entity"] = "holding"
+    return {"id": "holding", "name": "holding entity", "kind": "corporation", **holder}
+
+
+def _graph_acquirer(tree: dict[str, Any]) -> None:
     """A row naming its acquirer in the ownership graph: the acquirer columns given add facts to the
     graph's entity (merged when the deal is read with the graph database)."""
     gid = tree["acquirer_graph_id"]
@@ -191,14 +232,30 @@ def _graph_acquirer(tree: dict[str, Any]) -> dict[str, Any]:
                              expected="the acquirer's holders from the graph, or no acquirer_graph_id")
     tree["acquirer"] = gid
     tree["entities"] = [{"id": gid, **ents[0]}] if ents[0] else []
-    return tree
 
 
-def _column_of(path: str | None) -> str:
+_ENTITY_AT = re.compile(r"entities\[(\d+)\]")
+
+
+def _row_entity_path(path: str, tree: dict[str, Any] | None) -> str:
+    """``entities[i]...`` as the path the row's columns for that entity are documented under (position i
+    may hold the parent or the holding entity). Graph rows: only the acquirer's position is known."""
+    m = _ENTITY_AT.match(path)
+    ents = (tree or {}).get("entities") or []
+    if not m or not tree or int(m.group(1)) >= len(ents) or ("acquirer_graph_id" in tree and m.group(1) != "0"):
+        return path
+    eid = ents[int(m.group(1))].get("id")
+    root = "entities[0]" if eid == tree.get("acquirer") else ROW_ENTITY_PATHS.get(str(eid))
+    return root + path[m.end():] if root else path
+
+
+def _column_of(path: str | None, tree: dict[str, Any] | None = None) -> str:
+    """The column an error path points at (the path itself when no column holds it)."""
     if not path:
         return ""
     if path in COLUMNS:
         return path
+    path = _row_entity_path(path, tree)
     best = ""
     for p, name in PATH_TO_COLUMN.items():
         if path == p or path.startswith(p + ".") or path.startswith(p + "["):
@@ -235,6 +292,7 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
     errors: list[dict[str, Any]] = []
     cache: dict[str, Any] = {}
     for number, row in records:
+        tree: dict[str, Any] | None = None
         try:
             tree = row_to_deal(row, number)
             key = _key(tree)
@@ -242,7 +300,7 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
                 cache[key] = _result(0, "", screen(parse_deal(tree, graph_db=graph_db), as_of=as_of))
             results.append({**cache[key], "row": number, "matter": tree["matter"]})
         except FdiscreenError as exc:
-            errors.append({"row": number, "column": _column_of(exc.path), "message": exc.message + (f" (expected {exc.expected})" if exc.expected else "")})
+            errors.append({"row": number, "column": _column_of(exc.path, tree), "message": exc.message + (f" (expected {exc.expected})" if exc.expected else "")})
         if tick:
             tick(1)
     return results, errors

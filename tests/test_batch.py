@@ -3,6 +3,7 @@ results as screening one by one; the Dask engine gives the same table."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from conftest import ROOT
 from fdiscreen import batch as b
-from fdiscreen.load import parse_deal
+from fdiscreen.load import load_deal, parse_deal
 from fdiscreen.screening import screen
 from test_cli import cli
 
@@ -50,6 +51,44 @@ def test_columns_map_to_errors_and_unknown_columns(tmp_path: Path) -> None:
     assert list(errors["column"]) == ["acquirer_jurisdiction", "target_listed", "target_activity"]
     _, errors = b.screen_frame(pd.DataFrame([{"surprise": 1}]))
     assert errors.iloc[0]["column"] == "surprise" and "unknown column" in errors.iloc[0]["message"]
+
+
+CLEAN_ACQUIRER = {"acquirer_fefta_violation": "false", "acquirer_intelligence_duty": "false", "acquirer_decisions_by_obliged": "false",
+                  "acquirer_decisions_in_obliging_country": "false", "acquirer_contractual_disclosure_duty": "false"}
+LOAN_ROW = {"acquirer_name": "Meridian Structured Finance LLC", "acquirer_jurisdiction": "US", **CLEAN_ACQUIRER,
+            "target_name": "Hokkaido Rail Logistics K.K.", "target_listed": "false", "target_business": "Freight railway operation",
+            "target_activity": "railway_core", "target_total_liabilities_jpy": "4000000000",
+            "target_subsidiaries_complete": "true", "target_specified_core": "false", "kind": "loan", "closing_date": "2026-12-01",
+            "loan_amount_jpy": "3000000000", "loan_term_years": "5", "loan_borrower_liabilities_jpy": "4000000000"}
+INDIRECT_ROW = {"acquirer_name": "Orion Capital Holdings Ltd", "acquirer_jurisdiction": "KY", **CLEAN_ACQUIRER,
+                "target_name": "Tsukuba Photonics K.K.", "target_listed": "true", "target_securities_code": "6999",
+                "target_business": "Semiconductor lithography optics", "target_activity": "semiconductor_equipment",
+                "target_subsidiaries_complete": "true", "target_specified_core": "false",
+                "kind": "indirect_acquisition", "closing_date": "2027-09-30", "indirect_holder_name": "Helvetia Sensors AG",
+                "indirect_holder_jurisdiction": "CH", "indirect_holder_stake_pct": "35", "indirect_voting_before_pct": "0",
+                "indirect_voting_after_pct": "100"}
+
+
+@pytest.mark.parametrize("row, example", [(LOAN_ROW, "loan-above-thresholds.yaml"), (INDIRECT_ROW, "indirect-overseas-parent.yaml")])
+@pytest.mark.parametrize("as_of", ["2026-11-22", "2027-08-01"])
+def test_loan_and_indirect_rows_match_their_deal_files(row: dict[str, str], example: str, as_of: str) -> None:
+    """A loan and an indirect acquisition (2026 amendment, before and after it is assumed in force) as
+    flat rows give the same result as the example deal files spelling them out."""
+    results, errors = b.screen_frame(pd.DataFrame([{**row, "as_of": as_of}], dtype=object))
+    assert errors.empty, errors.to_dict("records")
+    s = screen(load_deal(ROOT / "examples" / example), as_of=dt.date.fromisoformat(as_of))
+    expected = b._result(1, "", s)
+    got = results.iloc[0].to_dict()
+    assert {k: got[k] for k in expected if k not in ("row", "matter")} == {k: v for k, v in expected.items() if k not in ("row", "matter")}
+
+
+def test_loan_and_indirect_column_errors_name_their_columns() -> None:
+    rows = [{**INDIRECT_ROW, "indirect_holder_jurisdiction": "XX"}, {**INDIRECT_ROW, "indirect_holder_name": "", "indirect_holder_jurisdiction": ""},
+            {**LOAN_ROW, "loan_term_years": "long"}, {**LOAN_ROW, "loan_amount_jpy": "-5"},
+            {**INDIRECT_ROW, "parent_name": "P", "parent_jurisdiction": "XX", "parent_voting_pct": "60"}]
+    _, errors = b.screen_frame(pd.DataFrame(rows, dtype=object))
+    assert errors["column"].tolist() == ["indirect_holder_jurisdiction", "indirect_holder_name", "loan_term_years", "loan_amount_jpy",
+                                         "parent_jurisdiction"], errors.to_dict("records")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
