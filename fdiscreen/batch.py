@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +144,7 @@ def _convert(name: str, value: Any) -> Any:
     return str(value).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _steps(path: str) -> tuple[str | int, ...]:
     """``entities[0].owners[0].voting_pct`` as ('entities', 0, 'owners', 0, 'voting_pct')."""
     parts: list[str | int] = []

@@ -12,11 +12,11 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, Literal, get_args
 
 import yaml
@@ -234,7 +234,7 @@ def to_fraction(value: Any) -> Fraction:
 
 
 @lru_cache(maxsize=4096)
-def _exact_percentage(value: float | int | str) -> Fraction:
+def _exact_percentage(value: float | str) -> Fraction:
     """``to_fraction`` of a plain value (the same thresholds and stakes recur across screenings)."""
     if isinstance(value, str) and "/" in value:
         num, den = value.split("/", 1)
