@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -341,10 +342,13 @@ def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, schedul
         rows = [(int(r["__row__"]), {k: v for k, v in r.items() if k != "__row__"}) for r in chunk.to_dict("records")]
         return screen_records(rows, as_of, graph_db=db)
 
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    # worker logs below CRITICAL are silenced: a failing task still raises here, and shutdown races
+    # (a heartbeat to a closed scheduler) would otherwise print tracebacks after a good run
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                                  silence_logs=logging.CRITICAL)
     parts = []
     with Client(scheduler or cluster) as client:
-        for future in as_completed(client.map(run, chunks)):
+        for future in as_completed(client.map(run, client.scatter(chunks))):  # data sent once, not in the graph
             part = future.result()
             parts.append(part)
             if tick:
