@@ -32,6 +32,7 @@ class Column:
 
 
 HOLDER = "indirect_holder"  # the row's overseas holding entity, before it joins the deal's entities
+PROPOSALS = "proposal_flags"  # the row's yes/no proposal columns, before they become transaction.proposals
 #: entity id in a row's deal -> the path its columns are documented under (for error columns)
 ROW_ENTITY_PATHS = {"acquirer": "entities[0]", "parent": "entities[1]", "holding": HOLDER}
 
@@ -55,6 +56,8 @@ COLUMNS: dict[str, Column] = {
     "acquirer_decisions_in_obliging_country": Column("entities[0].decisions_at_office_in_obliging_country", "bool", "decisions at an office in an obliging country"),
     "acquirer_contractual_disclosure_duty": Column("entities[0].contractual_disclosure_duty", "bool", "contractual duty to disclose for foreign intelligence"),
     "acquirer_military_links": Column("entities[0].military_links", "bool", "military or defence-industry links"),
+    "acquirer_investment_plan": Column("entities[0].investment_plan", "text", "passive, strategic or control"),
+    "acquirer_past_conduct": Column("entities[0].past_conduct", "list", "blocked_deal; activist_campaign"),
     "acquirer_directors_total": Column("entities[0].officers.directors_total", "int", "number of directors (Japanese acquirers)"),
     "acquirer_directors_non_resident": Column("entities[0].officers.directors_non_resident", "int", "of whom non-resident"),
     "acquirer_owners_complete": Column("entities[0].owners_complete", "bool", "the parent columns list every holder of the acquirer"),
@@ -73,21 +76,35 @@ COLUMNS: dict[str, Column] = {
     "target_specified_core": Column("target.specified_core_business_entity", "bool", "specified core business entity"),
     "target_technologies": Column("target.technologies", "list", "technologies held, separated by ';'"),
     "target_defence_supplier": Column("target.defence_supplier", "bool", "defence supplier"),
+    "target_critical_infrastructure": Column("target.critical_infrastructure", "list", "critical-infrastructure roles, separated by ';'"),
+    "target_single_source": Column("target.single_source_supplier", "bool", "sole or near-sole supplier of something Japan needs"),
+    "target_global_share_pct": Column("target.global_market_share_pct", "pct", "share of the global market in its key product"),
+    "target_government_funded_research": Column("target.government_funded_research", "bool", "government-funded research"),
     "target_total_liabilities_jpy": Column("target.total_liabilities_jpy", "int", "the target's total liabilities (JPY; loans)"),
     "kind": Column("transaction.kind", "text", "share_acquisition (default), loan, indirect_acquisition, consent_only, branch_establishment"),
     "closing_date": Column("transaction.closing_date", "date", "planned date of the act"),
     "shares_before_pct": Column("transaction.shares_before_pct", "pct", "shareholding before"),
     "shares_after_pct": Column("transaction.shares_after_pct", "pct", "shareholding after"),
+    "voting_before_pct": Column("transaction.voting_before_pct", "pct", "voting share before (default: shares_before_pct)"),
+    "voting_after_pct": Column("transaction.voting_after_pct", "pct", "voting share after (default: shares_after_pct)"),
     "closely_related_pct": Column("transaction.closely_related_voting_pct", "pct", "voting rights of closely related persons"),
+    "proxy_voting_pct": Column("transaction.proxy_voting_pct", "pct", "voting rights over which proxy authority is acquired"),
+    "convertible_instruments": Column("transaction.convertible_instruments", "bool", "convertible instruments that can raise the stake"),
     "acquired_from": Column("transaction.acquired_from", "text", "resident, foreign_investor, market, new_issue, unknown"),
     "board_seats": Column("transaction.board_seats", "int", "director seats"),
     "auditor_seats": Column("transaction.auditor_seats", "int", "auditor seats"),
     "observer_seats": Column("transaction.observer_seats", "int", "observer seats"),
     "committee_attendance": Column("transaction.core_committee_attendance", "bool", "attends core-business committees"),
+    "written_proposals_with_deadline": Column("transaction.written_proposals_with_deadline", "bool", "written proposals on the core business demanding action by a deadline"),
+    "proposes_transfer": Column(f"{PROPOSALS}.designated_business_transfer", "bool", "proposes transferring the designated business to the shareholders' meeting"),
+    "proposes_abolition": Column(f"{PROPOSALS}.designated_business_abolition", "bool", "proposes abolishing the designated business"),
     "nonpublic_tech_access": Column("transaction.technology_access.non_public_technology_information", "bool", "access to non-public technology information"),
     "any_nonpublic_information": Column("transaction.technology_access.any_non_public_information", "bool", "access to any non-public information"),
     "joint_development": Column("transaction.technology_access.joint_development", "bool", "joint development"),
     "personnel_exchange": Column("transaction.technology_access.personnel_exchange", "bool", "personnel exchange"),
+    "information_rights": Column("transaction.technology_access.information_rights", "bool", "contractual information rights"),
+    "site_access": Column("transaction.technology_access.site_access", "bool", "site access"),
+    "proposes_rule_changes": Column("transaction.technology_access.proposes_rule_changes", "bool", "proposes changes to the rules on managing secret technology information"),
     "relocate_production": Column("transaction.relocate_production_abroad", "bool", "plans to move production abroad"),
     "mitigations": Column("transaction.risk_mitigation_measures", "list", "risk-mitigation measure ids, separated by ';'"),
     "loan_amount_jpy": Column("transaction.loan.amount_jpy", "int", "loans: amount lent (JPY)"),
@@ -188,6 +205,8 @@ def row_to_deal(row: dict[str, Any], number: int) -> dict[str, Any]:
         if not _missing(value):
             _put(tree, COLUMNS[name].path, _convert(name, value))
     holder = _holding_entity(tree)
+    _proposals(tree)
+    _check_kind_details(tree["transaction"])
     if "acquirer_graph_id" in tree:
         _graph_acquirer(tree)
     else:
@@ -195,6 +214,22 @@ def row_to_deal(row: dict[str, Any], number: int) -> dict[str, Any]:
     if holder is not None:
         tree["entities"].append(holder)
     return tree
+
+
+def _check_kind_details(tx: dict[str, Any]) -> None:
+    """Loan or indirect-acquisition columns only go with that kind of act (else they would be ignored)."""
+    for detail, kind in (("loan", "loan"), ("indirect", "indirect_acquisition")):
+        if detail in tx and tx.get("kind", "share_acquisition") != kind:
+            raise FdiscreenError(f"{detail} columns are filled in but kind is {tx.get('kind', 'share_acquisition')!r}", path="kind",
+                                 expected=f"{kind!r}, or empty {detail} columns")
+
+
+def _proposals(tree: dict[str, Any]) -> None:
+    """The yes/no proposal columns as the investor's shareholders' meeting proposals (株主総会議案)."""
+    flags = tree.pop(PROPOSALS, {})
+    proposals = [{"kind": kind, "proposed_by_investor": True} for kind, yes in flags.items() if yes]
+    if proposals:
+        tree["transaction"]["proposals"] = proposals
 
 
 def _acquirer_and_parent(tree: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -155,3 +156,49 @@ def test_dask_engine_matches_local_engine() -> None:
     pd.testing.assert_frame_equal(local.reset_index(drop=True), dask_res.reset_index(drop=True))
     pd.testing.assert_frame_equal(local_err.reset_index(drop=True), dask_err.reset_index(drop=True))
     assert len(seen) == 4 and sum(seen) == len(frame())
+
+
+BASE_ROW = {"acquirer_jurisdiction": "US", "target_listed": "true", "target_activity": "machine_tools_robots", "shares_after_pct": "50"}
+SAMPLES = {"text": "X", "bool": "true", "int": "3", "pct": "12.5", "number": "2.5", "date": "2027-01-02", "list": "a; b"}
+TEXT_SAMPLES = {"acquirer_kind": "partnership", "acquirer_jurisdiction": "GB", "parent_kind": "individual", "parent_jurisdiction": "FR",
+                "target_activity": "software", "target_class": "core", "kind": "consent_only", "acquired_from": "resident",
+                "acquirer_investment_plan": "control", "indirect_holder_kind": "partnership", "indirect_holder_jurisdiction": "CH",
+                "as_of": "2026-11-22", "mitigations": "no_board_seat", "acquirer_past_conduct": "blocked_deal"}
+NEEDS = {"parent": {"parent_name": "P", "parent_jurisdiction": "FR"},
+         "loan": {"kind": "loan", "loan_amount_jpy": "200000000", "loan_term_years": "2"},
+         "indirect": {"kind": "indirect_acquisition", "indirect_holder_name": "H", "indirect_holder_jurisdiction": "CH",
+                      "indirect_holder_stake_pct": "35", "indirect_voting_after_pct": "60", "shares_after_pct": ""}}
+
+
+def _at(deal: dict[str, Any], path: str) -> Any:
+    """The value at a documented column path in a deal dump (row-only roots resolved to where they go)."""
+    if path.startswith(b.PROPOSALS + "."):
+        return any(p["kind"] == path.split(".", 1)[1] for p in deal["transaction"]["proposals"])
+    if path.startswith(b.HOLDER + "."):
+        return next(e for e in deal["entities"] if e["id"] == "holding")[path.split(".", 1)[1]]
+    node: Any = deal
+    for step in b._steps(path):
+        node = node[step]
+    return node
+
+
+@pytest.mark.parametrize("column", [c for c in b.COLUMNS if c != "acquirer_graph_id"])
+def test_every_documented_column_reaches_its_deal_field(column: str) -> None:
+    """Each flat column, given a valid value, lands on the deal field its documentation names."""
+    spec = b.COLUMNS[column]
+    value = TEXT_SAMPLES.get(column, SAMPLES[spec.kind])
+    row = dict(BASE_ROW)
+    for prefix, extra in NEEDS.items():
+        if column.startswith(prefix):
+            row.update(extra)
+    row[column] = value
+    row = {k: v for k, v in row.items() if v != ""}
+    deal = parse_deal(b.row_to_deal(row, 1)).model_dump(mode="json")
+    expected = b._convert(column, value)
+    got = _at(deal, spec.path)
+    assert got == expected or (isinstance(got, str) and got == str(expected)), (column, got, expected)
+
+
+def test_loan_or_indirect_columns_with_another_kind_are_a_bad_row() -> None:
+    _, errors = b.screen_frame(pd.DataFrame([{**BASE_ROW, "loan_amount_jpy": "5"}, {**BASE_ROW, "indirect_holder_name": "H"}], dtype=object))
+    assert errors["column"].tolist() == ["kind", "kind"]
