@@ -32,9 +32,12 @@ class Column:
 
 
 HOLDER = "indirect_holder"  # the row's overseas holding entity, before it joins the deal's entities
+PRINCIPAL = "nominee_principal"  # the person a nominee acquirer acts for, before it joins the deal's entities
 PROPOSALS = "proposal_flags"  # the row's yes/no proposal columns, before they become transaction.proposals
+#: row-level root -> (entity id in the deal, transaction field naming it, the link inside that field)
+ROW_ENTITIES = {HOLDER: ("holding", "indirect", "holding_entity"), PRINCIPAL: ("principal", "nominee", "acting_for")}
 #: entity id in a row's deal -> the path its columns are documented under (for error columns)
-ROW_ENTITY_PATHS = {"acquirer": "entities[0]", "parent": "entities[1]", "holding": HOLDER}
+ROW_ENTITY_PATHS = {"acquirer": "entities[0]", "parent": "entities[1]", **{eid: root for root, (eid, _, _) in ROW_ENTITIES.items()}}
 
 #: the flat column format: column -> where it goes in the deal, its type, what it means
 COLUMNS: dict[str, Column] = {
@@ -107,6 +110,12 @@ COLUMNS: dict[str, Column] = {
     "proposes_rule_changes": Column("transaction.technology_access.proposes_rule_changes", "bool", "proposes changes to the rules on managing secret technology information"),
     "relocate_production": Column("transaction.relocate_production_abroad", "bool", "plans to move production abroad"),
     "mitigations": Column("transaction.risk_mitigation_measures", "list", "risk-mitigation measure ids, separated by ';'"),
+    "joint_voting_pct": Column("transaction.joint_voting.combined_voting_pct", "pct", "consent to exercise votes jointly (共同議決権行使同意): combined voting share"),
+    "nominee_principal_name": Column(f"{PRINCIPAL}.name", "text", "nominee acquisitions (名義によらない取得): the person the acquirer acts for"),
+    "nominee_principal_kind": Column(f"{PRINCIPAL}.kind", "text", "its kind (default corporation)"),
+    "nominee_principal_jurisdiction": Column(f"{PRINCIPAL}.jurisdiction", "text", "its ISO country code (an individual: where resident)"),
+    "nominee_principal_resident_in_japan": Column(f"{PRINCIPAL}.resident_in_japan", "bool", "an individual principal: resident of Japan?"),
+    "nominee_arrangement": Column("transaction.nominee.arrangement", "text", "for_account (default) or contract"),
     "loan_amount_jpy": Column("transaction.loan.amount_jpy", "int", "loans: amount lent (JPY)"),
     "loan_term_years": Column("transaction.loan.term_years", "number", "loans: term in years"),
     "loan_lender_total_jpy": Column("transaction.loan.lender_loans_and_bonds_after_jpy", "int", "loans: the lender's loans and bonds held after (JPY; default the amount)"),
@@ -204,15 +213,14 @@ def row_to_deal(row: dict[str, Any], number: int) -> dict[str, Any]:
     for name, value in row.items():
         if not _missing(value):
             _put(tree, COLUMNS[name].path, _convert(name, value))
-    holder = _holding_entity(tree)
+    extra = _row_entities(tree)
     _proposals(tree)
     _check_kind_details(tree["transaction"])
     if "acquirer_graph_id" in tree:
         _graph_acquirer(tree)
     else:
         _acquirer_and_parent(tree)
-    if holder is not None:
-        tree["entities"].append(holder)
+    tree["entities"].extend(extra)
     return tree
 
 
@@ -245,17 +253,20 @@ def _acquirer_and_parent(tree: dict[str, Any]) -> None:
             h.setdefault("owner", "parent")
 
 
-def _holding_entity(tree: dict[str, Any]) -> dict[str, Any] | None:
-    """Indirect acquisitions: the overseas holding entity's columns as an entity of the deal, named by the
-    transaction (appended after the acquirer's chain)."""
-    holder = tree.pop(HOLDER, None)
-    if holder is None and "indirect" not in tree["transaction"]:
-        return None
-    if holder is None:
-        raise FdiscreenError("indirect acquisition columns without the holding entity", path="indirect_holder_name",
-                             expected="indirect_holder_name and indirect_holder_jurisdiction")
-    tree["transaction"].setdefault("indirect", {})["holding_entity"] = "holding"
-    return {"id": "holding", "name": "holding entity", "kind": "corporation", **holder}
+def _row_entities(tree: dict[str, Any]) -> list[dict[str, Any]]:
+    """The overseas holding entity (indirect acquisitions) and the nominee's principal: their columns as
+    entities of the deal, named by the transaction (appended after the acquirer's chain)."""
+    out = []
+    for root, (eid, detail, link) in ROW_ENTITIES.items():
+        entity = tree.pop(root, None)
+        if entity is None and detail not in tree["transaction"]:
+            continue
+        if entity is None:
+            raise FdiscreenError(f"{detail} columns without the entity they name", path=f"{root}_name",
+                                 expected=f"{root}_name and {root}_jurisdiction")
+        tree["transaction"].setdefault(detail, {})[link] = eid
+        out.append({"id": eid, "name": root.replace("_", " "), "kind": "corporation", **entity})
+    return out
 
 
 def _graph_acquirer(tree: dict[str, Any]) -> None:

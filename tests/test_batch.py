@@ -69,8 +69,18 @@ INDIRECT_ROW = {"acquirer_name": "Orion Capital Holdings Ltd", "acquirer_jurisdi
                 "indirect_holder_jurisdiction": "CH", "indirect_holder_stake_pct": "35", "indirect_voting_before_pct": "0",
                 "indirect_voting_after_pct": "100"}
 
+NOMINEE_ROW = {"acquirer_name": "Kanto Trading K.K.", "acquirer_jurisdiction": "JP", **CLEAN_ACQUIRER, "acquirer_owners_complete": "true",
+               "acquirer_directors_total": "3", "acquirer_directors_non_resident": "0", "parent_name": "Taro Yamada", "parent_kind": "individual",
+               "parent_jurisdiction": "JP", "parent_voting_pct": "100", "nominee_principal_name": "Lee Wei Ming",
+               "nominee_principal_kind": "individual", "nominee_principal_jurisdiction": "SG", "nominee_principal_resident_in_japan": "false",
+               "nominee_arrangement": "contract", "target_name": "Tokai Precision Tools K.K.", "target_listed": "true",
+               "target_securities_code": "6199", "target_business": "CNC machining centres", "target_activity": "machine_tools_robots",
+               "target_technologies": "five-axis machining centre control software", "closing_date": "2027-08-01",
+               "target_subsidiaries_complete": "true", "target_specified_core": "false", "shares_after_pct": "3", "acquired_from": "market"}
 
-@pytest.mark.parametrize("row, example", [(LOAN_ROW, "loan-above-thresholds.yaml"), (INDIRECT_ROW, "indirect-overseas-parent.yaml")])
+
+@pytest.mark.parametrize("row, example", [(LOAN_ROW, "loan-above-thresholds.yaml"), (INDIRECT_ROW, "indirect-overseas-parent.yaml"),
+                                          (NOMINEE_ROW, "nominee-for-non-resident.yaml")])
 @pytest.mark.parametrize("as_of", ["2026-11-22", "2027-08-01"])
 def test_loan_and_indirect_rows_match_their_deal_files(row: dict[str, str], example: str, as_of: str) -> None:
     """A loan and an indirect acquisition (2026 amendment, before and after it is assumed in force) as
@@ -85,11 +95,15 @@ def test_loan_and_indirect_rows_match_their_deal_files(row: dict[str, str], exam
 
 def test_loan_and_indirect_column_errors_name_their_columns() -> None:
     rows = [{**INDIRECT_ROW, "indirect_holder_jurisdiction": "XX"}, {**INDIRECT_ROW, "indirect_holder_name": "", "indirect_holder_jurisdiction": ""},
+            {**LOAN_ROW, "kind": "share_acquisition", "loan_amount_jpy": "", "loan_term_years": "", "loan_borrower_liabilities_jpy": "",
+             "nominee_arrangement": "contract"}, {**LOAN_ROW, "kind": "share_acquisition", "loan_amount_jpy": "", "loan_term_years": "",
+                                                   "loan_borrower_liabilities_jpy": "", "nominee_principal_jurisdiction": "XX", "nominee_principal_name": "P"},
             {**LOAN_ROW, "loan_term_years": "long"}, {**LOAN_ROW, "loan_amount_jpy": "-5"},
             {**INDIRECT_ROW, "parent_name": "P", "parent_jurisdiction": "XX", "parent_voting_pct": "60"}]
     _, errors = b.screen_frame(pd.DataFrame(rows, dtype=object))
-    assert errors["column"].tolist() == ["indirect_holder_jurisdiction", "indirect_holder_name", "loan_term_years", "loan_amount_jpy",
-                                         "parent_jurisdiction"], errors.to_dict("records")
+    assert errors["column"].tolist() == ["indirect_holder_jurisdiction", "indirect_holder_name", "nominee_principal_name",
+                                         "nominee_principal_jurisdiction", "loan_term_years", "loan_amount_jpy", "parent_jurisdiction"], \
+        errors.to_dict("records")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
@@ -163,8 +177,10 @@ SAMPLES = {"text": "X", "bool": "true", "int": "3", "pct": "12.5", "number": "2.
 TEXT_SAMPLES = {"acquirer_kind": "partnership", "acquirer_jurisdiction": "GB", "parent_kind": "individual", "parent_jurisdiction": "FR",
                 "target_activity": "software", "target_class": "core", "kind": "consent_only", "acquired_from": "resident",
                 "acquirer_investment_plan": "control", "indirect_holder_kind": "partnership", "indirect_holder_jurisdiction": "CH",
-                "as_of": "2026-11-22", "mitigations": "no_board_seat", "acquirer_past_conduct": "blocked_deal"}
+                "as_of": "2026-11-22", "mitigations": "no_board_seat", "acquirer_past_conduct": "blocked_deal",
+                "nominee_principal_kind": "individual", "nominee_principal_jurisdiction": "SG", "nominee_arrangement": "contract"}
 NEEDS = {"parent": {"parent_name": "P", "parent_jurisdiction": "FR"},
+         "nominee": {"nominee_principal_name": "Principal", "nominee_principal_jurisdiction": "SG"},
          "loan": {"kind": "loan", "loan_amount_jpy": "200000000", "loan_term_years": "2"},
          "indirect": {"kind": "indirect_acquisition", "indirect_holder_name": "H", "indirect_holder_jurisdiction": "CH",
                       "indirect_holder_stake_pct": "35", "indirect_voting_after_pct": "60", "shares_after_pct": ""}}
@@ -174,8 +190,9 @@ def _at(deal: dict[str, Any], path: str) -> Any:
     """The value at a documented column path in a deal dump (row-only roots resolved to where they go)."""
     if path.startswith(b.PROPOSALS + "."):
         return any(p["kind"] == path.split(".", 1)[1] for p in deal["transaction"]["proposals"])
-    if path.startswith(b.HOLDER + "."):
-        return next(e for e in deal["entities"] if e["id"] == "holding")[path.split(".", 1)[1]]
+    root, _, field = path.partition(".")
+    if root in b.ROW_ENTITIES:
+        return next(e for e in deal["entities"] if e["id"] == b.ROW_ENTITIES[root][0])[field]
     node: Any = deal
     for step in b._steps(path):
         node = node[step]
