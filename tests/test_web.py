@@ -130,11 +130,32 @@ def test_form_screens_an_indirect_acquisition_under_the_2026_amendment(client: T
     assert 'data-outcome="prior_notification"' not in before.text and 'data-outcome="prior_notification"' in after.text
 
 
+NOMINEE_FORM = {**SIMPLE_FORM, "acq_jurisdiction": "jp", "tx_board_seats": "0", "tx_shares_after_pct": "3", "nom_name": "Lee Wei Ming",
+                "nom_kind": "individual", "nom_jurisdiction": "sg", "nom_resident_in_japan": "false", "nom_arrangement": "contract",
+                "amendment_effective": "2026-07-01"}
+
+
+def test_form_screens_a_nominee_acquisition_and_joint_voting(client: TestClient) -> None:
+    data = deal_from_form({**NOMINEE_FORM, "tx_joint_voting_pct": "12"}, [])
+    assert data["entities"][-1] == {"id": "principal", "name": "Lee Wei Ming", "kind": "individual", "jurisdiction": "SG", "resident_in_japan": False}
+    assert data["transaction"]["nominee"] == {"acting_for": "principal", "arrangement": "contract"}
+    assert data["transaction"]["joint_voting"] == {"combined_voting_pct": "12"}
+    plain = screen(parse_deal(deal_from_form({k: v for k, v in NOMINEE_FORM.items() if not k.startswith("nom_")}, []), file="form"),
+                   amendment_effective=dt.date(2026, 7, 1))
+    deemed = screen(parse_deal(deal_from_form(NOMINEE_FORM, []), file="form"), amendment_effective=dt.date(2026, 7, 1))
+    assert plain.filing.foreign_investor.status != "yes" and deemed.filing.foreign_investor.status == "yes"
+    r = client.post("/screen", data=NOMINEE_FORM)
+    assert r.status_code == 200 and f'data-outcome="{deemed.filing.outcome.code}"' in r.text
+
+
 def test_form_errors_in_loan_indirect_and_owner_rows_point_at_their_fields(client: TestClient) -> None:
     cases = [({**SIMPLE_FORM, "loan_amount_jpy": "5"}, "tx_kind"),
              ({**INDIRECT_FORM, "ind_jurisdiction": "XX"}, "ind_jurisdiction"),
              ({**INDIRECT_FORM, "ind_acquirer_voting_after_pct": "lots"}, "ind_acquirer_voting_after_pct"),
              ({**LOAN_FORM, "loan_term_years": "0"}, "loan_term_years"),
+             ({**NOMINEE_FORM, "nom_jurisdiction": "XX"}, "nom_jurisdiction"),
+             ({**NOMINEE_FORM, "nom_arrangement": "bribe"}, "nom_arrangement"),
+             ({**SIMPLE_FORM, "tx_joint_voting_pct": "120"}, "tx_joint_voting_pct"),
              ({**SIMPLE_FORM, "own2_name": "Parent", "own2_kind": "corporation", "own2_jurisdiction": "US", "own2_voting_pct": "150"},
               "own2_voting_pct")]
     for form, field in cases:

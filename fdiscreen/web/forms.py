@@ -36,6 +36,7 @@ PAST_CONDUCT = ["blocked_deal", "activist_campaign"]
 LOAN_FIELDS = ["amount_jpy", "term_years", "lender_loans_and_bonds_after_jpy", "borrower_liabilities_jpy"]
 INDIRECT_PCTS = ["holding_entity_stake_in_target_pct", "acquirer_voting_before_pct", "acquirer_voting_after_pct"]
 HOLDING_ENTITY = "holding"
+PRINCIPAL_ENTITY = "principal"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -148,6 +149,10 @@ def deal_from_form(form: Mapping[str, Any], measures: list[str]) -> dict[str, An
         tx["proposals"] = proposals
     _put(tx, "loan", _loan(form))
     _put(tx, "indirect", _indirect(form, entities))
+    _put(tx, "nominee", _nominee(form, entities))
+    joint = _text(form, "tx_joint_voting_pct")
+    if joint is not None:
+        tx["joint_voting"] = {"combined_voting_pct": joint}
     _check_kind_details(tx)
     if measures:
         tx["risk_mitigation_measures"] = list(dict.fromkeys(measures))
@@ -172,20 +177,36 @@ def _loan(form: Mapping[str, Any]) -> dict[str, Any] | None:
 def _indirect(form: Mapping[str, Any], entities: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The indirect-acquisition fields (間接取得, 2026 amendment): the overseas holding entity joins the
     deal's entities and the acquisition of voting rights in it is the act."""
-    name = _text(form, "ind_name")
     indirect: dict[str, Any] = {}
     for key in INDIRECT_PCTS:
         _put(indirect, key, _text(form, f"ind_{key}"))
-    if not name and not indirect:
+    if not _text(form, "ind_name") and not indirect:
         return None
-    holder: dict[str, Any] = {"id": HOLDING_ENTITY}
-    _put(holder, "name", name)
-    _put(holder, "kind", _text(form, "ind_kind"))
-    _put(holder, "jurisdiction", (_text(form, "ind_jurisdiction") or "").upper() or None)
-    entities.append(holder)
+    entities.append(_named_entity(form, "ind", HOLDING_ENTITY))
     indirect["holding_entity"] = HOLDING_ENTITY
     indirect["related_persons_take_officer_majority"] = _box(form, "ind_related_persons_take_officer_majority")
     return indirect
+
+
+def _nominee(form: Mapping[str, Any], entities: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A nominee acquisition (名義によらない取得): the person the acquirer acts for joins the entities."""
+    if not _text(form, "nom_name"):
+        return None
+    principal = _named_entity(form, "nom", PRINCIPAL_ENTITY)
+    _put(principal, "resident_in_japan", _tri(form, "nom_resident_in_japan"))
+    entities.append(principal)
+    nominee: dict[str, Any] = {"acting_for": PRINCIPAL_ENTITY}
+    _put(nominee, "arrangement", _text(form, "nom_arrangement"))
+    return nominee
+
+
+def _named_entity(form: Mapping[str, Any], prefix: str, entity_id: str) -> dict[str, Any]:
+    """An entity from the form's ``{prefix}_name``, ``_kind`` and ``_jurisdiction`` fields."""
+    entity: dict[str, Any] = {"id": entity_id}
+    _put(entity, "name", _text(form, f"{prefix}_name"))
+    _put(entity, "kind", _text(form, f"{prefix}_kind"))
+    _put(entity, "jurisdiction", (_text(form, f"{prefix}_jurisdiction") or "").upper() or None)
+    return entity
 
 
 def _check_kind_details(tx: dict[str, Any]) -> None:
@@ -201,13 +222,15 @@ def _entity_field(m: re.Match[str], deal: Mapping[str, Any] | None) -> str:
     ents = (deal or {}).get("entities") or []
     i = int(m.group(1))
     eid = ents[i].get("id") if i < len(ents) and isinstance(ents[i], dict) else ("acquirer" if i == 0 else f"owner{i}")
-    prefix = "acq" if eid == "acquirer" else "ind" if eid == HOLDING_ENTITY else f"own{str(eid).removeprefix('owner')}"
+    prefix = {"acquirer": "acq", HOLDING_ENTITY: "ind", PRINCIPAL_ENTITY: "nom"}.get(str(eid), f"own{str(eid).removeprefix('owner')}")
     return f"{prefix}_{m.group(2)}"
 
 
 _FIELD_PATHS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"transaction\.loan\.(\w+)"), lambda m: f"loan_{m.group(1)}"),
     (re.compile(r"transaction\.indirect\.(\w+)"), lambda m: f"ind_{m.group(1)}"),
+    (re.compile(r"transaction\.nominee\.(\w+)"), lambda m: f"nom_{m.group(1)}"),
+    (re.compile(r"transaction\.joint_voting\.\w+"), lambda m: "tx_joint_voting_pct"),
     (re.compile(r"target\.businesses\[(\d+)\]\.(\w+)"), lambda m: f"biz{int(m.group(1)) + 1}_{m.group(2)}"),
     (re.compile(r"target\.(\w+)"), lambda m: f"tgt_{m.group(1)}"),
     (re.compile(r"transaction\.(\w+)"), lambda m: f"tx_{m.group(1)}"),

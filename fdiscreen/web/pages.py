@@ -302,6 +302,7 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
                f.number("tx_shares_after_pct", c.t("shares_after_pct")),
                f.number("tx_closely_related_voting_pct", c.t("closely_related_voting_pct"), "0"),
                f.number("tx_proxy_voting_pct", c.t("proxy_voting_pct")),
+               f.number("tx_joint_voting_pct", c.t("joint_voting_pct")),
                f.select("tx_acquired_from", c.t("acquired_from"), _enum_options("acquired_from", c.lang), "unknown")]
     tx_left += [f.number(f"tx_{k}", c.t(k), "0", step="1", max_="99") for k in TX_COUNTS]
     tx_right = [f'<h3>{c.t("technology_access")}</h3>'] + [f.box(f"ta_{k}", c.t(k)) for k in TECH_ACCESS]
@@ -315,6 +316,11 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
                 f.text("ind_jurisdiction", c.t("jurisdiction"), extra=' list="countries" maxlength="2" autocomplete="off"'),
                 *[f.number(f"ind_{k}", c.t(k)) for k in INDIRECT_PCTS],
                 f.box("ind_related_persons_take_officer_majority", c.t("related_persons_take_officer_majority"))]
+    nominee = [f'<h3>{c.t("nominee")}</h3>', f.text("nom_name", c.t("principal")),
+               f.select("nom_kind", c.t("kind"), kinds, "individual"),
+               f.text("nom_jurisdiction", c.t("jurisdiction"), extra=' list="countries" maxlength="2" autocomplete="off"'),
+               f.tri("nom_resident_in_japan", c.t("resident_in_japan")),
+               f.select("nom_arrangement", c.t("arrangement"), _enum_options("arrangement", c.lang), "for_account")]
     chosen = values.get("measure") if values else None
     chosen_list = chosen if isinstance(chosen, list) else ([chosen] if isinstance(chosen, str) else [])
     meas = []
@@ -359,6 +365,7 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
 <fieldset style="margin-top:1rem"><legend>{c.t('transaction')}</legend>
 <div class="grid2"><div>{''.join(tx_left)}</div><div>{''.join(tx_right)}</div></div>
 <div class="grid2" id="other-acts"><div>{''.join(loan)}</div><div>{''.join(indirect)}</div></div>
+<div class="grid2" id="nominee"><div>{''.join(nominee)}</div><div></div></div>
 </fieldset>
 <fieldset style="margin-top:1rem"><legend>{c.t('measures_offered')}</legend>{''.join(meas)}</fieldset>
 <div class="actions"><button class="primary" type="submit" id="submit-screen" name="lang" value="{c.lang}">{c.t('submit_screen')}</button></div>
