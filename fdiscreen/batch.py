@@ -21,6 +21,7 @@ import pandas as pd
 
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import parse_deal
+from fdiscreen.model import kind_detail_mismatch
 from fdiscreen.screening import screen
 
 
@@ -226,10 +227,10 @@ def row_to_deal(row: dict[str, Any], number: int) -> dict[str, Any]:
 
 def _check_kind_details(tx: dict[str, Any]) -> None:
     """Loan or indirect-acquisition columns only go with that kind of act (else they would be ignored)."""
-    for detail, kind in (("loan", "loan"), ("indirect", "indirect_acquisition")):
-        if detail in tx and tx.get("kind", "share_acquisition") != kind:
-            raise FdiscreenError(f"{detail} columns are filled in but kind is {tx.get('kind', 'share_acquisition')!r}", path="kind",
-                                 expected=f"{kind!r}, or empty {detail} columns")
+    mismatch = kind_detail_mismatch(tx)
+    if mismatch:
+        detail, kind, given = mismatch
+        raise FdiscreenError(f"{detail} columns are filled in but kind is {given!r}", path="kind", expected=f"{kind!r}, or empty {detail} columns")
 
 
 def _proposals(tree: dict[str, Any]) -> None:

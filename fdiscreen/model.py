@@ -8,7 +8,7 @@ Schema generated from these models, with every field's description.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -260,6 +260,20 @@ class Transaction(Strict):
         if self.kind == "indirect_acquisition" and self.indirect is None:
             raise ValueError("an indirect acquisition needs `indirect`")
         return self
+
+
+#: transaction blocks that only mean something for one kind of act
+KIND_OF_DETAIL = {"loan": "loan", "indirect": "indirect_acquisition"}
+
+
+def kind_detail_mismatch(tx: dict[str, Any]) -> tuple[str, str, str] | None:
+    """A loan or indirect-acquisition block on a transaction (as a mapping) of another kind, which would
+    be ignored: (block, kind it needs, kind given); None when they agree."""
+    given = str(tx.get("kind") or "share_acquisition")
+    for detail, kind in KIND_OF_DETAIL.items():
+        if detail in tx and given != kind:
+            return detail, kind, given
+    return None
 
 
 class Deal(Strict):

@@ -13,6 +13,7 @@ from typing import Any
 
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import parse_mapping_bytes
+from fdiscreen.model import kind_detail_mismatch
 
 FORM_FILE = "form"
 MAX_UPLOAD_BYTES = 1024 * 1024  # one deal file
@@ -211,10 +212,11 @@ def _named_entity(form: Mapping[str, Any], prefix: str, entity_id: str) -> dict[
 
 def _check_kind_details(tx: dict[str, Any]) -> None:
     """Loan or indirect-acquisition details only go with that kind of act (else they would be ignored)."""
-    for detail, kind in (("loan", "loan"), ("indirect", "indirect_acquisition")):
-        if detail in tx and tx.get("kind", "share_acquisition") != kind:
-            raise FdiscreenError(f"{detail} details are filled in but the kind of act is {tx.get('kind', 'share_acquisition')!r}",
-                                 path="transaction.kind", expected=f"{kind!r}, or clear the {detail} fields")
+    mismatch = kind_detail_mismatch(tx)
+    if mismatch:
+        detail, kind, given = mismatch
+        raise FdiscreenError(f"{detail} details are filled in but the kind of act is {given!r}", path="transaction.kind",
+                             expected=f"{kind!r}, or clear the {detail} fields")
 
 
 def _entity_field(m: re.Match[str], deal: Mapping[str, Any] | None) -> str:
