@@ -76,6 +76,9 @@ COLUMNS: dict[str, Column] = {
     "target_business": Column("target.businesses[0].name", "text", "the business line in words (matched against the critical-material, infrastructure and technology lists)"),
     "target_activity": Column("target.businesses[0].activity", "text", "activity code (`fdiscreen factors --activities`)"),
     "target_class": Column("target.businesses[0].fefta_class", "text", "non_designated / designated / core, if given directly"),
+    "target_subsidiary_name": Column("target.subsidiaries[0].name", "text", "a subsidiary of the target (default name: subsidiary)"),
+    "target_subsidiary_activity": Column("target.subsidiaries[0].businesses[0].activity", "text", "its activity code (a designated or core subsidiary makes the target one)"),
+    "target_subsidiary_pct": Column("target.subsidiaries[0].ownership_pct", "pct", "the target's voting share in it"),
     "target_subsidiaries_complete": Column("target.subsidiaries_complete", "bool", "businesses listed cover every subsidiary"),
     "target_specified_core": Column("target.specified_core_business_entity", "bool", "specified core business entity"),
     "target_technologies": Column("target.technologies", "list", "technologies held, separated by ';'"),
@@ -214,6 +217,7 @@ def row_to_deal(row: dict[str, Any], number: int) -> dict[str, Any]:
     for name, value in row.items():
         if not _missing(value):
             _put(tree, COLUMNS[name].path, _convert(name, value))
+    _subsidiary(tree["target"])
     extra = _row_entities(tree)
     _proposals(tree)
     _check_kind_details(tree["transaction"])
@@ -223,6 +227,14 @@ def row_to_deal(row: dict[str, Any], number: int) -> dict[str, Any]:
         _acquirer_and_parent(tree)
     tree["entities"].extend(extra)
     return tree
+
+
+def _subsidiary(target: dict[str, Any]) -> None:
+    """Default names for the row's subsidiary and its business line (the activity is what counts)."""
+    for sub in target.get("subsidiaries", []):
+        sub.setdefault("name", "subsidiary")
+        for biz in sub.get("businesses", []):
+            biz.setdefault("name", "business")
 
 
 def _check_kind_details(tx: dict[str, Any]) -> None:

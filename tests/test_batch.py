@@ -178,7 +178,8 @@ TEXT_SAMPLES = {"acquirer_kind": "partnership", "acquirer_jurisdiction": "GB", "
                 "target_activity": "software", "target_class": "core", "kind": "consent_only", "acquired_from": "resident",
                 "acquirer_investment_plan": "control", "indirect_holder_kind": "partnership", "indirect_holder_jurisdiction": "CH",
                 "as_of": "2026-11-22", "mitigations": "no_board_seat", "acquirer_past_conduct": "blocked_deal",
-                "nominee_principal_kind": "individual", "nominee_principal_jurisdiction": "SG", "nominee_arrangement": "contract"}
+                "nominee_principal_kind": "individual", "nominee_principal_jurisdiction": "SG", "nominee_arrangement": "contract",
+                "target_subsidiary_activity": "software"}
 NEEDS = {"parent": {"parent_name": "P", "parent_jurisdiction": "FR"},
          "nominee": {"nominee_principal_name": "Principal", "nominee_principal_jurisdiction": "SG"},
          "loan": {"kind": "loan", "loan_amount_jpy": "200000000", "loan_term_years": "2"},
@@ -214,6 +215,19 @@ def test_every_documented_column_reaches_its_deal_field(column: str) -> None:
     expected = b._convert(column, value)
     got = _at(deal, spec.path)
     assert got == expected or (isinstance(got, str) and got == str(expected)), (column, got, expected)
+
+
+def test_a_designated_subsidiary_makes_the_target_designated() -> None:
+    """The target's class counts its subsidiaries' businesses: a designated subsidiary makes the target designated."""
+    row = {**BASE_ROW, "target_activity": "restaurants", "target_subsidiaries_complete": "true"}
+    results, errors = b.screen_frame(pd.DataFrame([row, {**row, "target_subsidiary_activity": "software", "target_subsidiary_pct": "100"}],
+                                                  dtype=object))
+    assert errors.empty, errors.to_dict("records")
+    plain, with_sub = (screen(parse_deal(b.row_to_deal(r, 1))) for r in (row, {**row, "target_subsidiary_activity": "software",
+                                                                                  "target_subsidiary_pct": "100"}))
+    assert plain.filing.target_class.fefta_class == "non_designated" and with_sub.filing.target_class.fefta_class == "designated"
+    assert results["prior_notification"].tolist() == [plain.filing.prior_notification_required.status,
+                                                        with_sub.filing.prior_notification_required.status]
 
 
 def test_loan_or_indirect_columns_with_another_kind_are_a_bad_row() -> None:
