@@ -99,7 +99,7 @@ def parse_mapping_bytes(data: bytes, suffix: str, name: str) -> dict[str, Any]:
             _check_yaml_depth(text, name)
             parsed = yaml.load(text, Loader=YamlLoader)  # noqa: S506 - a safe loader
     except json.JSONDecodeError as exc:
-        raise FdiscreenError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=name) from None
+        raise json_error(exc, name) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
@@ -109,9 +109,19 @@ def parse_mapping_bytes(data: bytes, suffix: str, name: str) -> dict[str, Any]:
         raise FdiscreenError(f"not valid YAML: {problem}{where}", file=name) from None
     except RecursionError:
         raise _too_deep(name) from None
+    return deal_mapping(parsed, name)
+
+
+def json_error(exc: json.JSONDecodeError, name: str) -> FdiscreenError:
+    """Where a JSON text breaks, for a person."""
+    return FdiscreenError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=name)
+
+
+def deal_mapping(parsed: Any, name: str) -> dict[str, Any]:
+    """A parsed deal file or request body: a mapping of bounded size, or a clear error."""
     if not isinstance(parsed, dict):
         raise FdiscreenError(f"top level is {type(parsed).__name__}", file=name, path="(top level)",
-                             expected="a mapping with matter, acquirer, entities, target, transaction")
+                             expected="a deal: matter, acquirer, entities, target, transaction")
     check_size(parsed, name)
     return parsed
 
@@ -164,11 +174,12 @@ def expand_graph_refs(data: dict[str, Any], graph_db: str | Path | None, file: s
         chain = graph.chain_for_deal_cached(graph_db, str(gid))
     except FdiscreenError as exc:
         raise FdiscreenError(exc.message, file=file, path="acquirer_graph_id", expected=exc.expected) from None
-    given = {e["id"]: e for e in data.get("entities") or [] if isinstance(e, dict) and "id" in e}
+    listed = list(data.get("entities") or [])
+    given = {e.get("id"): e for e in listed if isinstance(e, dict)}
     in_chain = {e["id"] for e in chain}
     out = {k: v for k, v in data.items() if k != "acquirer_graph_id"}
     out["entities"] = ([{**e, **given.get(e["id"], {})} for e in chain]
-                       + [e for e in data.get("entities") or [] if not (isinstance(e, dict) and e.get("id") in in_chain)])
+                       + [e for e in listed if not isinstance(e, dict) or e.get("id") not in in_chain])
     out.setdefault("acquirer", str(gid))
     return out
 

@@ -3,7 +3,7 @@ predicted outcome, all from factors/scoring.yaml."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -42,12 +42,16 @@ def _clamped(raw: dict[Dimension, float], cap: float) -> dict[Dimension, float]:
     return {d: min(cap, max(0.0, raw[d])) for d in DIMENSIONS}
 
 
+def _overall(clamped: dict[Dimension, float], formula: dict[str, Any]) -> float:
+    values = list(clamped.values())
+    return round(formula["overall_max_weight"] * max(values) + formula["overall_mean_weight"] * sum(values) / len(values), 1)
+
+
 def overall_score(raw: dict[Dimension, float], regime: Regime) -> float:
     """The overall score from the per-dimension sums: a weighted mix of the highest and the mean
     dimension, each clamped to 0..cap."""
     formula = regime.value("score_formula")
-    values = list(_clamped(raw, float(formula["cap"])).values())
-    return round(formula["overall_max_weight"] * max(values) + formula["overall_mean_weight"] * sum(values) / len(values), 1)
+    return _overall(_clamped(raw, float(formula["cap"])), formula)
 
 
 def score_sums(raw: dict[Dimension, float], regime: Regime) -> Scores:
@@ -55,7 +59,7 @@ def score_sums(raw: dict[Dimension, float], regime: Regime) -> Scores:
     formula = regime.value("score_formula")
     cap = float(formula["cap"])
     clamped = _clamped(raw, cap)
-    overall = overall_score(raw, regime)
+    overall = _overall(clamped, formula)
     tier: Tier = "low"
     for step in formula["tiers"]:
         if overall >= step["from"]:

@@ -36,7 +36,7 @@ from fdiscreen import __version__
 from fdiscreen.assess.mitigation import Measure, catalog
 from fdiscreen.cases import RULES
 from fdiscreen.errors import FdiscreenError
-from fdiscreen.load import check_size, parse_deal
+from fdiscreen.load import deal_mapping, json_error, parse_deal
 from fdiscreen.model import Deal
 from fdiscreen.regime import load_catalog, make_regime
 from fdiscreen.render.document import Document
@@ -556,14 +556,10 @@ def _json_mapping(raw: str | bytes, name: str) -> dict[str, Any]:
     try:
         data = json.loads(raw, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise FdiscreenError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=name) from None
+        raise json_error(exc, name) from None
     except (ValueError, RecursionError) as exc:
         raise FdiscreenError(f"not valid JSON: {str(exc)[:80]}", file=name) from None
-    if not isinstance(data, dict):
-        raise FdiscreenError(f"top level is {type(data).__name__}", file=name, path="(top level)",
-                             expected="a deal: matter, acquirer, entities, target, transaction")
-    check_size(data, name)
-    return data
+    return deal_mapping(data, name)
 
 
 def _reject_constant(name: str) -> Any:
