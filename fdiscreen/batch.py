@@ -22,7 +22,7 @@ import pandas as pd
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import parse_deal
 from fdiscreen.model import kind_detail_mismatch
-from fdiscreen.screening import screen
+from fdiscreen.screening import Screening, screen
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,10 @@ COLUMNS: dict[str, Column] = {
     "indirect_officer_majority": Column("transaction.indirect.related_persons_take_officer_majority", "bool", "the acquirer's related persons take a majority of its officers"),
 }
 PATH_TO_COLUMN = {c.path: name for name, c in COLUMNS.items()}
-OUTPUT_COLUMNS = ["row", "matter", "as_of", "outcome", "foreign_investor", "prior_notification", "exemption", "exemption_kind", "must_file",
-                  "post_investment_report", "leakage", "control", "supply", "overall", "tier", "predicted_outcome", "residual_overall",
-                  "top_findings"]
+OUTPUT_COLUMNS = ["row", "matter", "as_of", "outcome", "foreign_investor", "investor_class", "target_class", "prior_notification",
+                  "exemption", "exemption_kind", "must_file", "waiting_days", "post_investment_report", "leakage", "control", "supply",
+                  "overall", "tier", "predicted_outcome", "residual_overall", "top_findings", "best_mitigation",
+                  "overall_after_best_mitigation", "facts_to_confirm"]
 ERROR_COLUMNS = ["row", "column", "message"]
 
 
@@ -332,15 +333,23 @@ def _key(deal_map: dict[str, Any]) -> str:
     return json.dumps(d, sort_keys=True, default=str)
 
 
-def _result(number: int, matter: str, s: Any) -> dict[str, Any]:
+def _result(number: int, matter: str, s: Screening, tree: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One output row, read off the Screening (nothing re-derived). Classes the law cannot settle on the
+    facts given are empty; ``facts_to_confirm`` names the facts still to confirm by the columns that
+    hold them (``tree``: the row's deal mapping), else by their deal paths."""
     f = s.filing
     top = sorted(s.findings, key=lambda x: -x.total)[:3]
+    best = s.mitigations.suggestions[0] if s.mitigations.suggestions else None
     return {"row": number, "matter": matter, "as_of": s.regime.as_of.isoformat(), "outcome": f.outcome.code,
-            "foreign_investor": f.foreign_investor.status, "prior_notification": f.prior_notification_required.status,
+            "foreign_investor": f.foreign_investor.status, "investor_class": f.investor_class.investor_class or "",
+            "target_class": f.target_class.fefta_class or "", "prior_notification": f.prior_notification_required.status,
             "exemption": f.exemption.eligible, "exemption_kind": f.exemption.kind or "", "must_file": f.must_file.status,
+            "waiting_days": f.waiting_period_days.days if f.waiting_period_days.status != "no" else None,
             "post_investment_report": f.post_investment_report.status, "leakage": s.scores.leakage, "control": s.scores.control,
             "supply": s.scores.supply, "overall": s.scores.overall, "tier": s.scores.tier, "predicted_outcome": s.scores.predicted_outcome,
-            "residual_overall": s.mitigations.residual.overall, "top_findings": "; ".join(x.id for x in top)}
+            "residual_overall": s.mitigations.residual.overall, "top_findings": "; ".join(x.id for x in top),
+            "best_mitigation": best.measure if best else "", "overall_after_best_mitigation": best.overall_after if best else None,
+            "facts_to_confirm": "; ".join(dict.fromkeys(_column_of(fact.path, tree) for fact in f.open_facts()))}
 
 
 def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date | None = None,
@@ -357,7 +366,7 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
             tree = row_to_deal(row, number)
             key = _key(tree)
             if key not in cache:
-                cache[key] = _result(0, "", screen(parse_deal(tree, graph_db=graph_db), as_of=as_of))
+                cache[key] = _result(0, "", screen(parse_deal(tree, graph_db=graph_db), as_of=as_of), tree)
             results.append({**cache[key], "row": number, "matter": tree["matter"]})
         except FdiscreenError as exc:
             errors.append({"row": number, "column": _column_of(exc.path, tree), "message": exc.message + (f" (expected {exc.expected})" if exc.expected else "")})
@@ -371,11 +380,16 @@ def _records(frame: pd.DataFrame, first_row: int = 1) -> list[tuple[int, dict[st
     return [(first_row + i, dict(zip(cols, values))) for i, values in enumerate(frame.itertuples(index=False, name=None))]
 
 
+def _frames(results: list[dict[str, Any]], errors: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The results and errors tables (day counts stay whole numbers where a row has none)."""
+    table = pd.DataFrame(results, columns=OUTPUT_COLUMNS).astype({"waiting_days": "Int64"})
+    return table, pd.DataFrame(errors, columns=ERROR_COLUMNS)
+
+
 def screen_frame(frame: pd.DataFrame, as_of: dt.date | None = None, tick: Callable[[int], None] | None = None,
                  graph_db: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Python API: a DataFrame of flat rows in, (results, errors) DataFrames out. Row numbers count data rows from 1."""
-    results, errors = screen_records(_records(frame), as_of, tick, graph_db)
-    return pd.DataFrame(results, columns=OUTPUT_COLUMNS), pd.DataFrame(errors, columns=ERROR_COLUMNS)
+    return _frames(*screen_records(_records(frame), as_of, tick, graph_db))
 
 
 def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, scheduler: str | None = None,
@@ -416,7 +430,7 @@ def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, schedul
         cluster.close()
     results = sorted((r for part in parts for r in part[0]), key=lambda r: r["row"])
     errors = sorted((e for part in parts for e in part[1]), key=lambda e: e["row"])
-    return pd.DataFrame(results, columns=OUTPUT_COLUMNS), pd.DataFrame(errors, columns=ERROR_COLUMNS)
+    return _frames(results, errors)
 
 
 # -- files --------------------------------------------------------------------------------------

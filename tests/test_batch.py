@@ -39,7 +39,7 @@ def test_results_identical_to_screening_one_by_one() -> None:
             continue
         tree = b.row_to_deal(row, number)
         s = screen(parse_deal(tree))
-        expected = b._result(number, tree["matter"], s)
+        expected = b._result(number, tree["matter"], s, tree)
         got = by_row.loc[number].to_dict()
         assert {k: got[k] for k in expected if k != "row"} == {k: v for k, v in expected.items() if k != "row"}, number
 
@@ -233,3 +233,23 @@ def test_a_designated_subsidiary_makes_the_target_designated() -> None:
 def test_loan_or_indirect_columns_with_another_kind_are_a_bad_row() -> None:
     _, errors = b.screen_frame(pd.DataFrame([{**BASE_ROW, "loan_amount_jpy": "5"}, {**BASE_ROW, "indirect_holder_name": "H"}], dtype=object))
     assert errors["column"].tolist() == ["kind", "kind"]
+
+
+def test_output_names_classes_timeline_open_facts_and_best_measure() -> None:
+    """The columns a portfolio review sorts by: the classes, the waiting period (empty when nothing is
+    notified), the facts still to confirm named by the columns that hold them, and the best next
+    measure, which when offered in the row gives the residual score it promised."""
+    quiet = {**BASE_ROW, "target_activity": "restaurants", "target_subsidiaries_complete": "true", "shares_after_pct": "5"}
+    seated = {**BASE_ROW, "board_seats": "2", "nonpublic_tech_access": "true", "shares_after_pct": "12"}
+    results, errors = b.screen_frame(pd.DataFrame([quiet, seated, {**seated, **CLEAN_ACQUIRER}], dtype=object))
+    assert errors.empty, errors.to_dict("records")
+    first, second, third = results.to_dict("records")
+    assert (first["target_class"], first["prior_notification"], first["waiting_days"]) == ("non_designated", "no", None)
+    assert (second["target_class"], second["investor_class"], second["prior_notification"]) == ("core", "general_investor", "yes")
+    assert second["waiting_days"] > 0
+    assert set(CLEAN_ACQUIRER) - {"acquirer_contractual_disclosure_duty", "acquirer_decisions_in_obliging_country"} \
+        <= set(second["facts_to_confirm"].split("; "))
+    assert not set(CLEAN_ACQUIRER) & set(third["facts_to_confirm"].split("; "))
+    assert second["best_mitigation"] and second["overall_after_best_mitigation"] < second["overall"]
+    offered, _ = b.screen_frame(pd.DataFrame([{**seated, "mitigations": second["best_mitigation"]}], dtype=object))
+    assert offered.iloc[0]["residual_overall"] == second["overall_after_best_mitigation"]
