@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from fdiscreen.errors import FdiscreenError
-from fdiscreen.load import parse_deal
+from fdiscreen.load import expand_graph_refs, parse_deal
 from fdiscreen.model import kind_detail_mismatch
 from fdiscreen.screening import Screening, screen
 
@@ -298,25 +298,33 @@ def _graph_acquirer(tree: dict[str, Any]) -> None:
 _ENTITY_AT = re.compile(r"entities\[(\d+)\]")
 
 
-def _row_entity_path(path: str, tree: dict[str, Any] | None) -> str:
+def _row_entity_path(path: str, tree: dict[str, Any] | None, expanded: dict[str, Any] | None = None) -> str:
     """``entities[i]...`` as the path the row's columns for that entity are documented under (position i
-    may hold the parent or the holding entity). Graph rows: only the acquirer's position is known."""
+    may hold the parent or the holding entity). ``expanded``: the row's deal with its graph chain read in
+    (rows naming ``acquirer_graph_id``); the graph's entities above the acquirer have no columns and are
+    named ``graph:ID``."""
     m = _ENTITY_AT.match(path)
-    ents = (tree or {}).get("entities") or []
-    if not m or not tree or int(m.group(1)) >= len(ents) or ("acquirer_graph_id" in tree and m.group(1) != "0"):
+    deal = expanded or tree or {}
+    ents = deal.get("entities") or []
+    if not m or not tree or int(m.group(1)) >= len(ents):
         return path
-    eid = ents[int(m.group(1))].get("id")
-    root = "entities[0]" if eid == tree.get("acquirer") else ROW_ENTITY_PATHS.get(str(eid))
+    eid = str(ents[int(m.group(1))].get("id"))
+    if eid == deal.get("acquirer"):
+        root: str | None = "entities[0]"
+    elif "acquirer_graph_id" in tree:
+        root = ROW_ENTITY_PATHS[eid] if eid in {e for e, _, _ in ROW_ENTITIES.values()} else f"graph:{eid}"
+    else:
+        root = ROW_ENTITY_PATHS.get(eid)
     return root + path[m.end():] if root else path
 
 
-def _column_of(path: str | None, tree: dict[str, Any] | None = None) -> str:
-    """The column an error path points at (the path itself when no column holds it)."""
+def _column_of(path: str | None, tree: dict[str, Any] | None = None, expanded: dict[str, Any] | None = None) -> str:
+    """The column a deal path points at (the path itself when no column holds it)."""
     if not path:
         return ""
     if path in COLUMNS:
         return path
-    path = _row_entity_path(path, tree)
+    path = _row_entity_path(path, tree, expanded)
     best = ""
     for p, name in PATH_TO_COLUMN.items():
         if path == p or path.startswith(p + ".") or path.startswith(p + "["):
@@ -333,10 +341,11 @@ def _key(deal_map: dict[str, Any]) -> str:
     return json.dumps(d, sort_keys=True, default=str)
 
 
-def _result(number: int, matter: str, s: Screening, tree: dict[str, Any] | None = None) -> dict[str, Any]:
+def _result(number: int, matter: str, s: Screening, tree: dict[str, Any] | None = None,
+            expanded: dict[str, Any] | None = None) -> dict[str, Any]:
     """One output row, read off the Screening (nothing re-derived). Classes the law cannot settle on the
     facts given are empty; ``facts_to_confirm`` names the facts still to confirm by the columns that
-    hold them (``tree``: the row's deal mapping), else by their deal paths."""
+    hold them (``tree``: the row's deal mapping; ``expanded``: it with its graph chain), else by their paths."""
     f = s.filing
     top = sorted(s.findings, key=lambda x: -x.total)[:3]
     best = s.mitigations.suggestions[0] if s.mitigations.suggestions else None
@@ -349,7 +358,7 @@ def _result(number: int, matter: str, s: Screening, tree: dict[str, Any] | None 
             "supply": s.scores.supply, "overall": s.scores.overall, "tier": s.scores.tier, "predicted_outcome": s.scores.predicted_outcome,
             "residual_overall": s.mitigations.residual.overall, "top_findings": "; ".join(x.id for x in top),
             "best_mitigation": best.measure if best else "", "overall_after_best_mitigation": best.overall_after if best else None,
-            "facts_to_confirm": "; ".join(dict.fromkeys(_column_of(fact.path, tree) for fact in f.open_facts()))}
+            "facts_to_confirm": "; ".join(dict.fromkeys(_column_of(fact.path, tree, expanded) for fact in f.open_facts()))}
 
 
 def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date | None = None,
@@ -362,14 +371,17 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
     cache: dict[str, Any] = {}
     for number, row in records:
         tree: dict[str, Any] | None = None
+        expanded: dict[str, Any] | None = None
         try:
             tree = row_to_deal(row, number)
             key = _key(tree)
             if key not in cache:
-                cache[key] = _result(0, "", screen(parse_deal(tree, graph_db=graph_db), as_of=as_of), tree)
+                expanded = expand_graph_refs(tree, graph_db, None)
+                cache[key] = _result(0, "", screen(parse_deal(expanded), as_of=as_of), tree, expanded)
             results.append({**cache[key], "row": number, "matter": tree["matter"]})
         except FdiscreenError as exc:
-            errors.append({"row": number, "column": _column_of(exc.path, tree), "message": exc.message + (f" (expected {exc.expected})" if exc.expected else "")})
+            errors.append({"row": number, "column": _column_of(exc.path, tree, expanded),
+                           "message": exc.message + (f" (expected {exc.expected})" if exc.expected else "")})
         if tick:
             tick(1)
     return results, errors

@@ -14,7 +14,7 @@ import yaml
 from conftest import ROOT
 from fdiscreen import batch, graph
 from fdiscreen.errors import FdiscreenError
-from fdiscreen.load import load_deal, parse_deal
+from fdiscreen.load import expand_graph_refs, load_deal, parse_deal
 from fdiscreen.screening import screen
 from test_cli import cli
 
@@ -101,3 +101,24 @@ def test_a_reloaded_graph_is_read_afresh(tmp_path: Path) -> None:
     fewer.write_text("".join(line for line in (G / "holdings.csv").read_text().splitlines(keepends=True) if not line.startswith("USP,")))
     graph.load(G / "entities.csv", fewer, db)
     assert {h["owner"] for h in graph.chain_for_deal_cached(db, "JPH")[0]["owners"]} == {"JPB", "LOC"}
+
+
+def test_graph_row_paths_name_the_acquirer_columns_the_row_entities_and_graph_ids(tmp_path: Path) -> None:
+    """In a row naming acquirer_graph_id, a deal path on the acquirer names its column, one on the
+    row's holding entity names the indirect_holder column, and one on an entity read from the graph
+    names it by its graph id (it has no column)."""
+    db = tmp_path / "g.duckdb"
+    graph.load(G / "entities.csv", G / "holdings.csv", db)
+    row = {"acquirer_graph_id": "JPH", "kind": "indirect_acquisition", "indirect_holder_name": "H", "indirect_holder_jurisdiction": "CH",
+           "indirect_holder_stake_pct": "35", "indirect_voting_after_pct": "60", "target_activity": "software"}
+    tree = batch.row_to_deal(row, 1)
+    expanded = expand_graph_refs(tree, db, None)
+    ids = [e["id"] for e in expanded["entities"]]
+    assert ids[0] == "JPH" and "USP" in ids and ids[-1] == "holding"
+
+    def col(path: str) -> str:
+        return batch._column_of(path, tree, expanded)
+
+    assert col("entities[0].information_cooperation_duty") == "acquirer_intelligence_duty"
+    assert col(f"entities[{ids.index('USP')}].listed") == "graph:USP.listed"
+    assert col(f"entities[{len(ids) - 1}].jurisdiction") == "indirect_holder_jurisdiction"
