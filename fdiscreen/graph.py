@@ -37,7 +37,8 @@ as a spreadsheet numbers it) and what was expected: the first bad row of the fil
 
 GLEIF level-2 data
 ------------------
-A GLEIF relationship record (RR-CDF) ``Relationship.StartNode.NodeID`` is the child LEI and
+``fdiscreen graph gleif LEVEL1 LEVEL2 --out DIR`` (:mod:`fdiscreen.gleif`) writes both files from GLEIF's
+golden copies as follows and lists every record it leaves out. A GLEIF relationship record (RR-CDF) ``Relationship.StartNode.NodeID`` is the child LEI and
 ``Relationship.EndNode.NodeID`` the parent LEI, so one ACTIVE record with
 ``RelationshipType = IS_DIRECTLY_CONSOLIDATED_BY`` becomes the holdings row ``holder_id = EndNode``,
 ``held_id = StartNode``, ``control_only = true``. GLEIF states accounting consolidation, not a voting

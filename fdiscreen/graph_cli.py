@@ -63,6 +63,28 @@ def load_cmd(entities: Annotated[Path, typer.Argument(help="Entities CSV: id, na
                             [[k, v] for k, v in counts.items() if k != "db"]))
 
 
+@graph_app.command("gleif")
+def gleif_cmd(level1: Annotated[Path, typer.Argument(help="GLEIF level-1 golden copy (LEI-CDF) CSV, zipped or not.")],
+              level2: Annotated[Path, typer.Argument(help="GLEIF level-2 relationship golden copy (RR-CDF) CSV, zipped or not.")],
+              out: Annotated[Path, typer.Option("--out", help="Folder for entities.csv, holdings.csv and skipped.csv.")],
+              load: Annotated[bool, typer.Option("--load", help="Load the converted files into the graph database as well.")] = False,
+              db: DbOpt = None) -> None:
+    """Convert GLEIF golden-copy files into the graph's entities and holdings files (direct consolidation
+    links as control holdings); every record left out is listed in skipped.csv with the reason."""
+    from fdiscreen import gleif
+
+    done = gleif.convert(level1, level2, out)
+    con = _console()
+    rows = [["entities", done.entities], ["holdings (direct parents)", done.holdings],
+            ["skipped (see skipped.csv)", done.skipped],
+            *[[f"left out (type): {kind}", n] for kind, n in done.not_ownership.items()]]
+    con.print(_table(f"converted into {out}", ["count", "value"], rows))
+    con.print("GLEIF does not give FEFTA classes: add fefta_class (designated / core) to the Japanese companies in "
+              f"{done.files['entities']} for the indirect-holdings query.")
+    if load:
+        load_cmd(done.files["entities"], done.files["holdings"], db)
+
+
 @graph_app.command()
 def controllers(entity_id: Annotated[str, typer.Argument(metavar="ID", help="Entity id.")], db: DbOpt = None,
                 as_of: AsOf = None) -> None:
