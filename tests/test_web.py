@@ -163,6 +163,30 @@ def test_form_errors_in_loan_indirect_and_owner_rows_point_at_their_fields(clien
         assert r.status_code == 422 and f'name="{field}" id="{field}" class="invalid"' in r.text, field
 
 
+HOLDING_COMPANY_FORM = {**SIMPLE_FORM, "biz1_name": "Group management", "biz1_activity": "restaurants", "tx_board_seats": "0",
+                        "tx_shares_after_pct": "5"}
+
+
+def test_form_subsidiaries_make_a_holding_company_designated(client: TestClient) -> None:
+    """A holding company whose subsidiary runs a designated business is screened as designated; rows
+    left empty are skipped, and an error in a later row marks that row's field."""
+    with_sub = {**HOLDING_COMPANY_FORM, "sub2_name": "Tokai Software K.K.", "sub2_activity": "software", "sub2_ownership_pct": "100"}
+    data = deal_from_form(with_sub, [])
+    assert data["target"]["subsidiaries"] == [{"name": "Tokai Software K.K.", "ownership_pct": "100",
+                                               "businesses": [{"name": "Tokai Software K.K.", "activity": "software"}]}]
+    plain, held = (screen(parse_deal(deal_from_form(form, []), file="form")) for form in (HOLDING_COMPANY_FORM, with_sub))
+    assert plain.filing.target_class.fefta_class == "non_designated" and held.filing.target_class.fefta_class == "designated"
+    assert plain.filing.prior_notification_required.status == "no" and held.filing.prior_notification_required.status == "yes"
+    r = client.post("/screen", data=with_sub)
+    assert r.status_code == 200 and f'data-outcome="{held.filing.outcome.code}"' in r.text
+    for form, field in [({**with_sub, "sub2_ownership_pct": "140"}, "sub2_ownership_pct"),
+                        ({**with_sub, "sub2_activity": "warp_drives"}, "sub2_activity"),
+                        ({**with_sub, "sub2_name": ""}, "sub2_name"),
+                        ({**HOLDING_COMPANY_FORM, "biz1_name": "", "biz1_activity": "", "biz3_name": "Widgets", "biz3_activity": "warp_drives"}, "biz3_activity")]:
+        r = client.post("/screen", data=form)
+        assert r.status_code == 422 and f'name="{field}" id="{field}" class="invalid"' in r.text, (field, r.text[:300])
+
+
 def test_form_mitigation_measures_offered_are_applied(client: TestClient) -> None:
     r = client.post("/screen", data={**SIMPLE_FORM, "measure": ["no_board_seat"]})
     assert r.status_code == 200

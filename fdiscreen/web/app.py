@@ -361,7 +361,7 @@ def create_app(token: str | None = None) -> FastAPI:
             deal = parse_deal(data, file=FORM_FILE)
             return await _result(ctx, deal, [], None, amendment)
         except FdiscreenError as exc:
-            return _form(ctx, 422, values=values, error=exc.one_line(), invalid=form_field(exc.path or "", data))
+            return _form(ctx, 422, values=values, error=exc.one_line(), invalid=form_field(exc.path or "", data, values))
 
     @app.post("/upload", response_class=HTMLResponse, include_in_schema=False)
     async def upload(request: Request) -> HTMLResponse:

@@ -22,6 +22,7 @@ MIN_BIDS, MAX_BIDS = 2, 5  # deals on one comparison page
 MAX_REQUEST_BYTES = 6 * MAX_UPLOAD_BYTES  # a whole request: up to five deal files and the form fields
 MAX_OWNERS = 3
 MAX_BUSINESSES = 4
+MAX_SUBSIDIARIES = 3
 
 ACQUIRER_TRI = ["listed", "accredited", "fefta_violation_sanctioned", "information_cooperation_duty",
                 "decisions_by_obliged_persons", "decisions_at_office_in_obliging_country", "contractual_disclosure_duty",
@@ -123,6 +124,9 @@ def deal_from_form(form: Mapping[str, Any], measures: list[str]) -> dict[str, An
         _put(biz, "activity", activity)
         businesses.append(biz)
     target["businesses"] = businesses
+    subsidiaries = _subsidiaries(form)
+    if subsidiaries:
+        target["subsidiaries"] = subsidiaries
     for key in TARGET_TRI:
         _put(target, key, _tri(form, f"tgt_{key}"))
     _put(target, "global_market_share_pct", _text(form, "tgt_global_market_share_pct"))
@@ -162,6 +166,22 @@ def deal_from_form(form: Mapping[str, Any], measures: list[str]) -> dict[str, An
     deal: dict[str, Any] = {"matter": matter, "acquirer": "acquirer", "entities": entities, "target": target, "transaction": tx}
     _put(deal, "as_of", _text(form, "as_of"))
     return deal
+
+
+def _subsidiaries(form: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The target's subsidiaries (子会社) with one business line each: a designated or core subsidiary
+    makes the target one. A row with an activity or share but no name is kept so the model names it."""
+    out = []
+    for i in range(1, MAX_SUBSIDIARIES + 1):
+        sub: dict[str, Any] = {}
+        _put(sub, "name", _text(form, f"sub{i}_name"))
+        _put(sub, "ownership_pct", _text(form, f"sub{i}_ownership_pct"))
+        activity = _text(form, f"sub{i}_activity")
+        if activity:
+            sub["businesses"] = [{"name": sub.get("name", "business"), "activity": activity}]
+        if sub:
+            out.append(sub)
+    return out
 
 
 def _loan(form: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -233,7 +253,7 @@ _FIELD_PATHS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"transaction\.indirect\.(\w+)"), lambda m: f"ind_{m.group(1)}"),
     (re.compile(r"transaction\.nominee\.(\w+)"), lambda m: f"nom_{m.group(1)}"),
     (re.compile(r"transaction\.joint_voting\.\w+"), lambda m: "tx_joint_voting_pct"),
-    (re.compile(r"target\.businesses\[(\d+)\]\.(\w+)"), lambda m: f"biz{int(m.group(1)) + 1}_{m.group(2)}"),
+
     (re.compile(r"target\.(\w+)"), lambda m: f"tgt_{m.group(1)}"),
     (re.compile(r"transaction\.(\w+)"), lambda m: f"tx_{m.group(1)}"),
     (re.compile(r"as_of"), lambda m: "as_of"),
@@ -244,9 +264,28 @@ _ENTITY_PATH = re.compile(r"entities\[(\d+)\]\.(\w+)")
 _HOLDING_PATH = re.compile(r"entities\[0\]\.owners\[(\d+)\]\.(\w+)")
 
 
-def form_field(path: str, deal: Mapping[str, Any] | None = None) -> str | None:
+#: the form's row tables: deal path of the list -> (field prefix, the fields that make a row count, rows)
+_ROW_TABLES = {"target.businesses": ("biz", ("name", "activity"), MAX_BUSINESSES),
+               "target.subsidiaries": ("sub", ("name", "ownership_pct", "activity"), MAX_SUBSIDIARIES)}
+_ROW_PATH = re.compile(r"(target\.businesses|target\.subsidiaries)\[(\d+)\]\.(?:businesses\[0\]\.)?(\w+)")
+
+
+def _row_field(m: re.Match[str], form: Mapping[str, Any] | None) -> str:
+    """The k-th item of a row table is the k-th row filled in (empty rows are skipped when the deal is built)."""
+    prefix, fields, rows = _ROW_TABLES[m.group(1)]
+    k = int(m.group(2))
+    filled = [i for i in range(1, rows + 1) if any(_text(form or {}, f"{prefix}{i}_{f}") for f in fields)]
+    row = filled[k] if k < len(filled) else k + 1
+    return f"{prefix}{row}_{m.group(3)}"
+
+
+def form_field(path: str, deal: Mapping[str, Any] | None = None, form: Mapping[str, Any] | None = None) -> str | None:
     """The form field an error path points at (for highlighting), when the path is a form field;
-    ``deal`` (the mapping built from the form) tells which entity an ``entities[i]`` path names."""
+    ``deal`` (the mapping built from the form) tells which entity an ``entities[i]`` path names, and
+    ``form`` (its fields) which row of a row table a list item came from."""
+    m = _ROW_PATH.fullmatch(path)
+    if m:
+        return _row_field(m, form)
     m = _ENTITY_PATH.fullmatch(path)
     if m:
         return _entity_field(m, deal)

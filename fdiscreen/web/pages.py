@@ -24,7 +24,7 @@ from fdiscreen.render.html import block_html
 from fdiscreen.render.html import esc as html_esc
 from fdiscreen.render.memo import LIGHT, OUTCOME_TEXT, QUESTIONS, TIER_TEXT, points_text
 from fdiscreen.screening import Screening
-from fdiscreen.web.forms import (ACQUIRER_TRI, INDIRECT_PCTS, LOAN_FIELDS, MAX_BUSINESSES, MAX_OWNERS, PAST_CONDUCT, TARGET_TRI, TECH_ACCESS, TX_BOXES,
+from fdiscreen.web.forms import (ACQUIRER_TRI, INDIRECT_PCTS, LOAN_FIELDS, MAX_BUSINESSES, MAX_OWNERS, MAX_SUBSIDIARIES, PAST_CONDUCT, TARGET_TRI, TECH_ACCESS, TX_BOXES,
                                  TX_COUNTS)
 from fdiscreen.web.labels import ENUMS, PageLang, column_label, enum_label, t
 
@@ -289,6 +289,14 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
         biz.append(f'<tr><td>{i}</td><td><input type="text" {f._attrs(f"biz{i}_name")} value="{esc(f._v(f"biz{i}_name"))}" aria-label="{c.t("business")} {i}"></td>'
                    f'<td><select {f._attrs(f"biz{i}_activity")} aria-label="{c.t("activity")} {i}">{opts}</select></td></tr>')
     biz.append("</tbody></table>")
+    subs = [f'<table class="rows"><thead><tr><th></th><th>{c.t("name")}</th><th>{c.t("activity")}</th>'
+            f'<th>{c.t("sub_ownership_pct")}</th></tr></thead><tbody>']
+    for i in range(1, MAX_SUBSIDIARIES + 1):
+        opts = options(act_opts, f._v(f"sub{i}_activity"))
+        subs.append(f'<tr><td>{i}</td><td><input type="text" {f._attrs(f"sub{i}_name")} value="{esc(f._v(f"sub{i}_name"))}" aria-label="{c.t("subsidiary")} {i} {c.t("name")}"></td>'
+                    f'<td><select {f._attrs(f"sub{i}_activity")} aria-label="{c.t("subsidiary")} {i} {c.t("activity")}">{opts}</select></td>'
+                    f'<td><input type="number" {f._attrs(f"sub{i}_ownership_pct")} value="{esc(f._v(f"sub{i}_ownership_pct"))}" min="0" max="100" step="any" style="width:6rem" aria-label="{c.t("subsidiary")} {i} {c.t("sub_ownership_pct")}"></td></tr>')
+    subs.append(f'</tbody></table><p class="hint">{c.t("subsidiaries_hint")}</p>')
     tgt = [f.text("tgt_name", c.t("name")),
            f.select("tgt_listed", c.t("listed"), [("true", t("yes", c.lang)), ("false", t("no", c.lang))], "true"),
            f.text("tgt_securities_code", c.t("securities_code"), extra=' maxlength="12"'),
@@ -360,7 +368,10 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
 <fieldset><legend>{c.t('matter')} · {c.t('as_of')}</legend>{''.join(general)}</fieldset>
 </div>
 <fieldset><legend>{c.t('target')}</legend>{''.join(tgt)}</fieldset>
+<div style="display:grid;gap:1rem;align-content:start">
 <fieldset><legend>{c.t('businesses')}</legend>{''.join(biz)}</fieldset>
+<fieldset><legend>{c.t('subsidiaries')}</legend>{''.join(subs)}</fieldset>
+</div>
 </div>
 <fieldset style="margin-top:1rem"><legend>{c.t('transaction')}</legend>
 <div class="grid2"><div>{''.join(tx_left)}</div><div>{''.join(tx_right)}</div></div>
