@@ -289,8 +289,8 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
         biz.append(f'<tr><td>{i}</td><td><input type="text" {f._attrs(f"biz{i}_name")} value="{esc(f._v(f"biz{i}_name"))}" aria-label="{c.t("business")} {i}"></td>'
                    f'<td><select {f._attrs(f"biz{i}_activity")} aria-label="{c.t("activity")} {i}">{opts}</select></td></tr>')
     biz.append("</tbody></table>")
-    subs = [f'<table class="rows"><thead><tr><th></th><th>{c.t("name")}</th><th>{c.t("activity")}</th>'
-            f'<th>{c.t("sub_ownership_pct")}</th></tr></thead><tbody>']
+    subs = [(f'<table class="rows"><thead><tr><th></th><th>{c.t("name")}</th><th>{c.t("activity")}</th>'
+             f'<th>{c.t("sub_ownership_pct")}</th></tr></thead><tbody>')]
     for i in range(1, MAX_SUBSIDIARIES + 1):
         opts = options(act_opts, f._v(f"sub{i}_activity"))
         subs.append(f'<tr><td>{i}</td><td><input type="text" {f._attrs(f"sub{i}_name")} value="{esc(f._v(f"sub{i}_name"))}" aria-label="{c.t("subsidiary")} {i} {c.t("name")}"></td>'
