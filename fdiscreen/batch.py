@@ -40,6 +40,9 @@ ROW_ENTITIES = {HOLDER: ("holding", "indirect", "holding_entity"), PRINCIPAL: ("
 #: entity id in a row's deal -> the path its columns are documented under (for error columns)
 ROW_ENTITY_PATHS = {"acquirer": "entities[0]", "parent": "entities[1]", **{eid: root for root, (eid, _, _) in ROW_ENTITIES.items()}}
 
+#: column-name suffixes of the target's subsidiaries in a row: target_subsidiary_name, target_subsidiary_2_name, ...
+SUBSIDIARY_SUFFIXES = ("", "_2", "_3")
+
 #: the flat column format: column -> where it goes in the deal, its type, what it means
 COLUMNS: dict[str, Column] = {
     "matter": Column("matter", "text", "a name for the row's deal (default: row N)"),
@@ -76,9 +79,13 @@ COLUMNS: dict[str, Column] = {
     "target_business": Column("target.businesses[0].name", "text", "the business line in words (matched against the critical-material, infrastructure and technology lists)"),
     "target_activity": Column("target.businesses[0].activity", "text", "activity code (`fdiscreen factors --activities`)"),
     "target_class": Column("target.businesses[0].fefta_class", "text", "non_designated / designated / core, if given directly"),
-    "target_subsidiary_name": Column("target.subsidiaries[0].name", "text", "a subsidiary of the target (default name: subsidiary)"),
-    "target_subsidiary_activity": Column("target.subsidiaries[0].businesses[0].activity", "text", "its activity code (a designated or core subsidiary makes the target one)"),
-    "target_subsidiary_pct": Column("target.subsidiaries[0].ownership_pct", "pct", "the target's voting share in it"),
+    **{f"target_subsidiary{suffix}_{field}": Column(path.format(i=n - 1), kind, doc if n == 1 else f"subsidiary {n}: {doc}")
+       for n, suffix in enumerate(SUBSIDIARY_SUFFIXES, start=1)
+       for field, path, kind, doc in (
+           ("name", "target.subsidiaries[{i}].name", "text", "a subsidiary of the target (default name: subsidiary)"),
+           ("activity", "target.subsidiaries[{i}].businesses[0].activity", "text",
+            "its activity code (a designated or core subsidiary makes the target one)"),
+           ("pct", "target.subsidiaries[{i}].ownership_pct", "pct", "the target's voting share in it"))},
     "target_subsidiaries_complete": Column("target.subsidiaries_complete", "bool", "businesses listed cover every subsidiary"),
     "target_specified_core": Column("target.specified_core_business_entity", "bool", "specified core business entity"),
     "target_technologies": Column("target.technologies", "list", "technologies held, separated by ';'"),
@@ -231,8 +238,14 @@ def row_to_deal(row: dict[str, Any], number: int) -> dict[str, Any]:
 
 
 def _subsidiary(target: dict[str, Any]) -> None:
-    """Default names for the row's subsidiary and its business line (the activity is what counts)."""
-    for sub in target.get("subsidiaries", []):
+    """Default names for the row's subsidiaries and their business lines (the activity is what counts);
+    subsidiary n needs the columns of those before it."""
+    subs = target.get("subsidiaries", [])
+    for i, sub in enumerate(subs):
+        if not sub:
+            missing, given = (f"target_subsidiary{SUBSIDIARY_SUFFIXES[k]}" for k in (i, len(subs) - 1))
+            raise FdiscreenError(f"{given}_* columns are filled in but not {missing}_*", path=f"{missing}_name",
+                                 expected="the subsidiary columns in order: target_subsidiary_*, then _2_*, then _3_*")
         sub.setdefault("name", "subsidiary")
         for biz in sub.get("businesses", []):
             biz.setdefault("name", "business")

@@ -179,8 +179,10 @@ TEXT_SAMPLES = {"acquirer_kind": "partnership", "acquirer_jurisdiction": "GB", "
                 "acquirer_investment_plan": "control", "indirect_holder_kind": "partnership", "indirect_holder_jurisdiction": "CH",
                 "as_of": "2026-11-22", "mitigations": "no_board_seat", "acquirer_past_conduct": "blocked_deal",
                 "nominee_principal_kind": "individual", "nominee_principal_jurisdiction": "SG", "nominee_arrangement": "contract",
-                "target_subsidiary_activity": "software"}
+                **{f"target_subsidiary{n}_activity": "software" for n in b.SUBSIDIARY_SUFFIXES}}
 NEEDS = {"parent": {"parent_name": "P", "parent_jurisdiction": "FR"},
+         "target_subsidiary_2": {"target_subsidiary_name": "S1"},
+         "target_subsidiary_3": {"target_subsidiary_name": "S1", "target_subsidiary_2_name": "S2"},
          "nominee": {"nominee_principal_name": "Principal", "nominee_principal_jurisdiction": "SG"},
          "loan": {"kind": "loan", "loan_amount_jpy": "200000000", "loan_term_years": "2"},
          "indirect": {"kind": "indirect_acquisition", "indirect_holder_name": "H", "indirect_holder_jurisdiction": "CH",
@@ -253,3 +255,20 @@ def test_output_names_classes_timeline_open_facts_and_best_measure() -> None:
     assert second["best_mitigation"] and second["overall_after_best_mitigation"] < second["overall"]
     offered, _ = b.screen_frame(pd.DataFrame([{**seated, "mitigations": second["best_mitigation"]}], dtype=object))
     assert offered.iloc[0]["residual_overall"] == second["overall_after_best_mitigation"]
+
+
+def test_three_subsidiaries_in_order_and_a_gap_is_a_bad_row() -> None:
+    """Up to three subsidiaries per row; a core subsidiary in third place makes the target core, and
+    subsidiary columns skipping one are a bad row naming the missing columns."""
+    row = {**BASE_ROW, "target_activity": "restaurants", "target_subsidiaries_complete": "true",
+           "target_subsidiary_name": "A", "target_subsidiary_activity": "retail",
+           "target_subsidiary_2_name": "B", "target_subsidiary_2_activity": "restaurants",
+           "target_subsidiary_3_name": "C", "target_subsidiary_3_activity": "electricity_core", "target_subsidiary_3_pct": "80"}
+    gap = {k: v for k, v in row.items() if not k.startswith("target_subsidiary_2")}
+    results, errors = b.screen_frame(pd.DataFrame([row, gap], dtype=object))
+    deal = parse_deal(b.row_to_deal(row, 1))
+    assert [s.name for s in deal.target.subsidiaries] == ["A", "B", "C"] and deal.target.subsidiaries[2].ownership_pct == 80
+    assert results["target_class"].tolist() == [screen(deal).filing.target_class.fefta_class] == ["core"]
+    assert errors.to_dict("records") == [{"row": 2, "column": "target_subsidiary_2_name", "message":
+                                          "target_subsidiary_3_* columns are filled in but not target_subsidiary_2_* "
+                                          "(expected the subsidiary columns in order: target_subsidiary_*, then _2_*, then _3_*)"}]
