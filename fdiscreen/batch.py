@@ -458,6 +458,15 @@ def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, schedul
     return _frames(results, errors)
 
 
+def summary(results: pd.DataFrame) -> list[str]:
+    """How many rows fall in each filing outcome and each risk tier (most frequent first)."""
+    lines = []
+    for column in ("outcome", "tier"):
+        counts = results[column].value_counts(sort=True)
+        lines.append(f"{column}: " + ", ".join(f"{value} {n:,}" for value, n in counts.items()) if len(counts) else f"{column}: none")
+    return lines
+
+
 # -- files --------------------------------------------------------------------------------------
 
 def read_table(path: Path) -> pd.DataFrame:

@@ -219,6 +219,8 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
     err_path = b.errors_path_for(out)
     errors.to_csv(err_path, index=False)
     typer.echo(f"{len(results)} rows screened -> {out}; {len(errors)} bad rows -> {err_path}")
+    for line in b.summary(results):
+        typer.echo(f"  {line}")
 
 
 @app.command()

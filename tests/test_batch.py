@@ -113,8 +113,11 @@ def test_cli_formats_in_and_out(tmp_path: Path, suffix: str) -> None:
     out = tmp_path / f"out{suffix}"
     res = cli("batch", str(src), "--out", str(out))
     assert res.returncode == 0, res.stderr
-    assert len(b.read_table(out)) == len(frame()) - 3
+    written = b.read_table(out)
+    assert len(written) == len(frame()) - 3
     assert len(pd.read_csv(b.errors_path_for(out))) == 3
+    top_outcome, n = next(iter(written["outcome"].value_counts().items()))
+    assert f"outcome: {top_outcome} {n:,}" in res.stdout and "tier: " in res.stdout
 
 
 def test_cli_bad_input_file(tmp_path: Path) -> None:
@@ -170,6 +173,17 @@ def test_dask_engine_matches_local_engine() -> None:
     pd.testing.assert_frame_equal(local.reset_index(drop=True), dask_res.reset_index(drop=True))
     pd.testing.assert_frame_equal(local_err.reset_index(drop=True), dask_err.reset_index(drop=True))
     assert len(seen) == 4 and sum(seen) == len(frame())
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="local cluster test written for Linux")
+def test_dask_engine_joins_an_existing_scheduler() -> None:
+    """--scheduler ADDRESS: the batch runs on a cluster someone else started, with the same table."""
+    distributed = pytest.importorskip("dask.distributed")
+    local, _ = b.screen_frame(frame())
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        joined, _ = b.screen_frame_dask(frame(), scheduler=cluster.scheduler_address, partitions=3)
+        assert len(cluster.scheduler.workers) == 1  # the cluster is left running for its owner
+    pd.testing.assert_frame_equal(local.reset_index(drop=True), joined.reset_index(drop=True))
 
 
 BASE_ROW = {"acquirer_jurisdiction": "US", "target_listed": "true", "target_activity": "machine_tools_robots", "shares_after_pct": "50"}
