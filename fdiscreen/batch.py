@@ -7,6 +7,7 @@ row number, column and message, and every good row is written. Every row goes th
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
 import os
@@ -473,17 +474,26 @@ def read_table(path: Path) -> pd.DataFrame:
     """CSV, Parquet or JSON Lines, by suffix; every cell as read (no type guessing for CSV)."""
     if not path.is_file():
         raise FdiscreenError("no such file", file=str(path), expected="a CSV, Parquet or JSON Lines table")
-    suffix = path.suffix.lower()
+    return _read_table(path, path.suffix.lower(), str(path))
+
+
+def read_table_bytes(name: str, data: bytes) -> pd.DataFrame:
+    """An uploaded table (the format by the suffix of ``name``), read in memory like :func:`read_table`."""
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    return _read_table(io.BytesIO(data), suffix, name)
+
+
+def _read_table(source: Path | io.BytesIO, suffix: str, name: str) -> pd.DataFrame:
     try:
         if suffix == ".csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False)
+            return pd.read_csv(source, dtype=str, keep_default_na=False)
         if suffix == ".parquet":
-            return pd.read_parquet(path)
+            return pd.read_parquet(source)
         if suffix in (".jsonl", ".ndjson"):
-            return pd.read_json(path, lines=True, dtype=False)
-    except (ValueError, OSError) as exc:
-        raise FdiscreenError(f"cannot read table: {exc}", file=str(path)) from None
-    raise FdiscreenError(f"unsupported table format {suffix!r}", file=str(path), expected=".csv, .parquet or .jsonl")
+            return pd.read_json(source, lines=True, dtype=False)
+    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise FdiscreenError(f"cannot read table: {str(exc)[:200]}", file=name) from None
+    raise FdiscreenError(f"unsupported table format {suffix!r}", file=name, expected=".csv, .parquet or .jsonl")
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import load_deal, parse_deal, read_mapping
 from fdiscreen.screening import screen
 from fdiscreen.web.app import check_host, create_app, serve
-from fdiscreen.web.forms import MAX_UPLOAD_BYTES, deal_from_form
+from fdiscreen.web.forms import MAX_TABLE_ROWS, MAX_UPLOAD_BYTES, deal_from_form
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = "http://127.0.0.1:8765"  # the guard answers only loopback host names
@@ -307,8 +308,9 @@ def test_cases_page_and_replay(client: TestClient) -> None:
 
 
 def test_pages_load_nothing_from_the_network(client: TestClient) -> None:
-    pages = [client.get("/").text, client.get("/compare").text, client.get("/cases").text,
-             client.post("/screen", data=SIMPLE_FORM).text]
+    sample = (ROOT / "examples" / "batch" / "deals.csv").read_bytes()
+    pages = [client.get("/").text, client.get("/compare").text, client.get("/cases").text, client.get("/batch").text,
+             client.post("/screen", data=SIMPLE_FORM).text, client.post("/batch", files={"table": ("d.csv", sample, "text/csv")}).text]
     for html in pages:
         assert not re.search(r'(src|href|action|url)\s*[=(]\s*["\']?(https?:)?//', html), "external resource"
         assert "<script" not in html
@@ -323,6 +325,13 @@ def test_pages_load_nothing_from_the_network(client: TestClient) -> None:
 # -- escaping -------------------------------------------------------------------------------------
 
 XSS = "<script>alert(1)</script>"
+
+
+def test_user_strings_are_escaped_on_the_batch_page(client: TestClient) -> None:
+    table = f"matter,acquirer_jurisdiction,target_listed,target_activity,shares_after_pct\n{XSS},US,true,software,5\n{XSS},US,true,software,500\n"
+    r = client.post("/batch", files={"table": (f"{XSS}.csv", table.encode(), "text/csv")})
+    assert r.status_code == 200 and XSS not in r.text and "&lt;script&gt;" in r.text
+    assert "<strong>1</strong>" in r.text  # one row screened, one bad
 
 
 def test_user_strings_are_escaped_in_the_result(client: TestClient) -> None:
@@ -516,3 +525,32 @@ def test_yaml_body_of_a_form_is_never_a_path(client: TestClient) -> None:
     """A file name from the request is only a label: nothing is read from it."""
     r = client.post("/upload", files={"deal_file": ("../../etc/passwd.yaml", yaml.safe_dump({"x": 1}).encode(), "application/yaml")})
     assert r.status_code == 422 and "passwd.yaml: matter: required field is missing" in r.text and "../" not in r.text
+
+
+def test_batch_page_screens_a_table_and_keeps_its_downloads(client: TestClient) -> None:
+    """The batch page: the same table as `fdiscreen batch`, the counts, the rows, the bad rows, and
+    CSV downloads equal to the batch API's tables."""
+    from fdiscreen import batch
+
+    sample = ROOT / "examples" / "batch" / "deals.csv"
+    assert client.get("/batch").status_code == 200
+    r = client.post("/batch", files={"table": ("deals.csv", sample.read_bytes(), "text/csv")}, data={"lang": "ja"})
+    assert r.status_code == 200, r.text[:500]
+    expected, errors = batch.screen_frame(batch.read_table(sample))
+    assert f"<strong>{len(expected):,}</strong>" in r.text and 'id="batch-errors"' in r.text and "事前届出" in r.text
+    links = re.findall(r'href="(/batch/[^/"]+/(?:results|errors)\.csv\?[^"]*)"', r.text)
+    assert len(links) == 2
+    got = [client.get(unescape(link)) for link in links]
+    assert [g.headers["content-type"].split(";")[0] for g in got] == ["text/csv", "text/csv"]
+    assert [g.content for g in got] == [expected.to_csv(index=False).encode(), errors.to_csv(index=False).encode()]
+    assert client.get("/batch/nope/results.csv").status_code == 404
+
+
+def test_batch_page_refuses_bad_tables_with_the_cli_messages(client: TestClient) -> None:
+    r = client.post("/batch", files={"table": ("deals.xlsx", b"x", "application/octet-stream")})
+    assert r.status_code == 422 and "unsupported table format" in r.text
+    r = client.post("/batch", files={"table": ("deals.parquet", b"not parquet", "application/octet-stream")})
+    assert r.status_code == 422 and "cannot read table" in r.text
+    big = "shares_after_pct\n" + "5\n" * (MAX_TABLE_ROWS + 1)
+    r = client.post("/batch", files={"table": ("big.csv", big.encode(), "text/csv")})
+    assert r.status_code == 422 and "fdiscreen batch" in r.text

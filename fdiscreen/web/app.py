@@ -2,7 +2,8 @@
 uvicorn on the loopback interface, or on another interface only when every request must carry a token.
 
 Pages: ``/`` (screening form and deal-file upload), ``/result`` (re-screen with mitigation toggles),
-``/memo`` (memo download), ``/compare`` (bid comparison), ``/cases`` (case library and replay).
+``/memo`` (memo download), ``/compare`` (bid comparison), ``/batch`` (a table of deals, with CSV
+downloads), ``/cases`` (case library and replay).
 API: ``POST /api/screen`` (the same JSON as ``fdiscreen screen --json``), ``POST /api/memo``,
 ``GET /api/factors``, ``GET /api/schema``; the OpenAPI spec is at ``/openapi.json``.
 
@@ -18,6 +19,7 @@ import re
 import secrets
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +34,7 @@ from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from fdiscreen import __version__
+from fdiscreen import __version__, batch
 from fdiscreen.assess.mitigation import Measure, catalog
 from fdiscreen.cases import RULES
 from fdiscreen.errors import FdiscreenError
@@ -43,9 +45,9 @@ from fdiscreen.render.document import Document
 from fdiscreen.render.memo import LangChoice, build_comparison, build_memo
 from fdiscreen.screening import Screening, screen
 from fdiscreen.web import pages
-from fdiscreen.web.forms import (FORM_FILE, MAX_BIDS, MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, MIN_BIDS, TooLarge, deal_from_form, form_field,
-                                 parse_upload, upload_name)
-from fdiscreen.web.labels import PageLang
+from fdiscreen.web.forms import (FORM_FILE, MAX_BIDS, MAX_REQUEST_BYTES, MAX_TABLE_BYTES, MAX_TABLE_ROWS, MAX_UPLOAD_BYTES, MIN_BIDS, TooLarge,
+                                 deal_from_form, form_field, parse_upload, upload_name)
+from fdiscreen.web.labels import PageLang, t
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 TOKEN_HEADER = "X-Fdiscreen-Token"
@@ -298,6 +300,32 @@ def _validation_message(exc: RequestValidationError) -> str:
     return FdiscreenError(msg, file=where, path=path or None).one_line()
 
 
+class BatchRuns:
+    """The CSV downloads of the last few tables screened on the batch page, in this process's memory
+    only (deal data never leaves the machine and is gone when the workbench stops)."""
+
+    def __init__(self, keep: int = 4) -> None:
+        self.keep_last = keep
+        self.runs: OrderedDict[str, dict[str, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def keep(self, results: Any, errors: Any) -> str:
+        run_id = secrets.token_urlsafe(12)
+        tables = {"results": results.to_csv(index=False).encode("utf-8"), "errors": errors.to_csv(index=False).encode("utf-8")}
+        with self.lock:
+            self.runs[run_id] = tables
+            while len(self.runs) > self.keep_last:
+                self.runs.popitem(last=False)
+        return run_id
+
+    def get(self, run_id: str, table: str) -> bytes | None:
+        with self.lock:
+            return self.runs.get(run_id, {}).get(table)
+
+
+_BATCH_RUNS = BatchRuns()
+
+
 # -- the app --------------------------------------------------------------------------------------
 
 def create_app(token: str | None = None) -> FastAPI:
@@ -446,6 +474,42 @@ def create_app(token: str | None = None) -> FastAPI:
         fmt, lang = _memo_choice(form)
         data, media, name = await run_in_threadpool(comparison_file, screenings, fmt, lang)
         return _download(data, media, name)
+
+    @app.get("/batch", response_class=HTMLResponse, include_in_schema=False)
+    async def batch_get(request: Request) -> HTMLResponse:
+        return HTMLResponse(pages.batch_page(_ctx(request), batch.COLUMNS))
+
+    @app.post("/batch", response_class=HTMLResponse, include_in_schema=False)
+    async def batch_post(request: Request) -> HTMLResponse:
+        form = await request.form()
+        ctx = _ctx(request, form.get("lang"))
+        item = form.get("table")
+        try:
+            if not isinstance(item, UploadFile) or not (item.filename or item.size):
+                raise FdiscreenError("no file uploaded", path="table", expected="a table of deals (.csv, .parquet or .jsonl)")
+            name = upload_name(item.filename)
+            raw = await item.read(MAX_TABLE_BYTES + 1)
+            if len(raw) > MAX_TABLE_BYTES:
+                raise TooLarge(name, MAX_TABLE_BYTES)
+            frame = batch.read_table_bytes(name, raw)
+            if len(frame) > MAX_TABLE_ROWS:
+                raise FdiscreenError(f"{len(frame):,} rows", file=name, expected=f"at most {MAX_TABLE_ROWS:,} rows here (`fdiscreen batch` takes any number)")
+            as_of = _date(form.get("as_of"), "as_of")
+            results, errors = await run_in_threadpool(batch.screen_frame, frame, as_of)
+            run = pages.BatchRun(name, results, errors, _BATCH_RUNS.keep(results, errors))
+            return HTMLResponse(pages.batch_page(ctx, batch.COLUMNS, run))
+        except TooLarge as exc:
+            return HTMLResponse(pages.batch_page(ctx, batch.COLUMNS, error=str(exc)), status_code=413)
+        except FdiscreenError as exc:
+            return HTMLResponse(pages.batch_page(ctx, batch.COLUMNS, error=exc.one_line()), status_code=422)
+
+    @app.get("/batch/{run_id}/{table}.csv", include_in_schema=False)
+    async def batch_download(request: Request, run_id: str, table: str) -> Response:
+        data = _BATCH_RUNS.get(run_id, table)
+        if data is None:
+            ctx = _ctx(request)
+            return HTMLResponse(pages.batch_page(ctx, batch.COLUMNS, error=t("batch_gone", ctx.lang)), status_code=404)
+        return _download(data, "text/csv; charset=utf-8", f"fdiscreen-batch-{table}.csv")
 
     @app.get("/cases", response_class=HTMLResponse, include_in_schema=False)
     async def cases_page(request: Request) -> HTMLResponse:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from fdiscreen.cases import OUTCOME_NAMES
 from fdiscreen.render.memo import OUTCOME_TEXT, TIER_TEXT
-from fdiscreen.web.forms import MAX_BIDS, MIN_BIDS, UPLOAD_MB
+from fdiscreen.web.forms import MAX_BIDS, MAX_TABLE_ROWS, MIN_BIDS, TABLE_MB, UPLOAD_MB
 
 PageLang = Literal["en", "ja"]
 
@@ -17,6 +17,7 @@ L: dict[str, tuple[str, str]] = {
     "nav_screen": ("Screen a deal", "案件の審査"),
     "nav_compare": ("Compare bids", "買収提案の比較"),
     "nav_cases": ("Case library", "事例ライブラリ"),
+    "nav_batch": ("Screen a table", "一括審査"),
     "nav_api": ("API spec (OpenAPI)", "API仕様（OpenAPI）"),
     "lang_switch": ("日本語", "English"),
     "footer": ("Runs locally; nothing is sent anywhere. Not legal advice.",
@@ -187,6 +188,25 @@ L: dict[str, tuple[str, str]] = {
     "compare_intro": (f"Upload {MIN_BIDS} to {MAX_BIDS} deal files (YAML or JSON, up to {UPLOAD_MB} MB each).",
                       f"取引ファイルを{MIN_BIDS}〜{MAX_BIDS}件アップロード（YAML又はJSON、各{UPLOAD_MB}MBまで）。"),
     "deal_files": ("Deal files", "取引ファイル"),
+    "batch_title": ("Screen a table of deals", "案件一覧の一括審査"),
+    "batch_intro": ((f"One deal per row in the flat column format (CSV, Parquet or JSON Lines; up to {MAX_TABLE_ROWS:,} rows and {TABLE_MB} MB here, "
+                     "any number with `fdiscreen batch`). Each row is screened as a single deal file would be; bad rows are listed, not dropped."),
+                    (f"1行に1案件のフラット形式（CSV・Parquet・JSON Lines。ここでは{MAX_TABLE_ROWS:,}行・{TABLE_MB}MBまで、"
+                     "それ以上は `fdiscreen batch`）。各行は取引ファイル1件と同じく審査され、不備のある行は除外せず一覧にする。")),
+    "table_file": ("Table of deals", "案件一覧ファイル"),
+    "batch_button": ("Screen the table", "一括審査する"),
+    "batch_columns": ("Columns of the flat format", "フラット形式の列"),
+    "column": ("column", "列"), "type": ("type", "型"), "meaning": ("meaning", "内容"),
+    "batch_summary": ("Summary", "集計"),
+    "rows_screened": ("rows screened", "審査した行"), "bad_rows": ("bad rows", "不備のある行"),
+    "count": ("rows", "行数"),
+    "batch_downloads": ("Download", "ダウンロード"),
+    "results_csv": ("Results (CSV)", "審査結果（CSV）"), "errors_csv": ("Bad rows (CSV)", "不備のある行（CSV）"),
+    "batch_results": ("Results", "審査結果"),
+    "first_rows": ("first {n} of {total} rows; the CSV has them all", "全{total}行のうち先頭{n}行。CSVに全行を収録"),
+    "batch_errors": ("Bad rows", "不備のある行"),
+    "batch_gone": ("This table's results are no longer kept (the workbench keeps the last few in memory): upload it again.",
+                   "この一括審査の結果はもう保持されていない（直近の数件のみメモリに保持）。再度アップロードすること。"),
     "compare_button": ("Compare", "比較する"),
     # cases
     "cases_title": ("Case library", "事例ライブラリ"),
@@ -260,6 +280,9 @@ ENUMS["tier"] = {k: (v.en, v.ja) for k, v in TIER_TEXT.items()}
 ENUMS["predicted"] = {k: (v.en, v.ja) for k, v in OUTCOME_TEXT.items()}
 ENUMS["actual_class"] = ENUMS["predicted"]
 ENUMS["outcome"] = ENUMS["actual_outcome"]
+ENUMS["target_class"] = {"non_designated": ("non-designated", "指定業種以外"), "designated": ("designated", "指定業種"), "core": ("core", "コア業種"),
+                         "": ("unsettled", "未確定")}
+ENUMS["foreign_investor"] = ENUMS["prior_notification"] = ENUMS["status"]
 
 
 # columns of the case-library and replay tables
@@ -271,6 +294,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "leakage": ("leakage", "流出"), "control": ("control", "支配"), "supply": ("supply", "供給"), "overall": ("overall", "総合"),
     "tier": ("tier", "区分"), "predicted": ("predicted", "予測"), "agreement": ("agreement", "一致"),
     "top_findings": ("top findings", "主な所見"),
+    # the batch table
+    "row": ("row", "行"), "message": ("message", "内容"), "matter": ("matter", "案件"), "foreign_investor": ("foreign investor", "外国投資家"),
+    "target_class": ("target class", "業種区分"), "prior_notification": ("prior notification", "事前届出"),
+    "best_mitigation": ("best next measure", "次に有効な措置"), "overall_after_best_mitigation": ("overall after it", "措置後の総合"),
+    "facts_to_confirm": ("facts to confirm (columns)", "要確認事項（列）"), "waiting_days": ("waiting days", "待機日数"),
 }
 
 

@@ -69,9 +69,9 @@ textarea { min-height:3.2rem; }
 table.rows { width:100%; border-collapse:collapse; }
 table.rows td, table.rows th { padding:.15rem .3rem; border:0; font-size:.85rem; text-align:left; font-weight:normal; color:var(--muted); }
 .actions { margin:1rem 0; display:flex; gap:.8rem; align-items:center; flex-wrap:wrap; }
-button.primary, button.btn { font:inherit; border-radius:5px; cursor:pointer; padding:.4rem 1rem; }
+button.primary, button.btn, a.btn { font:inherit; border-radius:5px; cursor:pointer; padding:.4rem 1rem; }
 button.primary { background:var(--navy); color:#fff; border:1px solid var(--navy); font-weight:600; }
-button.btn { background:#fff; color:var(--navy); border:1px solid var(--navy); padding:.25rem .7rem; font-size:.88rem; }
+button.btn, a.btn { background:#fff; color:var(--navy); border:1px solid var(--navy); padding:.25rem .7rem; font-size:.88rem; text-decoration:none; }
 table.data { width:100%; border-collapse:collapse; table-layout:fixed; margin:.4rem 0 1rem; font-size:.86rem; }
 table.data th, table.data td { border:1px solid var(--line); padding:.3rem .45rem; vertical-align:top; text-align:left; overflow-wrap:anywhere; }
 table.data th { background:var(--navy); color:#fff; font-weight:600; }
@@ -160,7 +160,7 @@ def page(ctx: Ctx, title: str, body: str, switch: str | None = None) -> str:
         params = {k: v for k, v in ctx.query.items() if k not in ("lang", "token")}
         switch = f'<a href="{ctx.url(ctx.path, **{**params, "lang": ctx.other})}" lang="{ctx.other}">{ctx.t("lang_switch")}</a>'
     nav = []
-    for href, key in (("/", "nav_screen"), ("/compare", "nav_compare"), ("/cases", "nav_cases")):
+    for href, key in (("/", "nav_screen"), ("/compare", "nav_compare"), ("/batch", "nav_batch"), ("/cases", "nav_cases")):
         here = ' class="here"' if ctx.path == href or (href == "/" and ctx.path in ("/screen", "/upload", "/result")) else ""
         nav.append(f'<a href="{ctx.url(href)}"{here}>{ctx.t(key)}</a>')
     api = f'<a href="{ctx.url("/openapi.json")}">{ctx.t("nav_api")}</a>'
@@ -607,6 +607,70 @@ def compare_page(ctx: Ctx, doc: Document | None = None, error: str | None = None
         result = f'<p class="muted">{meta}</p>{memo}<div id="comparison">{document_html(doc, figure_png)}</div>'
     body = f"<h1>{ctx.t('compare_title')}</h1>{upload}{error_box(ctx, error)}{result}"
     return page(ctx, t("compare_title", ctx.lang), body)
+
+
+# -- a table of deals -----------------------------------------------------------------------------
+
+#: batch result columns shown on the page (the CSV download has them all), as the page names them
+BATCH_SHOWN = {"row": "row", "matter": "matter", "outcome": "filing", "target_class": "target_class", "overall": "overall",
+               "tier": "tier", "predicted_outcome": "predicted", "top_findings": "top_findings", "best_mitigation": "best_mitigation",
+               "facts_to_confirm": "facts_to_confirm"}
+BATCH_PAGE_ROWS = 200
+
+
+@dataclass
+class BatchRun:
+    """A screened table as the batch page shows it: the upload's name, the two tables, and the id its
+    CSV downloads are kept under."""
+
+    name: str
+    results: Any
+    errors: Any
+    run_id: str
+
+
+def batch_page(ctx: Ctx, columns: Mapping[str, Any], run: BatchRun | None = None, error: str | None = None) -> str:
+    """The table upload, the flat columns it takes, and a screened table's summary, downloads and rows."""
+    upload = f"""
+<div class="upload">
+<form method="post" action="{ctx.url('/batch')}" enctype="multipart/form-data">
+<input type="file" name="table" id="table" accept=".csv,.parquet,.jsonl,.ndjson" required aria-label="{ctx.t('table_file')}">
+<label class="c"><span>{ctx.t('as_of')}</span><input type="date" name="as_of" style="width:10rem"></label>
+<button class="primary" type="submit" id="submit-batch" name="lang" value="{ctx.lang}">{ctx.t('batch_button')}</button>
+</form>
+<p class="hint">{ctx.t('batch_intro')}</p>
+</div>"""
+    rows = "".join(f"<tr><td><code>{esc(name)}</code></td><td>{esc(col.kind)}</td><td>{esc(col.doc)}</td></tr>" for name, col in columns.items())
+    docs = (f'<details><summary>{ctx.t("batch_columns")} ({len(columns)})</summary><table class="data" id="batch-columns">'
+            f'<thead><tr><th style="width:16rem">{ctx.t("column")}</th><th style="width:5rem">{ctx.t("type")}</th>'
+            f'<th>{ctx.t("meaning")}</th></tr></thead><tbody>{rows}</tbody></table></details>')
+    body = [f"<h1>{ctx.t('batch_title')}</h1>", upload, error_box(ctx, error)]
+    if run is not None:
+        body.append(_batch_result(ctx, run))
+    body.append(docs)
+    return page(ctx, t("batch_title", ctx.lang), "".join(body))
+
+
+def _batch_result(ctx: Ctx, run: BatchRun) -> str:
+    res, err = run.results, run.errors
+    counts = []
+    for column, shown in (("outcome", "filing"), ("tier", "tier")):
+        cells = "".join(f'<tr><td>{esc(enum_label(shown, str(v), ctx.lang))}</td><td class="num">{n:,}</td></tr>'
+                        for v, n in res[column].value_counts().items())
+        counts.append(f'<table class="data auto" id="count-{column}"><thead><tr><th>{esc(column_label(shown, ctx.lang))}</th>'
+                      f'<th class="num">{ctx.t("count")}</th></tr></thead><tbody>{cells}</tbody></table>')
+    downloads = (f'<p class="actions"><a class="btn" id="dl-results" href="{ctx.url(f"/batch/{run.run_id}/results.csv")}">{ctx.t("results_csv")}</a>'
+                 f'<a class="btn" id="dl-errors" href="{ctx.url(f"/batch/{run.run_id}/errors.csv")}">{ctx.t("errors_csv")}</a></p>')
+    shown = res[list(BATCH_SHOWN)].head(BATCH_PAGE_ROWS).rename(columns=BATCH_SHOWN)
+    note = t("first_rows", ctx.lang).format(n=len(shown), total=f"{len(res):,}") if len(res) > len(shown) else ""
+    out = [f'<h2>{ctx.t("batch_summary")}: {esc(run.name)}</h2>',
+           f'<p id="batch-counts"><strong>{len(res):,}</strong> {ctx.t("rows_screened")} · <strong>{len(err):,}</strong> {ctx.t("bad_rows")}</p>',
+           f'<div class="grid2" style="align-items:start">{"".join(counts)}</div>', f'<h2>{ctx.t("batch_downloads")}</h2>', downloads,
+           f'<h2>{ctx.t("batch_results")}</h2>', f'<p class="hint">{esc(note)}</p>' if note else "",
+           _frame_table(shown, "batch-results", ("row", "overall"), ctx.lang)]
+    if len(err):
+        out += [f'<h2>{ctx.t("batch_errors")} ({len(err):,})</h2>', _frame_table(err.head(BATCH_PAGE_ROWS), "batch-errors", ("row",), ctx.lang)]
+    return "".join(out)
 
 
 # -- case library ---------------------------------------------------------------------------------
