@@ -205,6 +205,18 @@ def _memo_choice(form: FormData) -> tuple[str, str]:
     return fmt, lang or "en"
 
 
+async def _uploaded_file(form: FormData, field: str, expected: str, limit: int) -> tuple[str, bytes]:
+    """The upload in ``field``: its own file name (for messages) and its bytes, at most ``limit``."""
+    item = form.get(field)
+    if not isinstance(item, UploadFile) or not (item.filename or item.size):
+        raise FdiscreenError("no file uploaded", path=field, expected=expected)
+    name = upload_name(item.filename)
+    raw = await item.read(limit + 1)
+    if len(raw) > limit:
+        raise TooLarge(name, limit)
+    return name, raw
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:60].lower() or "deal"
 
@@ -395,12 +407,8 @@ def create_app(token: str | None = None) -> FastAPI:
     async def upload(request: Request) -> HTMLResponse:
         form = await request.form()
         ctx = _ctx(request, form.get("lang"))
-        item = form.get("deal_file")
         try:
-            if not isinstance(item, UploadFile):
-                raise FdiscreenError("no file uploaded", path="deal_file", expected="a deal file (.yaml, .yml or .json)")
-            name = upload_name(item.filename)
-            raw = await item.read(MAX_UPLOAD_BYTES + 1)
+            name, raw = await _uploaded_file(form, "deal_file", "a deal file (.yaml, .yml or .json)", MAX_UPLOAD_BYTES)
             data = parse_upload(name, raw)
             deal = parse_deal(data, file=name)
             as_of = _date(form.get("as_of"), "as_of")
@@ -483,14 +491,8 @@ def create_app(token: str | None = None) -> FastAPI:
     async def batch_post(request: Request) -> HTMLResponse:
         form = await request.form()
         ctx = _ctx(request, form.get("lang"))
-        item = form.get("table")
         try:
-            if not isinstance(item, UploadFile) or not (item.filename or item.size):
-                raise FdiscreenError("no file uploaded", path="table", expected="a table of deals (.csv, .parquet or .jsonl)")
-            name = upload_name(item.filename)
-            raw = await item.read(MAX_TABLE_BYTES + 1)
-            if len(raw) > MAX_TABLE_BYTES:
-                raise TooLarge(name, MAX_TABLE_BYTES)
+            name, raw = await _uploaded_file(form, "table", "a table of deals (.csv, .parquet or .jsonl)", MAX_TABLE_BYTES)
             frame = batch.read_table_bytes(name, raw)
             if len(frame) > MAX_TABLE_ROWS:
                 raise FdiscreenError(f"{len(frame):,} rows", file=name, expected=f"at most {MAX_TABLE_ROWS:,} rows here (`fdiscreen batch` takes any number)")
