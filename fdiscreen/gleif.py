@@ -28,8 +28,10 @@ quantifier's ``...1.QuantifierAmount`` and ``...1.QuantifierUnits``):
 * Not carried over, and counted by type in the summary rather than listed: ultimate-parent records
   (the direct ones chain up to the ultimate parent; loading both would count stakes twice), branch,
   fund-management, sub-fund and feeder relationships (no holding of voting rights).
-* Skipped and listed: inactive relationships, a second direct parent of the same child, a child or
-  parent missing from (or skipped in) the level-1 file, and quantifiers outside 0-100.
+* Skipped and listed: inactive relationships, a child or parent missing from (or skipped in) the
+  level-1 file, quantifiers outside 0-100, and parents the graph cannot take (:func:`_parent_limits`:
+  percentages past 100% for one child, a second parent without a percentage, or one when the others
+  already hold 100%).
 
 GLEIF does not say which Japanese companies run designated or core business: add ``fefta_class`` to the
 entities file for those you know before loading, or the indirect-holdings query finds none.
@@ -186,13 +188,29 @@ def _holdings(path: Path, known: pd.Series) -> tuple[pd.DataFrame, list[pd.DataF
     for mask, ids, reason in rules:
         skipped.append(_skips(path, frame, keep & mask, ids, reason))
         keep &= ~mask
-    second = keep & child.where(keep).duplicated()
-    skipped.append(_skips(path, frame, second, child, "a second direct parent of the same child (the first is kept)"))
-    keep &= ~second
+    for mask, reason in _parent_limits(child, voting, keep):
+        skipped.append(_skips(path, frame, mask, child, reason))
+        keep &= ~mask
     out = pd.DataFrame({"holder_id": parent[keep], "held_id": child[keep],
                         "voting_pct": voting[keep].map(lambda v: "" if pd.isna(v) else f"{v:g}"),
                         "equity_pct": "", "control_only": "true"})
     return out, skipped, not_ownership
+
+
+def _parent_limits(child: pd.Series, voting: pd.Series, keep: pd.Series) -> list[tuple[pd.Series, str]]:
+    """Direct parents of one child that the graph cannot take, in file order: percentages past 100% in
+    total; a second parent without a percentage (the graph gives one such parent what the others leave);
+    and a parent without a percentage when the others already hold 100%."""
+    stated = keep & voting.notna()
+    running = voting.where(stated, 0.0).groupby(child).cumsum()
+    over = stated & (running > 100 + 1e-6)
+    unstated = keep & voting.isna()
+    second = unstated & child.where(unstated).duplicated()
+    total = voting.where(stated & ~over, 0.0).groupby(child).transform("sum")
+    nothing_left = unstated & ~second & (total >= 100 - 1e-6)
+    return [(over, "this child's parents' percentages add up to more than 100%"),
+            (second, "a second direct parent without a percentage (the first is kept)"),
+            (nothing_left, "its other parents already hold 100%")]
 
 
 def convert(level1: str | Path, level2: str | Path, out_dir: str | Path) -> Conversion:

@@ -39,13 +39,13 @@ def test_direct_parents_become_control_holdings_and_everything_left_out_is_accou
     assert ents.loc[US, "jurisdiction"] == "US" and ents.loc[GOV, "kind"] == "government" and ents.loc[FUND, "kind"] == "corporation"
     holds = read(done.files["holdings"])
     assert holds[["holder_id", "held_id", "voting_pct", "control_only"]].values.tolist() == [
-        [US, NL, "", "true"], [NL, JP_HOLD, "", "true"], [JP_HOLD, JP_PRECISION, "", "true"], [JP_HOLD, JP_ROBOTICS, "60", "true"]]
+        [US, NL, "", "true"], [NL, JP_HOLD, "", "true"], [JP_HOLD, JP_PRECISION, "", "true"], [JP_HOLD, JP_ROBOTICS, "60", "true"],
+        [FUND, JP_ROBOTICS, "", "true"]]  # the fund: the 40% the stated parent leaves (assumed when loaded)
     skipped = read(done.files["skipped"])
     assert [(Path(f).name, int(r)) for f, r in zip(skipped["file"], skipped["row"])] == [
-        ("level1.csv", 7), ("level1.csv", 10), ("level2.csv", 8), ("level2.csv", 11), ("level2.csv", 12), ("level2.csv", 13)]
+        ("level1.csv", 7), ("level1.csv", 10), ("level2.csv", 11), ("level2.csv", 12), ("level2.csv", 13)]
     assert "branch" in skipped["reason"].iloc[0] and "no longer active" in skipped["reason"].iloc[1]
-    assert skipped["id"].iloc[2] == JP_ROBOTICS and "second direct parent" in skipped["reason"].iloc[2]
-    assert skipped["id"].iloc[3] == "FDSX00JP0000000000J9" and "parent" in skipped["reason"].iloc[3]  # its parent was skipped
+    assert skipped["id"].iloc[2] == "FDSX00JP0000000000J9" and "parent" in skipped["reason"].iloc[2]  # its parent was skipped
     assert done.not_ownership == {"IS_FUND-MANAGED_BY": 1, "IS_INTERNATIONAL_BRANCH_OF": 1, "IS_ULTIMATELY_CONSOLIDATED_BY": 2}
     l1, l2 = (len(read(G / f)) for f in ("level1.csv", "level2.csv"))
     assert done.entities + sum(Path(f).name == "level1.csv" for f in skipped["file"]) == l1
@@ -80,6 +80,27 @@ def test_percentage_quantifiers_and_bad_ones(tmp_path: Path) -> None:
     done = convert(tmp_path, level2=level2)
     assert read(done.files["holdings"])["voting_pct"].tolist() == ["75.5", ""]
     assert read(done.files["skipped"])["reason"].tolist()[-1] == "a percentage quantifier outside 0-100"
+
+
+def test_parents_the_graph_cannot_take_are_listed(tmp_path: Path) -> None:
+    """Per child: stated percentages past 100% in total, a second parent without a percentage, and one
+    without a percentage when the others hold 100% are skipped; what is kept loads."""
+    header = ("Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType,Relationship.RelationshipStatus,"
+              "Relationship.RelationshipQuantifiers.1.QuantifierAmount,Relationship.RelationshipQuantifiers.1.QuantifierUnits")
+    rows = [f"{JP_HOLD},{NL},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,60,PERCENTAGE",
+            f"{JP_HOLD},{US},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,50,PERCENTAGE",  # 110% in all
+            f"{JP_PRECISION},{NL},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,,",
+            f"{JP_PRECISION},{US},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,,",  # a second one without a percentage
+            f"{JP_ROBOTICS},{NL},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,100,PERCENTAGE",
+            f"{JP_ROBOTICS},{US},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,,"]  # nothing left for it
+    level2 = tmp_path / "rr.csv"
+    level2.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    done = convert(tmp_path, level2=level2)
+    assert read(done.files["holdings"])[["holder_id", "held_id"]].values.tolist() == [[NL, JP_HOLD], [NL, JP_PRECISION], [NL, JP_ROBOTICS]]
+    level2_skips = read(done.files["skipped"]).query("file.str.endswith('rr.csv')")
+    assert level2_skips["row"].astype(int).tolist() == [3, 5, 7]
+    assert ["100%" in r or "without a percentage" in r for r in level2_skips["reason"]] == [True, True, True]
+    graph.load(done.files["entities"], done.files["holdings"], tmp_path / "g.duckdb")
 
 
 def test_zipped_golden_copy_files_are_read(tmp_path: Path) -> None:
