@@ -144,6 +144,16 @@ def chains_to_ultimate_owners(deal: Deal, start: str, max_paths: int = 200) -> l
     return out
 
 
+def holders_above(deal: Deal, start: str) -> list[str]:
+    """Every entity holding ``start`` directly or through others (its owners' owners and so on), in
+    the order the chains meet them; ``start`` itself only when a cross-shareholding leads back to it."""
+    seen: dict[str, None] = {}
+    for path in chains_to_ultimate_owners(deal, start):
+        for eid in path[1:]:
+            seen.setdefault(eid, None)
+    return list(seen)
+
+
 def ultimate_owners(deal: Deal, start: str) -> list[str]:
     """Entities at the top of the acquirer's chains (no owners of their own), in a stable order."""
     seen: dict[str, None] = {}

@@ -93,6 +93,21 @@ def test_controlled_by_obliged_persons_is_specified() -> None:
     assert run(d).investor_class.investor_class == "specified_foreign_investor"
 
 
+def test_only_the_acquirers_holders_are_asked_about_the_cooperation_duty() -> None:
+    """特定外国投資家 looks at the acquirer and those above it: an owner whose duty is unknown is a fact to
+    confirm; an entity that does not hold the acquirer (here a co-investor listed in the deal) is not."""
+    d = deal(target=DESIGNATED, entities=[
+        dict(id="buyer", name="B", kind="corporation", jurisdiction="SG", owners=[{"owner": "parent", "voting_pct": 70}], **CLEAN),
+        dict(id="parent", name="Parent Co", kind="corporation", jurisdiction="HK"),
+        dict(id="other", name="Other Co", kind="corporation", jurisdiction="HK")])
+    facts = {f.path: f for c in run(d).conclusions() for f in c.facts_needed}
+    asked = facts["entities[*].information_cooperation_duty"].question.en
+    assert "Parent Co" in asked and "Other Co" not in asked
+    alone = deal(target=DESIGNATED, entities=[dict(id="buyer", name="B", kind="corporation", jurisdiction="SG", **CLEAN),
+                                              dict(id="other", name="Other Co", kind="corporation", jurisdiction="HK")])
+    assert "entities[*].information_cooperation_duty" not in {f.path for c in run(alone).conclusions() for f in c.facts_needed}
+
+
 def test_equivalent_to_specified_rules() -> None:
     """準ずる者: none for specified core entities; core <10% only with extra criteria."""
     eq = dict(id="buyer", name="B", kind="corporation", jurisdiction="SG", **{**CLEAN, "contractual_disclosure_duty": True})

@@ -11,7 +11,7 @@ from pydantic import Field
 from fdiscreen.filing.conclusion import (WHO_ACQUIRER, Conclusion, Reasoning, status_of)
 from fdiscreen.i18n import T
 from fdiscreen.model import Deal, Entity
-from fdiscreen.ownership import (COMPANY_KINDS, STATE_KINDS, LookThrough, Marked, Tri, chains_to_ultimate_owners,
+from fdiscreen.ownership import (COMPANY_KINDS, STATE_KINDS, LookThrough, Marked, Tri, chains_to_ultimate_owners, holders_above,
                                  is_home, look_through, tri_any)
 from fdiscreen.regime import Regime, to_fraction
 
@@ -310,8 +310,8 @@ def is_specified_foreign_investor(deal: Deal, regime: Regime, r: Reasoning) -> T
     test = LookThrough(base=base, limit_met=lambda e, held: bool(regime.meets("specified_foreign_investor_capital_pct", held)))
     result = look_through(deal, test).status[deal.acquirer]
     acq = deal.entity(deal.acquirer)
-    unknown_owners = [e.name for e in deal.entities if e.id != acq.id and e.information_cooperation_duty is None
-                      and e.kind != "individual"]
+    unknown_owners = [e.name for e in map(deal.entity, holders_above(deal, acq.id)) if e.id != acq.id
+                      and e.information_cooperation_duty is None and e.kind != "individual"]
     if unknown_owners:
         r.need("entities[*].information_cooperation_duty",
                T(f"Confirm that none of {', '.join(unknown_owners)} is obliged to cooperate with a foreign government's information gathering.",
