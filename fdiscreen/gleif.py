@@ -19,7 +19,8 @@ Level 1 (columns ``LEI``, ``Entity.LegalName``, ``Entity.LegalJurisdiction``, op
 
 Level 2 (``Relationship.StartNode.NodeID``, ``Relationship.EndNode.NodeID``,
 ``Relationship.RelationshipType``, ``Relationship.RelationshipStatus``; optionally the first
-quantifier's ``...1.QuantifierAmount`` and ``...1.QuantifierUnits``):
+quantifier, ``Relationship.Quantifiers.1.QuantifierAmount`` and ``Relationship.Quantifiers.1.QuantifierUnits``
+in the golden copy):
 
 * An ACTIVE ``IS_DIRECTLY_CONSOLIDATED_BY`` record becomes the holding ``holder_id = EndNode`` (the
   parent), ``held_id = StartNode`` (the child), ``control_only = true``; a quantifier in
@@ -60,8 +61,8 @@ TYPE, STATUS = "Relationship.RelationshipType", "Relationship.RelationshipStatus
 LEVEL1_REQUIRED = (LEI, NAME, JURISDICTION)
 LEVEL1_OPTIONAL = (CATEGORY, ENTITY_STATUS, REGISTRATION, ADDRESS_COUNTRY)
 LEVEL2_REQUIRED = (START, END, TYPE, STATUS)
-#: the first quantifier's amount and units (``Relationship.RelationshipQuantifiers.1.QuantifierAmount`` and
-#: the like: matched by shape, as exports name the repeated group differently)
+#: the first quantifier's amount and units: ``Relationship.Quantifiers.1.QuantifierAmount`` in the golden copy;
+#: matched by shape, as other exports name the repeated group differently (``...RelationshipQuantifiers.1...``)
 _QUANTIFIER = re.compile(r"^Relationship\.\w*Quantifier\w*\.(?:\w+\.)?1\.Quantifier(Amount|Units)$")
 
 DIRECT_PARENT = "IS_DIRECTLY_CONSOLIDATED_BY"

@@ -69,9 +69,10 @@ def test_the_converted_graph_loads_and_answers(tmp_path: Path) -> None:
     assert graph.indirect_holdings(db, US, 50)["id"].tolist() == [JP_PRECISION]
 
 
-def test_percentage_quantifiers_and_bad_ones(tmp_path: Path) -> None:
+@pytest.mark.parametrize("group", ["Quantifiers", "RelationshipQuantifiers"])  # the golden copy's name, and another export's
+def test_percentage_quantifiers_and_bad_ones(tmp_path: Path, group: str) -> None:
     header = ("Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType,Relationship.RelationshipStatus,"
-              "Relationship.RelationshipQuantifiers.1.QuantifierAmount,Relationship.RelationshipQuantifiers.1.QuantifierUnits")
+              f"Relationship.{group}.1.QuantifierAmount,Relationship.{group}.1.QuantifierUnits")
     rows = [f"{NL},{US},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,75.5,PERCENTAGE",
             f"{JP_HOLD},{NL},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,3,UNITS",
             f"{JP_PRECISION},{JP_HOLD},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,150,PERCENTAGE"]
@@ -86,7 +87,7 @@ def test_parents_the_graph_cannot_take_are_listed(tmp_path: Path) -> None:
     """Per child: stated percentages past 100% in total, a second parent without a percentage, and one
     without a percentage when the others hold 100% are skipped; what is kept loads."""
     header = ("Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType,Relationship.RelationshipStatus,"
-              "Relationship.RelationshipQuantifiers.1.QuantifierAmount,Relationship.RelationshipQuantifiers.1.QuantifierUnits")
+              "Relationship.Quantifiers.1.QuantifierAmount,Relationship.Quantifiers.1.QuantifierUnits")
     rows = [f"{JP_HOLD},{NL},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,60,PERCENTAGE",
             f"{JP_HOLD},{US},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,50,PERCENTAGE",  # 110% in all
             f"{JP_PRECISION},{NL},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,,",
