@@ -32,6 +32,16 @@ def read(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
+def relationships(tmp: Path, rows: list[str], group: str = "Quantifiers") -> Path:
+    """A level-2 file of direct-parent rows (child, parent, type, status, amount, units); ``group`` names
+    the quantifier columns (``Quantifiers`` in the golden copy)."""
+    header = ("Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType,Relationship.RelationshipStatus,"
+              f"Relationship.{group}.1.QuantifierAmount,Relationship.{group}.1.QuantifierUnits")
+    level2 = tmp / "rr.csv"
+    level2.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return level2
+
+
 def test_direct_parents_become_control_holdings_and_everything_left_out_is_accounted_for(tmp_path: Path) -> None:
     done = convert(tmp_path)
     ents = read(done.files["entities"]).set_index("id")
@@ -71,14 +81,10 @@ def test_the_converted_graph_loads_and_answers(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("group", ["Quantifiers", "RelationshipQuantifiers"])  # the golden copy's name, and another export's
 def test_percentage_quantifiers_and_bad_ones(tmp_path: Path, group: str) -> None:
-    header = ("Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType,Relationship.RelationshipStatus,"
-              f"Relationship.{group}.1.QuantifierAmount,Relationship.{group}.1.QuantifierUnits")
     rows = [f"{NL},{US},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,75.5,PERCENTAGE",
             f"{JP_HOLD},{NL},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,3,UNITS",
             f"{JP_PRECISION},{JP_HOLD},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,150,PERCENTAGE"]
-    level2 = tmp_path / "rr.csv"
-    level2.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    done = convert(tmp_path, level2=level2)
+    done = convert(tmp_path, level2=relationships(tmp_path, rows, group))
     assert read(done.files["holdings"])["voting_pct"].tolist() == ["75.5", ""]
     assert read(done.files["skipped"])["reason"].tolist()[-1] == "a percentage quantifier outside 0-100"
 
@@ -86,17 +92,13 @@ def test_percentage_quantifiers_and_bad_ones(tmp_path: Path, group: str) -> None
 def test_parents_the_graph_cannot_take_are_listed(tmp_path: Path) -> None:
     """Per child: stated percentages past 100% in total, a second parent without a percentage, and one
     without a percentage when the others hold 100% are skipped; what is kept loads."""
-    header = ("Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType,Relationship.RelationshipStatus,"
-              "Relationship.Quantifiers.1.QuantifierAmount,Relationship.Quantifiers.1.QuantifierUnits")
     rows = [f"{JP_HOLD},{NL},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,60,PERCENTAGE",
             f"{JP_HOLD},{US},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,50,PERCENTAGE",  # 110% in all
             f"{JP_PRECISION},{NL},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,,",
             f"{JP_PRECISION},{US},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,,",  # a second one without a percentage
             f"{JP_ROBOTICS},{NL},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,100,PERCENTAGE",
             f"{JP_ROBOTICS},{US},IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,,"]  # nothing left for it
-    level2 = tmp_path / "rr.csv"
-    level2.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    done = convert(tmp_path, level2=level2)
+    done = convert(tmp_path, level2=relationships(tmp_path, rows))
     assert read(done.files["holdings"])[["holder_id", "held_id"]].values.tolist() == [[NL, JP_HOLD], [NL, JP_PRECISION], [NL, JP_ROBOTICS]]
     level2_skips = read(done.files["skipped"]).query("file.str.endswith('rr.csv')")
     assert level2_skips["row"].astype(int).tolist() == [3, 5, 7]
