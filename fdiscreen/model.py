@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 Pct = Annotated[float, Field(ge=0, le=100, description="percentage, 0-100")]
 FeftaClass = Literal["non_designated", "designated", "core"]
@@ -176,14 +176,25 @@ class TechnologyAccess(Strict):
 
 
 class Loan(Strict):
-    """A loan to the Japanese company (金銭の貸付け)."""
+    """A loan of money to a Japanese corporation (国内法人に対する金銭の貸付け, FEFTA Art. 26(2)(vii);
+    Cabinet Order Art. 2(14); Order on Inward Direct Investment Art. 2(4))."""
 
-    amount_jpy: int = Field(ge=0)
-    term_years: float = Field(gt=0)
-    lender_loans_and_bonds_after_jpy: int | None = Field(
-        None, ge=0, description="lender's total loans plus bonds held after the loan (defaults to amount)")
-    borrower_liabilities_jpy: int | None = Field(None, ge=0)
-    ordinary_bank_lending: bool = Field(False, description="ordinary lending by a bank in its business (excluded)")
+    amount_jpy: int = Field(ge=0, description="amount of this loan (JPY; a foreign-currency loan converted at the reference rate)")
+    term_years: float = Field(gt=0, description="term of the loan in years (covered above one year)")
+    currency: str | None = Field(
+        None, description="currency of the loan (ISO code, e.g. JPY); yen loans by a resident foreign investor (居住者外国投資家) are excluded")
+    lender_loan_balance_after_jpy: int | None = Field(
+        None, ge=0, description="the lender's total loan balance to the borrower after this loan; null: only this loan is known "
+        "(the balance is then at least the amount)")
+    lender_bonds_held_jpy: int | None = Field(
+        None, ge=0, description="bonds issued by the borrower that the lender holds after the loan (0 if none); null: unknown")
+    borrower_liabilities_jpy: int | None = Field(
+        None, ge=0, description="liabilities on the borrower's balance sheet at the end of the fiscal year before the loan "
+        "(or the property inventory's, if it makes no balance sheet); this loan is added to them for the 50% test")
+    lender_financial_institution_in_business: bool = Field(
+        False, validation_alias=AliasChoices("lender_financial_institution_in_business", "ordinary_bank_lending"),
+        description="the lender is a financial institution (bank, insurer, securities firm and the like) lending in its "
+        "ordinary business (金融機関がその業務として行う貸付け: excluded)")
 
 
 class JointVoting(Strict):

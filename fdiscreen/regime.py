@@ -55,6 +55,9 @@ class FactorItem(BaseModel):
     unit: str
     values: dict[str, Any]
     citation: CitationSpec
+    citations: dict[str, CitationSpec] | None = None
+    """Per-period citations: the citation of the value that applies from each date (the law then in
+    force), where it differs from ``citation``; ``Regime.cite`` picks the one in force on ``as_of``."""
     confidence: Confidence
     comparison: Comparison | None = None
     assumption: bool = False
@@ -174,8 +177,9 @@ def _parse_items(path: Path, data: Any) -> list[FactorItem]:
     for n, raw in enumerate(data["items"]):
         if isinstance(raw, dict):
             raw = {**raw, "values": {str(k): v for k, v in (raw.get("values") or {}).items()}}
-            if raw.get("specified_acquisition"):
-                raw["specified_acquisition"] = {str(k): v for k, v in raw["specified_acquisition"].items()}
+            for dated in ("specified_acquisition", "citations"):
+                if raw.get(dated):
+                    raw[dated] = {str(k): v for k, v in raw[dated].items()}
         try:
             out.append(FactorItem.model_validate({**raw, "file": path.name}))
         except ValidationError as exc:
@@ -216,7 +220,8 @@ def _load_catalog(root: str) -> Catalog:
                 raise FdiscreenError(f"duplicate factor id {item.id!r}", file=str(path), path="items")
             items[item.id] = item
     for item in items.values():
-        missing = [s for s in item.citation.sources if s not in sources]
+        cited = [*item.citation.sources, *(k for spec in (item.citations or {}).values() for k in spec.sources)]
+        missing = [s for s in dict.fromkeys(cited) if s not in sources]
         if missing:
             raise FdiscreenError(f"unknown source keys {missing}", file=item.file, path=f"{item.id}.citation.sources",
                                  expected="keys of factors/sources.yaml")
@@ -354,11 +359,21 @@ class Regime:
         if cached is not None:
             return cached
         item = self.item(item_id)
-        c = item.citation
+        c = self.citation_in_force(item)
         self._citations[item_id] = Citation(item=item.id, ref=c.ref, ref_ja=c.ref_ja, sources=tuple(c.sources), promulgated=c.promulgated,
                         effective=c.effective, applies_from=c.applies_from, confidence=item.confidence,
                         assumption=item.assumption)
         return self._citations[item_id]
+
+    def citation_in_force(self, item: FactorItem) -> CitationSpec:
+        """The citation of the law in force on ``as_of``: the latest per-period citation dated on or
+        before it, else the item's own citation (also before the first dated one)."""
+        current = item.citation
+        for key, spec in sorted((item.citations or {}).items(), key=lambda kv: self._key_date(kv[0], item.id) or dt.date.max):
+            when = self._key_date(key, item.id)
+            if when is not None and when <= self.as_of:
+                current = spec
+        return current
 
     def item_rows(self, lang: Lang, classes: bool) -> list[dict[str, Any]]:
         """Every item in force as a row (id, label, unit, value, file, assumption, confidence, citation):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import deal, run
+from conftest import BASE, deal, run
 
 DESIGNATED = {"businesses": [{"name": "Software", "activity": "software"}]}
 NON_DESIGNATED = {"businesses": [{"name": "Shops", "activity": "retail"}]}
@@ -77,20 +77,57 @@ def test_business_purpose_change_consent_needs_one_third_when_listed() -> None:
     assert act(run(deal(transaction=tx)), "consent_business_purpose_change").status == "yes"
 
 
-def test_loan_thresholds_cabinet_order_art_2_14() -> None:
-    """Loans over one year: balance above ¥100m and above 50% of the borrower's liabilities."""
-    base = {"kind": "loan", "loan": {"amount_jpy": 3_000_000_000, "term_years": 5, "borrower_liabilities_jpy": 4_000_000_000}}
-    assert act(run(deal(transaction=base)), "loan").status == "yes"
-    small = {"kind": "loan", "loan": {"amount_jpy": 100_000_000, "term_years": 5, "borrower_liabilities_jpy": 150_000_000}}
-    assert act(run(deal(transaction=small)), "loan").status == "no"
-    short = {"kind": "loan", "loan": {"amount_jpy": 3_000_000_000, "term_years": 1, "borrower_liabilities_jpy": 4_000_000_000}}
+def _loan(**loan: object) -> dict[str, object]:
+    """A loan whose balance after is this loan alone and with no bonds held, unless given."""
+    amount = loan.get("amount_jpy", 5_000_000_000)
+    return {"kind": "loan", "loan": {"amount_jpy": amount, "term_years": 5, "borrower_liabilities_jpy": 4_000_000_000,
+                                     "lender_loan_balance_after_jpy": amount, "lender_bonds_held_jpy": 0, **loan}}
+
+
+def test_loan_liabilities_base_adds_this_loan_order_art_2_4() -> None:
+    """Order on Inward Direct Investment Art. 2(4): the 50% base is last year-end liabilities plus this loan.
+    ¥3bn against ¥4bn of liabilities is 3/7 = 42.9%: not inward direct investment (errata 1)."""
+    assert act(run(deal(transaction=_loan(amount_jpy=3_000_000_000))), "loan").status == "no"
+    covered = act(run(deal(transaction=_loan())), "loan")  # 5/9 = 55.6%
+    assert covered.status == "yes"
+    assert any("55.55" in r.en for r in covered.reasons)
+    assert {"loan_liabilities_share_pct", "loan_liabilities_base_adds_loan"} <= {c.item for c in covered.citations}
+    # exactly half of liabilities plus loan is not "more than 50%": 4bn / (4bn + 4bn)
+    assert act(run(deal(transaction=_loan(amount_jpy=4_000_000_000))), "loan").status == "no"
+
+
+def test_loan_balance_test_reads_the_loan_balance_cabinet_order_art_2_14_i() -> None:
+    """Cabinet Order Art. 2(14)(i): the loan balance must exceed ¥100m; bonds count only in the 50% test."""
+    at_limit = _loan(amount_jpy=100_000_000, borrower_liabilities_jpy=10_000_000, lender_loan_balance_after_jpy=100_000_000,
+                     lender_bonds_held_jpy=500_000_000)
+    assert act(run(deal(transaction=at_limit)), "loan").status == "no"
+    above = {**at_limit, "loan": {**at_limit["loan"], "lender_loan_balance_after_jpy": 100_000_001}}  # type: ignore[dict-item]
+    assert act(run(deal(transaction=above)), "loan").status == "yes"
+    unknown_balance = _loan(amount_jpy=100_000_000, borrower_liabilities_jpy=10_000_000, lender_loan_balance_after_jpy=None)
+    got = act(run(deal(transaction=unknown_balance)), "loan")
+    assert got.status == "indeterminate"
+    assert "transaction.loan.lender_loan_balance_after_jpy" in {f.path for f in got.facts_needed}
+
+
+def test_loan_exclusions_cabinet_order_art_2_14() -> None:
+    """Excluded: loans by financial institutions in their business (not only banks), and yen loans by a
+    resident foreign investor (errata 2)."""
+    assert act(run(deal(transaction=_loan(lender_financial_institution_in_business=True))), "loan").status == "no"
+    assert act(run(deal(transaction=_loan(ordinary_bank_lending=True))), "loan").status == "no"  # the old field name still reads
+    short = _loan(term_years=1)
     assert act(run(deal(transaction=short)), "loan").status == "no"
-    half = {"kind": "loan", "loan": {"amount_jpy": 2_000_000_000, "term_years": 5, "borrower_liabilities_jpy": 4_000_000_000}}
-    assert act(run(deal(transaction=half)), "loan").status == "no"
     unknown = {"kind": "loan", "loan": {"amount_jpy": 3_000_000_000, "term_years": 5}}
     assert act(run(deal(transaction=unknown)), "loan").status == "indeterminate"
-    bank = {"kind": "loan", "loan": {**base["loan"], "ordinary_bank_lending": True}}
-    assert act(run(deal(transaction=bank)), "loan").status == "no"
+    resident = {"entities": [{**BASE["entities"][0], "jurisdiction": "JP", "owners": [{"owner": "parent", "voting_pct": 100}],
+                              "owners_complete": True},
+                             {"id": "parent", "name": "Parent", "kind": "corporation", "jurisdiction": "US"}]}
+    yen = act(run(deal(transaction=_loan(currency="JPY"), **resident)), "loan")
+    assert yen.status == "no" and "loan_resident_yen_loans_excluded" in {c.item for c in yen.citations}
+    assert act(run(deal(transaction=_loan(currency="USD"), **resident)), "loan").status == "yes"
+    open_currency = act(run(deal(transaction=_loan(), **resident)), "loan")
+    assert open_currency.status == "indeterminate"
+    assert "transaction.loan.currency" in {f.path for f in open_currency.facts_needed}
+    assert act(run(deal(transaction=_loan(currency="JPY"))), "loan").status == "yes"  # a non-resident lender's yen loan is covered
 
 
 def test_joint_voting_consent_ten_percent() -> None:

@@ -60,7 +60,8 @@ LOAN_ROW = {"acquirer_name": "Meridian Structured Finance LLC", "acquirer_jurisd
             "target_name": "Hokkaido Rail Logistics K.K.", "target_listed": "false", "target_business": "Freight railway operation",
             "target_activity": "railway_core", "target_total_liabilities_jpy": "4000000000",
             "target_subsidiaries_complete": "true", "target_specified_core": "false", "kind": "loan", "closing_date": "2026-12-01",
-            "loan_amount_jpy": "3000000000", "loan_term_years": "5", "loan_borrower_liabilities_jpy": "4000000000"}
+            "loan_amount_jpy": "5000000000", "loan_term_years": "5", "loan_currency": "USD",
+            "loan_balance_after_jpy": "5000000000", "loan_bonds_held_jpy": "0", "loan_borrower_liabilities_jpy": "4000000000"}
 INDIRECT_ROW = {"acquirer_name": "Orion Capital Holdings Ltd", "acquirer_jurisdiction": "KY", **CLEAN_ACQUIRER,
                 "target_name": "Tsukuba Photonics K.K.", "target_listed": "true", "target_securities_code": "6999",
                 "target_business": "Semiconductor lithography optics", "target_activity": "semiconductor_equipment",
@@ -94,10 +95,10 @@ def test_loan_and_indirect_rows_match_their_deal_files(row: dict[str, str], exam
 
 
 def test_loan_and_indirect_column_errors_name_their_columns() -> None:
+    no_loan = {"kind": "share_acquisition", **{k: "" for k in LOAN_ROW if k.startswith("loan_")}}
     rows = [{**INDIRECT_ROW, "indirect_holder_jurisdiction": "XX"}, {**INDIRECT_ROW, "indirect_holder_name": "", "indirect_holder_jurisdiction": ""},
-            {**LOAN_ROW, "kind": "share_acquisition", "loan_amount_jpy": "", "loan_term_years": "", "loan_borrower_liabilities_jpy": "",
-             "nominee_arrangement": "contract"}, {**LOAN_ROW, "kind": "share_acquisition", "loan_amount_jpy": "", "loan_term_years": "",
-                                                   "loan_borrower_liabilities_jpy": "", "nominee_principal_jurisdiction": "XX", "nominee_principal_name": "P"},
+            {**LOAN_ROW, **no_loan, "nominee_arrangement": "contract"},
+            {**LOAN_ROW, **no_loan, "nominee_principal_jurisdiction": "XX", "nominee_principal_name": "P"},
             {**LOAN_ROW, "loan_term_years": "long"}, {**LOAN_ROW, "loan_amount_jpy": "-5"},
             {**INDIRECT_ROW, "parent_name": "P", "parent_jurisdiction": "XX", "parent_voting_pct": "60"}]
     _, errors = b.screen_frame(pd.DataFrame(rows, dtype=object))

@@ -104,7 +104,8 @@ def test_form_error_names_the_field_and_keeps_the_values(client: TestClient) -> 
 
 
 LOAN_FORM = {**SIMPLE_FORM, "tgt_listed": "false", "biz1_name": "Freight railway", "biz1_activity": "railway_core", "tx_kind": "loan",
-             "tx_shares_after_pct": "", "tx_board_seats": "0", "loan_amount_jpy": "3000000000", "loan_term_years": "5",
+             "tx_shares_after_pct": "", "tx_board_seats": "0", "loan_amount_jpy": "5000000000", "loan_term_years": "5",
+             "loan_currency": "USD", "loan_lender_loan_balance_after_jpy": "5000000000", "loan_lender_bonds_held_jpy": "0",
              "loan_borrower_liabilities_jpy": "4000000000"}
 INDIRECT_FORM = {**SIMPLE_FORM, "tx_kind": "indirect_acquisition", "tx_shares_after_pct": "", "tx_board_seats": "0",
                  "ind_name": "Helvetia Sensors AG", "ind_kind": "corporation", "ind_jurisdiction": "ch",
@@ -113,8 +114,9 @@ INDIRECT_FORM = {**SIMPLE_FORM, "tx_kind": "indirect_acquisition", "tx_shares_af
 
 def test_form_screens_a_loan(client: TestClient) -> None:
     data = deal_from_form(LOAN_FORM, [])
-    assert data["transaction"]["loan"] == {"amount_jpy": "3000000000", "term_years": "5", "borrower_liabilities_jpy": "4000000000",
-                                           "ordinary_bank_lending": False}
+    assert data["transaction"]["loan"] == {"amount_jpy": "5000000000", "term_years": "5", "currency": "USD",
+                                           "lender_loan_balance_after_jpy": "5000000000", "lender_bonds_held_jpy": "0",
+                                           "borrower_liabilities_jpy": "4000000000", "lender_financial_institution_in_business": False}
     expected = screen(parse_deal(data, file="form"))
     assert [(a.act, a.status) for a in expected.filing.acts] == [("loan", "yes")]
     r = client.post("/screen", data=LOAN_FORM)

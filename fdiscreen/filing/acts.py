@@ -187,35 +187,104 @@ def consent_acts(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> list[
 
 
 def loan_act(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> ActConclusion | None:
-    """Art. 26(2)(vii), Cabinet Order Art. 2(14): a loan over one year whose balance exceeds ¥100m and
-    which, with bonds held, exceeds half the borrower's liabilities (ordinary bank lending excluded)."""
+    """Art. 26(2)(vii), Cabinet Order Art. 2(14): a loan of over one year whose balance after the loan
+    exceeds ¥100m and whose balance plus bonds held exceeds half the borrower's liabilities plus this loan
+    (Order Art. 2(4)); yen loans by resident foreign investors and loans by financial institutions in
+    their business are excluded."""
     loan = deal.transaction.loan
     if loan is None:
         return None
     r = Reasoning(regime)
-    if loan.ordinary_bank_lending:
-        r.say("Ordinary lending by a bank in its business is excluded.", "銀行業を営む者の業務としての貸付けは除かれる。", "loan_min_balance_jpy")
+    if loan.lender_financial_institution_in_business and regime.in_force("loan_financial_institution_excluded"):
+        r.say("A loan made by a financial institution in its business is excluded.", "金融機関がその業務として行う貸付けは除かれる。",
+              "loan_financial_institution_excluded")
         return _act(r, "loan", False, None, tc)
-    exposure = loan.lender_loans_and_bonds_after_jpy or loan.amount_jpy
+    excluded = _resident_yen_loan(deal, regime, r)
+    if excluded is True:
+        return _act(r, "loan", False, None, tc)
     term = regime.meets("loan_min_term_years", loan.term_years)
-    size = regime.meets("loan_min_balance_jpy", exposure)
-    liabilities = loan.borrower_liabilities_jpy if loan.borrower_liabilities_jpy is not None else deal.target.total_liabilities_jpy
-    share: Tri
-    if liabilities is None or liabilities == 0:
-        share = None
-        r.need("transaction.loan.borrower_liabilities_jpy", T("What are the borrower's total liabilities?", "借入先の負債総額は？"),
-               T("assume the loan exceeds the liabilities test", "負債割合の基準を超えるものとして扱う"), WHO_TARGET)
-    else:
-        ratio = Fraction(exposure * 100, liabilities)
-        share = regime.meets("loan_liabilities_share_pct", ratio)
-        r.say(f"Loans and bonds held reach {pct(float(ratio))} of the borrower's liabilities (limit: more than {pct(regime.threshold('loan_liabilities_share_pct'))}).",
-              f"貸付額及び社債保有額は借入先の負債の{pct(float(ratio))}（基準：{pct(regime.threshold('loan_liabilities_share_pct'))}超）。",
-              "loan_liabilities_share_pct")
-    r.say(f"Term {loan.term_years:g} years (covered above {regime.value('loan_min_term_years')}); balance ¥{exposure:,} (covered above ¥{regime.value('loan_min_balance_jpy'):,}).",
-          f"期間{loan.term_years:g}年（{regime.value('loan_min_term_years')}年超が対象）、残高{exposure:,}円（{regime.value('loan_min_balance_jpy'):,}円超が対象）。",
-          "loan_min_term_years", "loan_min_balance_jpy")
-    met = _and(term, size, share)
+    r.say(f"Term {loan.term_years:g} years (covered above {regime.value('loan_min_term_years')} year).",
+          f"期間{loan.term_years:g}年（{regime.value('loan_min_term_years')}年超が対象）。", "loan_min_term_years")
+    met = _and(None if excluded is None else True, term, loan_balance_test(deal, regime, r), loan_liabilities_test(deal, regime, r))
     return _act(r, "loan", met, "inward_direct_investment", tc)
+
+
+def _resident_yen_loan(deal: Deal, regime: Regime, r: Reasoning) -> Tri:
+    """Is this a yen loan by a resident foreign investor (居住者外国投資家), which is excluded?"""
+    loan = deal.transaction.loan
+    assert loan is not None
+    lender = deal.entity(deal.acquirer)
+    resident = lender.resident_in_japan if lender.kind == "individual" else is_home(lender, regime)
+    if not resident or not regime.in_force("loan_resident_yen_loans_excluded"):
+        return False
+    if loan.currency is None:
+        r.need("transaction.loan.currency", T("In which currency is the loan made? (A yen loan by a resident foreign investor is excluded.)",
+                                              "貸付けの通貨は何か（居住者外国投資家による本邦通貨建ての貸付けは除かれる）？"),
+               T("treat it as a foreign-currency loan (covered)", "外貨建て（対象）として扱う"), WHO_ACQUIRER)
+        return None
+    if loan.currency.upper() == "JPY":
+        r.say(f"{lender.name} is a resident foreign investor lending in yen: the loan is excluded.",
+              f"{lender.name}は居住者外国投資家であり、本邦通貨による貸付けは除かれる。", "loan_resident_yen_loans_excluded")
+        return True
+    r.say(f"{lender.name} is a resident foreign investor, but the loan is in {loan.currency.upper()}, not yen: not excluded.",
+          f"{lender.name}は居住者外国投資家であるが、貸付けは本邦通貨ではなく{loan.currency.upper()}建てであり、除外されない。",
+          "loan_resident_yen_loans_excluded")
+    return False
+
+
+def loan_balance_test(deal: Deal, regime: Regime, r: Reasoning) -> Tri:
+    """Cabinet Order Art. 2(14)(i), Order Art. 2(1): the lender's loan balance after the loan exceeds ¥100m."""
+    loan = deal.transaction.loan
+    assert loan is not None
+    limit = regime.value("loan_min_balance_jpy")
+    balance = loan.lender_loan_balance_after_jpy if loan.lender_loan_balance_after_jpy is not None else loan.amount_jpy
+    met = regime.meets("loan_min_balance_jpy", balance)
+    r.say(f"Loan balance after the loan ¥{balance:,} (covered above ¥{limit:,}).",
+          f"貸付け後の貸付残高{balance:,}円（{limit:,}円超が対象）。", "loan_min_balance_jpy")
+    if loan.lender_loan_balance_after_jpy is None and not met:
+        r.need("transaction.loan.lender_loan_balance_after_jpy",
+               T("What is the lender's total loan balance to the borrower after this loan (earlier loans included)?",
+                 "本件貸付け後の貸付人から借入先への貸付残高（既存の貸付けを含む）は？"),
+               T("assume earlier loans take it above the threshold", "既存の貸付けにより基準を超えるものとして扱う"), WHO_ACQUIRER)
+        return None
+    return met
+
+
+def loan_liabilities_test(deal: Deal, regime: Regime, r: Reasoning) -> Tri:
+    """Cabinet Order Art. 2(14)(ii), Order Art. 2(4): loan balance plus the borrower's bonds the lender
+    holds exceed 50% of the liabilities at the last fiscal year-end plus this loan."""
+    loan = deal.transaction.loan
+    assert loan is not None
+    liabilities = loan.borrower_liabilities_jpy if loan.borrower_liabilities_jpy is not None else deal.target.total_liabilities_jpy
+    if liabilities is None:
+        r.need("transaction.loan.borrower_liabilities_jpy",
+               T("What liabilities did the borrower's balance sheet show at the end of the fiscal year before the loan?",
+                 "借入先の貸付日の属する事業年度の直前事業年度末の貸借対照表の負債の額は？"),
+               T("assume the loan exceeds the liabilities test", "負債割合の基準を超えるものとして扱う"), WHO_TARGET)
+        return None
+    balance = loan.lender_loan_balance_after_jpy if loan.lender_loan_balance_after_jpy is not None else loan.amount_jpy
+    bonds = loan.lender_bonds_held_jpy or 0
+    base = liabilities + loan.amount_jpy if regime.in_force("loan_liabilities_base_adds_loan") else liabilities
+    if base == 0:
+        return True
+    ratio = Fraction((balance + bonds) * 100, base)
+    met = regime.meets("loan_liabilities_share_pct", ratio)
+    limit = pct(regime.threshold("loan_liabilities_share_pct"))
+    r.say(f"Loan balance ¥{balance:,} plus bonds held ¥{bonds:,} is {pct(float(ratio))} of the borrower's liabilities "
+          f"(¥{liabilities:,} at the last fiscal year-end plus this loan of ¥{loan.amount_jpy:,}); covered above {limit}.",
+          f"貸付残高{balance:,}円と保有社債{bonds:,}円の合計は、借入先の負債の額（直前事業年度末の負債{liabilities:,}円に本件貸付額"
+          f"{loan.amount_jpy:,}円を合算した額）の{pct(float(ratio))}（{limit}超が対象）。",
+          "loan_liabilities_share_pct", "loan_liabilities_base_adds_loan")
+    unknown = [p for p, v in (("lender_loan_balance_after_jpy", loan.lender_loan_balance_after_jpy),
+                              ("lender_bonds_held_jpy", loan.lender_bonds_held_jpy)) if v is None]
+    if met or not unknown:
+        return met
+    for path in unknown:
+        r.need(f"transaction.loan.{path}",
+               T("Does the lender hold earlier loans to, or bonds of, the borrower? Give the totals after this loan.",
+                 "貸付人は借入先に対する既存の貸付け又は借入先の社債を保有しているか。本件貸付け後の合計額は？"),
+               T("assume they take it above half the liabilities", "負債の50%を超えるものとして扱う"), WHO_ACQUIRER)
+    return None
 
 
 def _and(*vals: Tri) -> Tri:

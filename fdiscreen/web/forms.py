@@ -38,7 +38,7 @@ TX_BOXES = ["core_committee_attendance", "relocate_production_abroad", "written_
 TARGET_TRI = ["subsidiaries_complete", "specified_core_business_entity", "defence_supplier", "single_source_supplier",
               "government_funded_research"]
 PAST_CONDUCT = ["blocked_deal", "activist_campaign"]
-LOAN_FIELDS = ["amount_jpy", "term_years", "lender_loans_and_bonds_after_jpy", "borrower_liabilities_jpy"]
+LOAN_FIELDS = ["amount_jpy", "term_years", "currency", "lender_loan_balance_after_jpy", "lender_bonds_held_jpy", "borrower_liabilities_jpy"]
 INDIRECT_PCTS = ["holding_entity_stake_in_target_pct", "acquirer_voting_before_pct", "acquirer_voting_after_pct"]
 HOLDING_ENTITY = "holding"
 PRINCIPAL_ENTITY = "principal"
@@ -194,7 +194,7 @@ def _loan(form: Mapping[str, Any]) -> dict[str, Any] | None:
         _put(loan, key, _text(form, f"loan_{key}"))
     if not loan:
         return None
-    loan["ordinary_bank_lending"] = _box(form, "loan_ordinary_bank_lending")
+    loan["lender_financial_institution_in_business"] = _box(form, "loan_lender_financial_institution_in_business")
     return loan
 
 

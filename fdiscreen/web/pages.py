@@ -318,7 +318,7 @@ def form_page(ctx: Ctx, activities: list[tuple[FactorItem, str | None]], measure
                  f.box("tx_prop_abolition", c.t("prop_abolition")), *[f.box(f"tx_{k}", c.t(k)) for k in TX_BOXES]]
     loan = [f'<h3>{c.t("loan")}</h3>'] + [
         f.number(f"loan_{k}", c.t(k), step="any" if k == "term_years" else "1", max_="100" if k == "term_years" else "1e15")
-        for k in LOAN_FIELDS] + [f.box("loan_ordinary_bank_lending", c.t("ordinary_bank_lending"))]
+        for k in LOAN_FIELDS] + [f.box("loan_lender_financial_institution_in_business", c.t("lender_financial_institution_in_business"))]
     indirect = [f'<h3>{c.t("indirect")}</h3>', f.text("ind_name", c.t("holding_entity")),
                 f.select("ind_kind", c.t("kind"), kinds, "corporation"),
                 f.text("ind_jurisdiction", c.t("jurisdiction"), extra=' list="countries" maxlength="2" autocomplete="off"'),
