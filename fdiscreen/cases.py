@@ -330,7 +330,9 @@ def amendment_effect(folder: str | Path | None = None, today: dt.date | None = N
     rows = []
     for c in load_cases(folder):
         as_of = day
-        before, after = _filing_key(c, as_of, None), _filing_key(c, as_of, as_of)
+        # without: the amendment taken to start only after the as-of date (with no date at all, an as-of
+        # date inside its in-force window gives both readings, errata 15); with: in force on it
+        before, after = _filing_key(c, as_of, as_of + dt.timedelta(days=1)), _filing_key(c, as_of, as_of)
         if before != after:
             rows.append({"case": c.meta.id, "as_of": as_of, "without_amendment": before[0], "with_amendment": after[0],
                          "prior_notification": f"{before[1]} -> {after[1]}", "structure": c.deal.transaction.kind,

@@ -224,14 +224,18 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
 
 
 @app.command()
-def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--activities", help="List the activity catalog with classes.")] = False,
+def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--activities", help="List the notices' business items with JSIC codes, class and dates.")] = False,
+            search: Annotated[Optional[str], typer.Option("--search", help="Find business items by Japanese or English words, notice item or JSIC code.")] = None,
             item: Annotated[Optional[str], typer.Option("--id", help="Show one item with its history.")] = None,
             json_out: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = "en") -> None:
     """Browse the law as encoded: every threshold, list and criterion in force on a date."""
     regime = make_regime(_date(as_of) or dt.date.today())
     lg: Lang = "ja" if _lang(lang) == "ja" else "en"
+    if activities or search is not None:
+        print_activities(regime, lg, search, json_out)
+        return
     if item:
-        it = regime.item(item)
+        it = regime.item(regime.catalog.activity_aliases.get(item, item))
         data = {"id": it.id, "label": it.label.get(lg), "unit": it.unit, "value_on_date": regime.value(it.id),
                 "history": [(str(d), v) for d, v in regime.timeline(it.id)], "citation": regime.cite(it.id).short(lg),
                 "confidence": it.confidence, "assumption": it.assumption, "note": it.note_in(lg)}
@@ -273,7 +277,63 @@ def schema() -> None:
     typer.echo(json.dumps(Deal.model_json_schema(), ensure_ascii=False, indent=2))
 
 
+@app.command("test")
+def test_sheets(sheets: Annotated[list[Path], typer.Argument(metavar="SHEET...", help="Test sheets (.yaml): rows of deal, date and expected conclusions.")]) -> None:
+    """Run test sheets: PASS/FAIL per row, the diff of failing rows; exit 1 if any row fails, 2 if a sheet is broken."""
+    from fdiscreen import testsheet
+
+    rows = [row for sheet in sheets for row in testsheet.load_sheet(sheet)]
+    results = []
+    for row in rows:
+        result = testsheet.run_row(row)
+        results.append(result)
+        typer.echo(f"{'PASS' if result.passed else 'FAIL'}  {row.name}")
+    failed = [r for r in results if not r.passed]
+    for r in failed:
+        typer.echo("")
+        typer.echo(testsheet.format_failure(r))
+    typer.echo("")
+    typer.echo(testsheet.summary_line(results))
+    if failed:
+        raise typer.Exit(1)
+
+
 app.add_typer(graph_app, name="graph", help="Ownership graph on an embedded database (DuckDB): load, controllers, indirect holdings, foreign status.")
+
+
+def print_activities(regime: Any, lang: Lang, search: str | None, json_out: bool) -> None:
+    """The activity catalog (or the items matching ``search``): one block per item, wrapped to 80 columns
+    (rich counts the width of Japanese characters)."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    con = Console(width=80, highlight=False, soft_wrap=False)
+
+    rows = regime.activity_rows(lang, search)
+    if json_out:
+        typer.echo(json.dumps({"as_of": str(regime.as_of), "version": regime.version, "items": rows}, ensure_ascii=False, indent=2, default=str))
+        return
+    yes_no = {True: "yes", False: "no"}
+    def since(history: list[tuple[str, Any]]) -> str:
+        return ", ".join(f"{d} {v if not isinstance(v, bool) else yes_no[v]}" for d, v in history) or "—"
+    typer.echo(f"business items as of {regime.as_of} ({len(rows)}; version {regime.version})")
+    for r in rows:
+        head = f"{r['id']}{' *' if r['assumption'] else ''}  [{', '.join(r['jsic']) or '—'}]  {r['class'] or 'not listed (non-designated)'}"
+        lines = [head, f"{r['label']}" + (f" (old id: {', '.join(r['aliases'])})" if r["aliases"] else ""),
+                 f"class: {since(r['history'])}",
+                 f"specified acquisition list: {yes_no[r['specified_acquisition']]} ({since(r['specified_acquisition_history'])}); "
+                 f"core list: {yes_no[r['specified_acquisition_core']]} ({since(r['specified_acquisition_core_history'])})"]
+        if r["notice_item"]:
+            lines.append(f"notice: {r['notice_item']}")
+        lines.append(f"basis: {r['citation']}")
+        con.print("")
+        con.print(Text(lines[0]))
+        for line in lines[1:]:
+            con.print(Padding(Text(line), (0, 0, 0, 2), expand=False))
+    if not rows:
+        typer.echo(f"no business item matches {search!r}")
+    typer.echo("")
+    typer.echo("* assumption: law not fixed or fact not pinned down (override: --set ID=VALUE)")
 
 
 def print_table(con: Console, frame: Any, title: str) -> None:

@@ -234,6 +234,7 @@ def check_references(deal: Deal, catalog: Catalog) -> None:
             _fail(f"entities[{i}].owners", f"voting holdings sum to {total:g}%", "a total of at most 100%")
         if ent.partnership:
             _check_partnership(ent.partnership, f"entities[{i}].partnership", known)
+        _check_related_ties(deal, i, ent, known)
     tx = deal.transaction
     if tx.nominee and tx.nominee.acting_for not in known:
         _fail("transaction.nominee.acting_for", f"unknown entity {tx.nominee.acting_for!r}", "an id in entities")
@@ -245,13 +246,13 @@ def check_references(deal: Deal, catalog: Catalog) -> None:
     if (tx.voting_after or 0) + tx.closely_related_voting_pct > 100.0 + 1e-9:
         _fail("transaction.closely_related_voting_pct", "investor plus closely related persons exceed 100%",
               "a total of at most 100%")
+    _check_target_holdings(deal)
     _check_list_ids(catalog, "protection_checklist", deal.target.protection_checklist, "target.protection_checklist")
     _check_list_ids(catalog, "risk_mitigation_measures", tx.risk_mitigation_measures, "transaction.risk_mitigation_measures")
-    activity_codes = {a.id for a in catalog.activities()}
     for path, biz in _businesses(deal):
-        if biz.activity is not None and biz.activity not in activity_codes:
+        if biz.activity is not None and not catalog.is_activity_code(biz.activity):
             _fail(f"{path}.activity", f"unknown activity code {biz.activity!r}",
-                  "a code listed by `fdiscreen factors --activities`")
+                  "an activity id or old id listed by `fdiscreen factors --activities`, or a JSIC code such as 2814 or E")
 
 
 def _list_ids(catalog: Catalog, item_id: str) -> set[str]:
@@ -267,6 +268,40 @@ def _check_list_ids(catalog: Catalog, item_id: str, given: Iterable[str], path: 
         if key not in known:
             _fail(f"{path}.{key}" if isinstance(given, dict) else path, f"unknown id {key!r}",
                   f"an id listed by `fdiscreen factors --id {item_id}`")
+
+
+def _check_related_ties(deal: Deal, i: int, ent: Any, known: set[str]) -> None:
+    """Ties that make closely related persons (密接関係者): relatives, officer posts, discretionary mandates."""
+    path = f"entities[{i}]"
+    if ent.id == deal.acquirer and ent.target_voting_pct is not None:
+        _fail(f"{path}.target_voting_pct", "the acquirer's own holding of the target is given by the transaction",
+              "transaction.voting_after_pct (leave target_voting_pct out for the acquirer)")
+    if (ent.relatives or ent.officer_of) and ent.kind != "individual":
+        field = "relatives" if ent.relatives else "officer_of"
+        _fail(f"{path}.{field}", "only an individual has " + ("relatives" if ent.relatives else "officer posts"), "kind: individual")
+    for field, ids in (("relatives", [r.person for r in ent.relatives]), ("officer_of", ent.officer_of),
+                       ("discretionary_mandate_for", ent.discretionary_mandate_for)):
+        for k, other in enumerate(ids):
+            where = f"{path}.{field}[{k}]" + (".person" if field == "relatives" else "")
+            if other not in known:
+                _fail(where, f"unknown entity {other!r}", "an id in entities")
+            if other == ent.id:
+                _fail(where, {"relatives": "an entity cannot be its own relative", "officer_of": "an entity cannot be its own officer",
+                              "discretionary_mandate_for": "an entity cannot manage its own holding under a mandate"}[field],
+                      "another entity's id")
+            if field == "relatives" and deal.entities[deal.entity_index(other)].kind != "individual":
+                _fail(where, f"{other!r} is not an individual", "the id of an individual (spouse or lineal relative)")
+
+
+def _check_target_holdings(deal: Deal) -> None:
+    """The target's voting rights held by the acquirer, the entities of the file and the typed-in related
+    persons cannot exceed 100%."""
+    total = (deal.transaction.voting_after or 0) + deal.transaction.closely_related_voting_pct
+    for i, ent in enumerate(deal.entities):
+        total += ent.target_voting_pct or 0
+        if total > 100.0 + 1e-9:
+            _fail(f"entities[{i}].target_voting_pct", f"holdings of the target sum to {total:g}% with the acquirer's and the related persons'",
+                  "a total of at most 100%")
 
 
 def _check_partnership(p: Any, path: str, known: set[str]) -> None:

@@ -41,14 +41,18 @@ class Officers(Strict):
     representatives_total: int | None = Field(None, ge=0, description="officers with representative authority")
     representatives_non_resident: int | None = Field(None, ge=0, description="of whom non-resident individuals")
     appointed_by_state_or_obliged: int | None = Field(
-        None, ge=0, description="directors or representatives appointed by, or staff of, a foreign government "
-        "or a person obliged to cooperate with foreign information gathering (特定外国投資家 officer test)")
+        None, ge=0, description="directors appointed or nominated by, or officers or staff of, a foreign government "
+        "or a person obliged to cooperate with foreign information gathering (特定外国投資家 officer test, directors limb)")
+    representatives_appointed_by_state_or_obliged: int | None = Field(
+        None, ge=0, description="officers with representative authority so appointed, or officers or staff of such "
+        "persons (特定外国投資家 officer test, representative-officers limb)")
 
     @model_validator(mode="after")
     def _counts_fit(self) -> "Officers":
         for part, whole in (("directors_non_resident", "directors_total"),
                             ("representatives_non_resident", "representatives_total"),
-                            ("appointed_by_state_or_obliged", "directors_total")):
+                            ("appointed_by_state_or_obliged", "directors_total"),
+                            ("representatives_appointed_by_state_or_obliged", "representatives_total")):
             a, b = getattr(self, part), getattr(self, whole)
             if a is not None and b is not None and a > b:
                 raise ValueError(f"{part} ({a}) exceeds {whole} ({b})")
@@ -69,6 +73,17 @@ class Partnership(Strict):
         None, description="share of contributions from foreign investors, if the contributors are not listed")
 
 
+RelativeKind = Literal["spouse", "lineal_relative"]
+
+
+class Relative(Strict):
+    """A family tie of an individual that makes a person in a special relationship (特別の関係にある者,
+    Cabinet Order on Inward Direct Investment Art. 2): spouse (配偶者) or lineal relative (直系血族)."""
+
+    person: str = Field(description="id of the relative in `entities`")
+    relation: RelativeKind = Field(description="spouse (配偶者) or lineal relative by blood (直系血族: parents, children, grandparents, ...)")
+
+
 class Entity(Strict):
     """A person in the acquirer's ownership chain: the acquirer itself, its owners, partners, principals."""
 
@@ -81,8 +96,10 @@ class Entity(Strict):
     principal_office: str | None = Field(None, description="ISO code of the country of the principal office, if different")
     resident_in_japan: bool | None = Field(None, description="individuals: a resident (居住者) of Japan?")
     listed: bool | None = None
-    regulated_financial_institution: bool = Field(
-        False, description="a regulated securities firm, bank, insurer, asset manager, trust or investment company (外国金融機関)")
+    regulated_financial_institution: bool | None = Field(
+        None, description="supervised as a financial institution (securities firm, bank, insurer, asset manager, trust or "
+        "investment company and the like) by an authority under its home law (外国金融機関); null: unknown (asked for "
+        "an entity of kind financial_institution)")
     state_owned_pct: Pct | None = Field(None, description="voting rights held by foreign governments (direct or indirect)")
     accredited: bool | None = Field(None, description="SWF or public pension accredited by MOF (認証SWF等)")
     fefta_violation_sanctioned: bool | None = Field(None, description="sanctioned for breaching FEFTA (外為法違反処分)")
@@ -106,6 +123,19 @@ class Entity(Strict):
     owners: list[Holding] = Field(default_factory=list, description="who holds this entity's voting rights")
     owners_complete: bool | None = Field(
         None, description="is `owners` the complete list of holders of 5% or more? null: unknown")
+    target_voting_pct: Pct | None = Field(
+        None, description="share of the target's voting rights (and shares) this entity itself holds after the act, on its own account; "
+        "counted with the acquirer's when the entity is a closely related person (密接関係者, Cabinet Order Art. 2). Not for the "
+        "acquirer, whose holding is `transaction.voting_after_pct`. null: unknown")
+    relatives: list[Relative] = Field(
+        default_factory=list, description="individuals: spouse and lineal relatives in `entities` (either side may state the tie; "
+        "ties are not chained, so state each relative of the investor directly)")
+    officer_of: list[str] = Field(
+        default_factory=list, description="individuals: ids of entities in the file of which this person is an officer (役員: director, "
+        "auditor or equivalent)")
+    discretionary_mandate_for: list[str] = Field(
+        default_factory=list, description="ids of entities whose shares of the target this entity manages under a discretionary "
+        "investment contract (投資一任契約) with authority to vote them; their `target_voting_pct` counts with this entity's holding")
 
 
 class Business(Strict):
@@ -221,16 +251,28 @@ class IndirectAcquisition(Strict):
     related_persons_take_officer_majority: bool = False
 
 
+class FormerResidentTransfer(Strict):
+    """A non-resident individual's transfer of unlisted shares held since before becoming non-resident
+    (非居住者となる以前から引き続き所有する株式の譲渡, FEFTA Art. 26(2)(ii)); the acquirer is the transferor."""
+
+    held_since_before_non_resident: bool | None = Field(
+        description="were the shares held continuously since before the transferor became non-resident?")
+    transferee_foreign_investor: bool | None = Field(description="is the transferee a foreign investor (Art. 26(1))?")
+
+
 class Transaction(Strict):
     """The proposed act and its terms."""
 
-    kind: Literal["share_acquisition", "loan", "branch_establishment", "indirect_acquisition", "consent_only"] = "share_acquisition"
+    kind: Literal["share_acquisition", "loan", "branch_establishment", "indirect_acquisition", "consent_only",
+                  "former_resident_share_transfer"] = "share_acquisition"
     closing_date: dt.date | None = Field(None, description="planned date of the act (取得日)")
     shares_before_pct: Pct = 0
     shares_after_pct: Pct | None = Field(None, description="investor's shareholding after the act; null: unknown")
     voting_before_pct: Pct | None = Field(None, description="defaults to shares_before_pct")
     voting_after_pct: Pct | None = Field(None, description="defaults to shares_after_pct")
-    closely_related_voting_pct: Pct = Field(0, description="voting rights held by closely related persons (密接関係者), added to the investor's")
+    closely_related_voting_pct: Pct = Field(
+        0, description="voting rights held by closely related persons (密接関係者) who are NOT in `entities`, added to the investor's; "
+        "related persons in the file are found from their ties and counted from their `target_voting_pct`")
     acquired_from: Literal["resident", "foreign_investor", "market", "new_issue", "unknown"] = "unknown"
     consideration_jpy: int | None = Field(None, ge=0)
     board_seats: int = Field(0, ge=0, description="director seats for the investor or its closely related persons")
@@ -245,6 +287,10 @@ class Transaction(Strict):
     proxy_voting_pct: Pct | None = Field(None, description="voting rights over which proxy authority is acquired")
     nominee: Nominee | None = None
     indirect: IndirectAcquisition | None = None
+    former_resident_transfer: FormerResidentTransfer | None = None
+    purpose_impairs_designated_business: bool = Field(
+        False, description="the investment aims to make the continuous, stable running of a designated business difficult "
+        "(bars the exemption); the investor states its own purpose")
     convertible_instruments: bool = False
     relocate_production_abroad: bool = Field(False, description="the investor plans or proposes moving production abroad")
     risk_mitigation_measures: list[str] = Field(default_factory=list, description="ids of risk-mitigation measures offered")
@@ -270,11 +316,13 @@ class Transaction(Strict):
             raise ValueError("a loan transaction needs `loan`")
         if self.kind == "indirect_acquisition" and self.indirect is None:
             raise ValueError("an indirect acquisition needs `indirect`")
+        if self.kind == "former_resident_share_transfer" and self.former_resident_transfer is None:
+            raise ValueError("a former resident's share transfer needs `former_resident_transfer`")
         return self
 
 
 #: transaction blocks that only mean something for one kind of act
-KIND_OF_DETAIL = {"loan": "loan", "indirect": "indirect_acquisition"}
+KIND_OF_DETAIL = {"loan": "loan", "indirect": "indirect_acquisition", "former_resident_transfer": "former_resident_share_transfer"}
 
 
 def kind_detail_mismatch(tx: dict[str, Any]) -> tuple[str, str, str] | None:

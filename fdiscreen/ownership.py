@@ -46,6 +46,8 @@ def _tri_or(*values: Tri) -> Tri:
 Holders = Callable[[Entity], list[tuple[str, Fraction]]]
 LimitMet = Callable[[Entity, Fraction], bool]
 Extra = Callable[[Entity, dict[str, bool]], bool]
+Counts = Callable[[Entity, str, dict[str, bool], bool], bool]
+"""Does the holder's stake in the entity count in full, given the marks so far and how unknown facts are read?"""
 
 
 def owners_voting(entity: Entity) -> list[tuple[str, Fraction]]:
@@ -62,7 +64,10 @@ class LookThrough:
     limit_met: LimitMet = lambda e, x: False
     extra: Extra | None = None
     remainder_unknown: Callable[[Entity], bool] = lambda e: False
+    counts: Counts | None = None
+    """Which holders' stakes count (in full); by default every marked holder's."""
     proportional: bool = False
+    """What-if only (not law): weight each holder's stake by its own attributed share."""
 
 
 def _held(test: LookThrough, ent: Entity, marked: dict[str, bool], share: dict[str, Fraction],
@@ -71,7 +76,12 @@ def _held(test: LookThrough, ent: Entity, marked: dict[str, bool], share: dict[s
     counted: list[str] = []
     stakes = test.holders(ent)
     for owner, pct in stakes:
-        weight = share[owner] / 100 if test.proportional else Fraction(1 if marked[owner] else 0)
+        if test.proportional:
+            weight = share[owner] / 100
+        elif test.counts is not None:
+            weight = Fraction(1 if test.counts(ent, owner, marked, read_unknown_as) else 0)
+        else:
+            weight = Fraction(1 if marked[owner] else 0)
         if weight:
             held += pct * weight
             counted.append(owner)
@@ -116,6 +126,64 @@ def look_through(deal: Deal, test: LookThrough) -> Marked:
     high = _run(ents, own, test, True)[0] if unknowns else low
     status: dict[str, Tri] = {eid: (True if low[eid] else (False if not high[eid] else None)) for eid in low}
     return Marked(status=status, via=via)
+
+
+def _voting_held_by(ent: Entity, holder: Callable[[str], bool], remainder_unknown: Callable[[Entity], bool],
+                    read_unknown_as: bool) -> Fraction:
+    """Voting share in ``ent`` held by the owners ``holder`` accepts; unlisted holders count when read as "yes"."""
+    listed = [(h.owner, to_fraction(h.voting_pct)) for h in ent.owners]
+    held = sum((pct for owner, pct in listed if holder(owner)), Fraction(0))
+    if read_unknown_as and remainder_unknown(ent):
+        held += max(Fraction(0), 100 - sum((pct for _, pct in listed), Fraction(0)))
+    return min(held, Fraction(100))
+
+
+def fully_attributed_holders(ents: dict[str, Entity], companies: set[str], direct_holder: Callable[[Entity], bool],
+                             parent_met: Callable[[Fraction], bool], subsidiary_met: Callable[[Fraction], bool] | None,
+                             remainder_unknown: Callable[[Entity], bool], read_unknown_as: bool) -> set[str]:
+    """The companies whose voting rights in another company count in full as held indirectly by foreign
+    investors (Cabinet Order on Inward Direct Investment Art. 2(1), for FEFTA Art. 26(1)(iii)).
+
+    A company of ``companies`` counts when the voting rights its ``direct_holder`` owners (items 1 and 2)
+    hold directly meet ``parent_met``; with ``subsidiary_met`` (from 2020-05-08) so do its Companies Act
+    subsidiaries: companies whose voting rights it and its subsidiaries together hold beyond that limit.
+    Iterative (a worklist per parent over the holdings it reaches), so cycles and long chains terminate.
+    """
+    parents = {eid for eid in companies
+               if parent_met(_voting_held_by(ents[eid], lambda o: direct_holder(ents[o]), remainder_unknown, read_unknown_as))}
+    if subsidiary_met is None:
+        return parents
+    held_by: dict[str, list[str]] = {}
+    for eid in companies:
+        for h in ents[eid].owners:
+            held_by.setdefault(h.owner, []).append(eid)
+    # read as "yes", a company with unlisted holders may be a subsidiary on them alone: check those first
+    unlisted = sorted(eid for eid in companies if read_unknown_as and remainder_unknown(ents[eid]))
+    out = set(parents)
+    for parent in sorted(parents):
+        out |= _subsidiary_group(parent, ents, held_by, unlisted, subsidiary_met, remainder_unknown, read_unknown_as)
+    return out
+
+
+def _subsidiary_group(parent: str, ents: dict[str, Entity], held_by: dict[str, list[str]], unlisted: list[str],
+                      subsidiary_met: Callable[[Fraction], bool], remainder_unknown: Callable[[Entity], bool],
+                      read_unknown_as: bool) -> set[str]:
+    """``parent`` and its subsidiaries: companies whose voting rights the group already found holds beyond
+    the limit (a worklist: each company joins once and its holdings are then re-read)."""
+    group = {parent}
+    work = [parent]
+
+    def consider(eid: str) -> None:
+        if eid not in group and subsidiary_met(_voting_held_by(ents[eid], group.__contains__, remainder_unknown, read_unknown_as)):
+            group.add(eid)
+            work.append(eid)
+
+    for eid in unlisted:
+        consider(eid)
+    while work:
+        for eid in held_by.get(work.pop(), []):
+            consider(eid)
+    return group
 
 
 def chains_to_ultimate_owners(deal: Deal, start: str, max_paths: int = 200) -> list[list[str]]:

@@ -12,10 +12,11 @@ import datetime as dt
 import hashlib
 import json
 import os
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -63,8 +64,17 @@ class FactorItem(BaseModel):
     assumption: bool = False
     note: str | None = None
     note_ja: str | None = None
-    jsic: str | None = None
+    jsic: list[str] | None = None
+    """JSIC codes (日本標準産業分類) at the grain the notice uses: division letter, 2-, 3- or 4-digit code."""
     specified_acquisition: dict[str, bool] | None = None
+    """On the specified-acquisition designated list (特定取得に係る指定業種), by the date it applies from."""
+    specified_acquisition_core: dict[str, bool] | None = None
+    """On the specified-acquisition core list (特定取得に係るコア業種), by the date it applies from."""
+    notice_item: Text | None = None
+    """Where the item sits in the notices (e.g. 別表第一号イ / Appended Table item 1(a))."""
+    keywords: list[str] = []
+    aliases: list[str] = []
+    """Old activity ids that resolve to this item."""
     file: str = ""
 
     def note_in(self, lang: Lang) -> str:
@@ -146,9 +156,71 @@ class Catalog:
     root: Path
     date_refs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per item, the items whose dates its values are keyed on (e.g. the 2026 amendment's start)."""
+    jsic: "JsicTable | None" = None
+    """The JSIC divisions and moved codes (factors/jsic.yaml)."""
 
     def activities(self) -> list[FactorItem]:
         return [i for i in self.items.values() if i.unit == "class"]
+
+    @cached_property
+    def activity_aliases(self) -> dict[str, str]:
+        """Old activity id -> the catalog item that replaces it."""
+        return {a: i.id for i in self.activities() for a in i.aliases}
+
+    def resolve_activity(self, code: str) -> list[str]:
+        """The catalog items a business's ``activity`` names: an item id or an old id (alias) gives one
+        item; a JSIC code gives the items whose ``jsic`` it covers (several where a broad code spans
+        items); anything else gives none."""
+        text = code.strip()
+        if text in self.items and self.items[text].unit == "class":
+            return [text]
+        if text in self.activity_aliases:
+            return [self.activity_aliases[text]]
+        if self.jsic is None or not self.jsic.is_code(text):
+            return []
+        return self.jsic.items_for(text, self.activities())
+
+    def is_activity_code(self, code: str) -> bool:
+        return bool(self.resolve_activity(code))
+
+
+@dataclass(frozen=True)
+class JsicTable:
+    """JSIC (日本標準産業分類) as the catalog uses it: division letters and their major groups, and
+    older codes mapped to the current revision where a code moved."""
+
+    divisions: dict[str, tuple[str, ...]]
+    moved: dict[str, str]
+
+    @staticmethod
+    def normalise(code: str) -> str:
+        return unicodedata.normalize("NFKC", code).strip().upper()
+
+    def is_code(self, code: str) -> bool:
+        c = self.normalise(code)
+        return c in self.divisions or (c.isdigit() and 2 <= len(c) <= 4)
+
+    def lineage(self, code: str) -> tuple[str, ...]:
+        """The code and every broader code above it (division letter first)."""
+        c = self.moved.get(self.normalise(code), self.normalise(code))
+        if c in self.divisions:
+            return (c,)
+        division = next((d for d, groups in self.divisions.items() if c[:2] in groups), "")
+        return tuple(dict.fromkeys(x for x in (division, c[:2], c[:3], c) if x))
+
+    def items_for(self, code: str, items: list[FactorItem]) -> list[str]:
+        """Items whose codes lie within ``code`` (a broad code spans them all); failing that, the items
+        whose codes are the narrowest above it."""
+        c = self.lineage(code)[-1]
+        inside = [i.id for i in items if any(c in self.lineage(j) for j in i.jsic or [])]
+        if inside:
+            return inside
+        above = [(max(len(j) for j in i.jsic or [] if j in self.lineage(c)), i.id) for i in items
+                 if any(j in self.lineage(c) for j in i.jsic or [])]
+        if not above:
+            return []
+        narrowest = max(n for n, _ in above)
+        return [i for n, i in above if n == narrowest]
 
 
 _BUNDLED_FACTORS = Path(__file__).resolve().parent.parent / "factors"
@@ -177,7 +249,7 @@ def _parse_items(path: Path, data: Any) -> list[FactorItem]:
     for n, raw in enumerate(data["items"]):
         if isinstance(raw, dict):
             raw = {**raw, "values": {str(k): v for k, v in (raw.get("values") or {}).items()}}
-            for dated in ("specified_acquisition", "citations"):
+            for dated in ("specified_acquisition", "specified_acquisition_core", "citations"):
                 if raw.get(dated):
                     raw[dated] = {str(k): v for k, v in raw[dated].items()}
         try:
@@ -204,6 +276,8 @@ def _load_catalog(root: str) -> Catalog:
     sources: dict[str, str] = {}
     countries: frozenset[str] = frozenset()
     home = "JP"
+    jsic: JsicTable | None = None
+    jsic_sources: list[str] = []
     for path in sorted(base.glob("*.yaml")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -215,6 +289,11 @@ def _load_catalog(root: str) -> Catalog:
             countries = frozenset(data["codes"])
             home = data["home"]
             continue
+        if path.name == "jsic.yaml":
+            jsic = JsicTable(divisions={str(k): tuple(str(g) for g in v) for k, v in data["divisions"].items()},
+                             moved={str(k): str(v) for k, v in (data.get("moved") or {}).items()})
+            jsic_sources = list(data["revision"]["sources"])
+            continue
         for item in _parse_items(path, data):
             if item.id in items:
                 raise FdiscreenError(f"duplicate factor id {item.id!r}", file=str(path), path="items")
@@ -225,9 +304,25 @@ def _load_catalog(root: str) -> Catalog:
         if missing:
             raise FdiscreenError(f"unknown source keys {missing}", file=item.file, path=f"{item.id}.citation.sources",
                                  expected="keys of factors/sources.yaml")
+    _check_activity_ids(items, jsic_sources, sources)
     date_refs = {i.id: tuple(k for k in i.values if not k[:1].isdigit()) for i in items.values()}
     return Catalog(items=items, sources=sources, countries=countries, home_country=home, date_refs=date_refs,
-                   version=f"{__version__}+{digest.hexdigest()[:12]}", root=base)
+                   version=f"{__version__}+{digest.hexdigest()[:12]}", root=base, jsic=jsic)
+
+
+def _check_activity_ids(items: dict[str, FactorItem], jsic_sources: list[str], sources: dict[str, str]) -> None:
+    """An alias names one item and is no item's id; the JSIC table cites known sources."""
+    seen: dict[str, str] = {}
+    for item in items.values():
+        for alias in item.aliases:
+            if alias in items or alias in seen:
+                raise FdiscreenError(f"alias {alias!r} is already an id or another item's alias", file=item.file,
+                                     path=f"{item.id}.aliases", expected="an old id used by no other item")
+            seen[alias] = item.id
+    missing = [s for s in jsic_sources if s not in sources]
+    if missing:
+        raise FdiscreenError(f"unknown source keys {missing}", file="jsic.yaml", path="revision.sources",
+                             expected="keys of factors/sources.yaml")
 
 
 def to_fraction(value: Any) -> Fraction:
@@ -340,15 +435,46 @@ class Regime:
         return None if val is None else _as_date(val, item_id)
 
     # -- catalog of activities -------------------------------------------------------------------
+    def activity_item(self, code: str) -> FactorItem:
+        """The catalog item an activity id or an old id (alias) names."""
+        return self.item(self.catalog.activity_aliases.get(code, code))
+
     def activity_class(self, code: str) -> FeftaClass | None:
-        return self.value(code)
+        """指定業種・コア業種: the class under the designated and core notices on ``as_of`` (None before listing)."""
+        return self.value(self.activity_item(code).id)
 
     def specified_acquisition_listed(self, code: str) -> bool:
-        item = self.item(code)
-        self.used[code] = None
+        """特定取得に係る指定業種: on the specified-acquisition designated list on ``as_of``."""
+        item = self.activity_item(code)
+        return self._dated_flag(item, item.specified_acquisition)
+
+    def specified_acquisition_core(self, code: str) -> bool:
+        """特定取得に係るコア業種: on the specified-acquisition core list on ``as_of``."""
+        item = self.activity_item(code)
+        return self._dated_flag(item, item.specified_acquisition_core)
+
+    def activity_rows(self, lang: Lang, search: str | None = None) -> list[dict[str, Any]]:
+        """The activity catalog as rows (id, JSIC codes, class on ``as_of`` and its history, the two
+        specified-acquisition flags and their dates, notice item, label, citation); with ``search``, only
+        items whose id, old ids, label, keywords, notice item or JSIC codes contain it (NFKC, any case)."""
+        return [self._activity_row(it, lang) for it in self.catalog.activities() if search is None or matches_activity(it, search)]
+
+    def _activity_row(self, it: FactorItem, lang: Lang) -> dict[str, Any]:
+        def dated(d: dict[str, bool] | None) -> list[tuple[str, bool]]:
+            return sorted((str(k), bool(v)) for k, v in (d or {}).items())
+        return {"id": it.id, "label": it.label.get(lang), "jsic": list(it.jsic or []), "class": self.activity_class(it.id),
+                "history": [(str(d), v) for d, v in self.timeline(it.id)],
+                "specified_acquisition": self.specified_acquisition_listed(it.id), "specified_acquisition_history": dated(it.specified_acquisition),
+                "specified_acquisition_core": self.specified_acquisition_core(it.id),
+                "specified_acquisition_core_history": dated(it.specified_acquisition_core),
+                "notice_item": it.notice_item.get(lang) if it.notice_item else None, "aliases": list(it.aliases),
+                "assumption": it.assumption, "confidence": it.confidence, "citation": self.cite(it.id).short(lang)}
+
+    def _dated_flag(self, item: FactorItem, dated: dict[str, bool] | None) -> bool:
+        self.used[item.id] = None
         flag = False
-        for key, val in sorted((item.specified_acquisition or {}).items()):
-            if _as_date(key, code) <= self.as_of:
+        for key, val in sorted((dated or {}).items()):
+            if _as_date(key, item.id) <= self.as_of:
                 flag = bool(val)
         return flag
 
@@ -390,6 +516,8 @@ class Regime:
             if not item.assumption:
                 continue
             value = self.overrides.get(item_id, self._raw_value(item_id))
+            if value is None:  # not in force on as_of but read for a later date (the law at closing)
+                value = next((v for when, v in self.timeline(item_id) if when > self.as_of), None)
             if value is None:
                 continue
             out.append(Assumption(id=item_id, label=item.label, value=_jsonable(value),
@@ -412,6 +540,20 @@ class Regime:
     def fork(self, as_of: dt.date | None = None) -> "Regime":
         """The same law and overrides read on another date (fresh usage record)."""
         return Regime(self.catalog, as_of or self.as_of, dict(self.overrides))
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def matches_activity(item: FactorItem, text: str) -> bool:
+    """Does ``text`` occur in the item's id, old ids, labels, keywords, notice item or JSIC codes
+    (NFKC-normalised, case-insensitive)? So 複合機, ＭＦＰ, printer and 2814 all find their items."""
+    needle = _fold(text).strip()
+    hay = [item.id, *item.aliases, item.label.en, item.label.ja, *item.keywords, *(item.jsic or [])]
+    if item.notice_item:
+        hay += [item.notice_item.en, item.notice_item.ja]
+    return bool(needle) and any(needle in _fold(h) for h in hay)
 
 
 def _jsonable(value: Any) -> Any:

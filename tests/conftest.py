@@ -13,6 +13,7 @@ from fdiscreen.filing import Determination, determine
 from fdiscreen.load import parse_deal
 from fdiscreen.model import Deal
 from fdiscreen.regime import Regime, make_regime
+from law.plugin import pytest_collect_file  # noqa: F401 - runs the test sheets in tests/law
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)

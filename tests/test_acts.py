@@ -41,7 +41,10 @@ def test_art_26_2_i_unlisted_any_amount_and_specified_acquisition() -> None:
 
 
 def test_specified_acquisition_outside_the_list_needs_nothing() -> None:
-    d = deal(target={"listed": False, **DESIGNATED}, transaction={"acquired_from": "foreign_investor"})
+    # Broadcasting is designated but not on the specified-acquisition designated list (a national-security
+    # list). Software was used here before; the 2019 IT additions are on that list (MOF release 2019-05-27).
+    broadcasting = {"businesses": [{"name": "Broadcasting", "activity": "broadcasting"}]}
+    d = deal(target={"listed": False, **broadcasting}, transaction={"acquired_from": "foreign_investor"})
     det = run(d)
     assert act(det, "specified_acquisition").notification == "none"
     assert det.prior_notification_required.status == "no"
@@ -142,7 +145,8 @@ def test_indirect_acquisition_only_after_the_2026_amendment() -> None:
     d = deal(entities=[*deal().model_dump()["entities"], dict(id="hold", name="Hold AG", kind="corporation", jurisdiction="CH")],
              transaction={"kind": "indirect_acquisition", "indirect": {"holding_entity": "hold", "holding_entity_stake_in_target_pct": 20,
                                                                        "acquirer_voting_after_pct": 51}})
-    assert act(run(d), "indirect_acquisition").status == "no"
+    assert act(run(d, dt.date(2026, 6, 5)), "indirect_acquisition").status == "no"  # promulgation day: not in force
+    assert act(run(d), "indirect_acquisition").status == "indeterminate"  # inside the window, no cabinet order (errata 15)
     after = run(d, dt.date(2027, 7, 1))
     assert act(after, "indirect_acquisition").status == "yes"
     assert after.must_file.status == "yes"
@@ -171,3 +175,37 @@ def test_unknown_subsidiaries_make_class_indeterminate() -> None:
     assert det.target_class.status == "indeterminate"
     assert any(f.path == "target.subsidiaries_complete" for f in det.target_class.facts_needed)
     assert det.prior_notification_required.status == "indeterminate"
+
+
+def test_joint_voting_consent_listed_only_from_2019_10_26() -> None:
+    """Cabinet Order Art. 2 as amended 2019-09-26, in force 2019-10-26; listed companies only (errata 6)."""
+    tx = {"kind": "consent_only", "shares_before_pct": 3, "shares_after_pct": 3, "joint_voting": {"combined_voting_pct": 12}}
+    assert act(run(deal(transaction=tx), as_of=dt.date(2019, 10, 25)), "joint_voting_consent").status == "no"
+    assert act(run(deal(transaction=tx), as_of=dt.date(2019, 10, 26)), "joint_voting_consent").status == "yes"
+    unlisted = deal(transaction=tx, target={**BASE["target"], "listed": False})
+    assert act(run(unlisted), "joint_voting_consent").status == "no"
+
+
+def test_voting_rights_and_proxy_of_ten_percent_before_the_one_percent_rule() -> None:
+    """Cabinet Order Art. 2 as amended 2019-09-26: voting rights or proxy authority of 10% or more of a
+    listed company, from 2019-10-26 until the 1% rule applied on 2020-06-07 (errata 8)."""
+    tx = {**BASE["transaction"], "shares_after_pct": 2, "proxy_voting_pct": 9}
+    on = run(deal(transaction=tx), as_of=dt.date(2019, 11, 1))
+    assert act(on, "listed_voting_acquisition").status == "yes"
+    assert act(run(deal(transaction=tx), as_of=dt.date(2019, 10, 25)), "listed_voting_acquisition").status == "no"
+    below = {**tx, "proxy_voting_pct": 7.99}
+    assert act(run(deal(transaction=below), as_of=dt.date(2019, 11, 1)), "listed_voting_acquisition").status == "no"
+    cite = next(c for c in act(on, "listed_voting_acquisition").citations if c.item == "listed_voting_threshold_pct")
+    assert cite.effective == dt.date(2019, 10, 26) and "2019-09-26" in cite.ref
+
+
+def test_citations_name_the_provision_in_force_on_the_date() -> None:
+    """Consents are FEFTA Art. 26(2)(v) with Cabinet Order Art. 2(11) (errata 9); a 2008 share purchase
+    cites the pre-2019 10% rule with its own dates, not the 2019 amendment (errata 22)."""
+    seat = deal(transaction={**BASE["transaction"], "board_seats": 1})
+    c = next(c for c in act(run(seat), "consent_director_appointment").citations if c.item == "consent_director_appointment_listed_pct")
+    assert "Art. 26(2)(v)" in c.ref and "Art. 2(11)" in c.ref
+    old = next(c for c in act(run(deal(), as_of=dt.date(2008, 3, 3)), "listed_share_acquisition").citations
+               if c.item == "listed_share_threshold_pct")
+    assert old.promulgated is None and old.effective == dt.date(1980, 12, 1) and "10%" in old.ref
+    assert "2019" not in (old.promulgated.isoformat() if old.promulgated else "")

@@ -34,7 +34,8 @@ def test_replay_under_decision_date_today_and_amended() -> None:
     assert (today["as_of"] == TODAY).all()
     amended = cases.replay(rules="amended", today=TODAY).set_index("case")
     assert amended.loc["us-fgc-aixtron-2016", "indirect_acquisition"] != "no"
-    assert today.set_index("case").loc["us-fgc-aixtron-2016", "indirect_acquisition"] == "no"
+    # today's law inside the 2026 amendment's in-force window, no cabinet order: both readings (errata 15)
+    assert today.set_index("case").loc["us-fgc-aixtron-2016", "indirect_acquisition"] == "indeterminate"
 
 
 def test_amendment_effect_lists_the_indirect_case() -> None:

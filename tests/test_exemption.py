@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import CLEAN, deal, run
+from conftest import BASE, CLEAN, deal, run
 
 DESIGNATED = {"businesses": [{"name": "Software", "activity": "software"}]}
 
@@ -118,3 +118,30 @@ def test_equivalent_to_specified_rules() -> None:
     assert "equivalent" in {c.group for c in other.exemption.conditions}
     unknown = run(deal(entities=[eq], target={"specified_core_business_entity": None}))
     assert unknown.exemption.eligible == "indeterminate"
+
+
+def test_no_exemption_for_an_investment_aimed_at_impairing_a_designated_business() -> None:
+    """Cabinet Order Art. 3-2(2)(iv) (errata 12): otherwise exempt, but the purpose bars the exemption."""
+    d = deal(transaction={**BASE["transaction"], "purpose_impairs_designated_business": True})
+    det = run(d)
+    assert det.exemption.status == "no" and det.must_file.status == "yes"
+    assert "exemption_bar_impairing_designated_business" in {c.item for c in det.exemption.citations}
+
+
+def test_former_resident_transfer_fefta_art_26_2_ii() -> None:
+    """Art. 26(2)(ii) (errata 11): a non-resident individual transfers unlisted shares held since before
+    becoming non-resident to a foreign investor; unknown facts are asked for."""
+    person = {"id": "buyer", "name": "Taro Yamada", "kind": "individual", "jurisdiction": "SG", "resident_in_japan": False, **CLEAN}
+    tx = {"kind": "former_resident_share_transfer", "former_resident_transfer": {"held_since_before_non_resident": True,
+                                                                             "transferee_foreign_investor": True}}
+    unlisted = {**BASE["target"], "listed": False}
+    det = run(deal(entities=[person], target=unlisted, transaction=tx))
+    act = next(a for a in det.acts if a.act == "former_resident_share_transfer")
+    assert act.status == "yes" and act.notification == "prior_notification"
+    assert "former_resident_transfer_covered" in {c.item for c in act.citations}
+    tx["former_resident_transfer"]["transferee_foreign_investor"] = False
+    assert next(a for a in run(deal(entities=[person], target=unlisted, transaction=tx)).acts).status == "no"
+    tx["former_resident_transfer"]["transferee_foreign_investor"] = None
+    open_ = next(a for a in run(deal(entities=[person], target=unlisted, transaction=tx)).acts)
+    assert open_.status == "indeterminate"
+    assert "transaction.former_resident_transfer.transferee_foreign_investor" in {f.path for f in open_.facts_needed}

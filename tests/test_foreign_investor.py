@@ -109,12 +109,22 @@ def test_art_26_1_v_non_resident_majority_of_directors() -> None:
 
 
 def test_deemed_foreign_investor_nominee_existing_rule_and_2026_amendment() -> None:
-    """Art. 27(14) (acting for a foreign investor's account) now; contracts too under the 2026 amendment."""
+    """Art. 27(14) (old Art. 26(5) before 1998): acting for a foreign investor without using its name, for
+    its account or under a contract alike, is deemed today; the 2026 amendment widens the rule, it does not
+    create it. (Changed: a contract arrangement was 'indeterminate' before the amendment; erratum 5.)"""
     ents = [jp("buyer"), dict(id="p", name="Principal", kind="individual", jurisdiction="SG", resident_in_japan=False)]
     account = deal(entities=ents, transaction={"nominee": {"acting_for": "p", "arrangement": "for_account"}})
     assert run(account).foreign_investor.status == "yes" and run(account).foreign_investor.deemed
     contract = deal(entities=ents, transaction={"nominee": {"acting_for": "p", "arrangement": "contract"}})
-    assert run(contract).foreign_investor.status == "indeterminate"
-    after = run(contract, dt.date(2027, 7, 1))
-    assert after.foreign_investor.status == "yes"
+    today = run(contract).foreign_investor
+    assert today.status == "yes" and today.deemed and not today.facts_needed
+    assert any(c.item == "deemed_foreign_investor_nominee" and "27(14)" in c.ref for c in today.citations)
+    assert run(contract, dt.date(2027, 7, 1)).foreign_investor.status == "yes"
     assert run(contract, dt.date(2027, 1, 1), amendment_effective=dt.date(2026, 12, 1)).foreign_investor.status == "yes"
+    # before 1998 the same rule sat in old Art. 26(5)
+    old = run(contract, dt.date(1995, 6, 1)).foreign_investor
+    assert old.status == "yes" and any("26(5)" in c.ref for c in old.citations)
+    # a principal that is not a foreign investor: no deeming
+    resident = deal(entities=[jp("buyer"), dict(id="p", name="Principal", kind="individual", jurisdiction="JP", resident_in_japan=True)],
+                    transaction={"nominee": {"acting_for": "p", "arrangement": "contract"}})
+    assert run(resident).foreign_investor.status == "no"

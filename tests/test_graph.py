@@ -269,6 +269,8 @@ def test_graph_agrees_with_the_per_deal_engine(random_graphs: list[Path], method
             if e["jurisdiction"] == "JP" and e["kind"] not in ("individual", "partnership"):
                 e["officers"] = {"directors_total": 3, "directors_non_resident": 0}
                 e["owners_complete"] = True
+            if e["kind"] == "partnership":  # Art. 26(1)(iv): a resident executing partner settles the GP limb
+                e.setdefault("partnership", {})["executing_partners"] = ["P0"]
         marked = deal_foreign_status(parse_deal(data), make_regime(TODAY, {"indirect_voting_attribution": method}))
         kinds = dict(zip(frame["id"], frame["kind"]))
         for eid, foreign in zip(frame["id"], frame["foreign"]):

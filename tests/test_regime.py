@@ -121,6 +121,18 @@ def test_activity_classes_change_on_notice_dates() -> None:
     assert regime(dt.date(2023, 5, 24)).specified_acquisition_listed("machine_tools_robots") is True
 
 
+def test_old_activity_ids_read_through_their_aliases() -> None:
+    """Old ids (software, capacitors_filters) name the notice items that replace them; the 2024 item applies
+    from 2024-09-15 (the 2024-08-16 amendment), not the MOF list's 2024-09-13."""
+    r = regime(dt.date(2024, 9, 14))
+    assert r.activity_class("capacitors_filters") is None
+    assert regime(dt.date(2024, 9, 15)).activity_class("capacitors_filters") == "core"
+    assert r.activity_class("software") == "designated" and r.activity_item("software").id == "custom_software"
+    assert r.specified_acquisition_core("software") is False
+    with pytest.raises(FdiscreenError):
+        r.activity_class("no_such_activity")
+
+
 def test_used_items_do_not_depend_on_what_was_screened_before() -> None:
     """Regimes of the same law and date share resolved values; each still records the date items a value rests on."""
     day = dt.date(2027, 12, 1)
@@ -151,7 +163,9 @@ def test_every_note_has_a_japanese_note_with_the_same_numbers() -> None:
 
 def test_citation_line_in_each_language() -> None:
     c = regime(dt.date(2026, 11, 22)).cite("listed_share_threshold_pct")
-    assert c.short("en") == "FEFTA Art. 26(2)(iii); Cabinet Order Art. 2 (promulgated 2019-11-29; effective 2020-05-08; applies from 2020-06-07) [YG, NATLAW, OLGA, CSS]"
-    assert c.short("ja") == "外為法第26条第2項第3号；対内直接投資等に関する政令第2条（公布 2019-11-29、施行 2020-05-08、適用 2020-06-07） [YG, NATLAW, OLGA, CSS]"
+    assert c.short("en") == ("FEFTA Art. 26(2)(iii) as amended by Act No. 60 of 2019; Cabinet Order Art. 2 (1%) "
+                             "(promulgated 2019-11-29; effective 2020-05-08; applies from 2020-06-07) [YG, NATLAW, OLGA, CSS]")
+    assert c.short("ja") == ("外為法第26条第2項第3号（令和元年（2019年）法律第60号による改正後）；対内直接投資等に関する政令第2条（1%）"
+                             "（公布 2019-11-29、施行 2020-05-08、適用 2020-06-07） [YG, NATLAW, OLGA, CSS]")
     untranslated = c.model_copy(update={"ref_ja": None, "assumption": True})
     assert untranslated.short("ja").startswith("FEFTA Art. 26(2)(iii)") and untranslated.short("ja").endswith("［仮定］")

@@ -15,11 +15,45 @@ def test_exemption_report_ladder() -> None:
     assert exemption_report_thresholds_crossed(0, 12, [10]) == [10]
 
 
-def test_exempt_purchase_reports_with_due_date() -> None:
+def test_one_report_per_act_however_many_rungs_fefta_art_55_5() -> None:
+    """An exempt purchase from 0% to 5% passes the 1% and 3% rungs: one act, one post-investment report
+    (errata 7), due 45 days after closing."""
     det = run(deal(transaction={"closing_date": "2026-12-15"}))
     reports = det.post_investment_report.reports
-    assert [r.kind for r in reports] == ["post_investment_report", "post_investment_report"]
-    assert reports[0].due_date == dt.date(2026, 12, 15) + dt.timedelta(days=45)
+    assert [r.kind for r in reports] == ["post_investment_report"]
+    assert "1%" in reports[0].trigger.en and "3%" in reports[0].trigger.en
+    assert reports[0].due_date == reports[0].statutory_due_date == dt.date(2026, 12, 15) + dt.timedelta(days=45)
+    big = run(deal(transaction={"closing_date": "2026-12-15", "shares_after_pct": 9.5}))
+    assert len(big.post_investment_report.reports) == 1
+
+
+def test_unlisted_exempt_acquisition_is_reported_once() -> None:
+    d = deal(target={"listed": False, "businesses": [{"name": "Software", "activity": "software"}]},
+             transaction={"closing_date": "2026-12-15", "shares_after_pct": 20, "acquired_from": "resident"})
+    det = run(d)
+    assert det.exemption.status == "yes"
+    assert [r.kind for r in det.post_investment_report.reports] == ["post_investment_report"]
+
+
+def test_deadline_on_an_administrative_holiday_moves_to_the_next_working_day() -> None:
+    """行政機関の休日に関する法律 Art. 2: 2026-11-18 + 45 days is Saturday 2027-01-02 (also in the
+    year-end closure), so the report is due Monday 2027-01-04; both dates are shown."""
+    det = run(deal(transaction={"closing_date": "2026-11-18"}))
+    report = det.post_investment_report.reports[0]
+    assert report.statutory_due_date == dt.date(2027, 1, 2)
+    assert report.due_date == dt.date(2027, 1, 4)
+    assert "2027-01-04" in det.post_investment_report.summary.en and "2027-01-02" in det.post_investment_report.summary.en
+    assert {"deadline_moves_past_holidays", "administrative_holidays"} <= {c.item for c in det.post_investment_report.citations}
+
+
+def test_national_holidays_and_weekdays_are_working_days_or_not() -> None:
+    from fdiscreen.dates import is_administrative_holiday, working_day_deadline
+    from fdiscreen.regime import make_regime
+    r = make_regime(dt.date(2026, 12, 1))
+    assert is_administrative_holiday(dt.date(2027, 1, 11), r)        # Coming of Age Day
+    assert is_administrative_holiday(dt.date(2026, 12, 29), r)       # year-end closure, a Tuesday
+    assert not is_administrative_holiday(dt.date(2026, 12, 28), r)   # Monday
+    assert working_day_deadline(dt.date(2027, 5, 1), r) == dt.date(2027, 5, 6)  # Sat, Sun, 3-5 May holidays
 
 
 def test_waiting_period_30_days_extendable_to_4_and_5_months() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fdiscreen.filing.related import closely_related_persons, holding_with_related
 from fdiscreen.assess.finding import Context, Finding
 from fdiscreen.i18n import T, pct
 from fdiscreen.regime import to_fraction
@@ -24,7 +25,8 @@ def influence_holding(ctx: Context) -> float:
     """The post-deal voting share the investor controls: its own, its closely related persons' and
     proxies', or through a controlled overseas holding entity."""
     tx = ctx.deal.transaction
-    holding = min(100.0, (tx.voting_after or 0.0) + tx.closely_related_voting_pct + (tx.proxy_voting_pct or 0.0))
+    with_related = holding_with_related(ctx.deal, ctx.regime, tx.voting_after or 0.0) or 0.0
+    holding = min(100.0, with_related + (tx.proxy_voting_pct or 0.0))
     if tx.indirect is not None and tx.indirect.holding_entity_stake_in_target_pct is not None and tx.indirect.acquirer_voting_after_pct >= 50:
         holding = max(holding, tx.indirect.holding_entity_stake_in_target_pct)
     return holding
@@ -41,7 +43,9 @@ def stake_band(ctx: Context) -> list[Finding]:
     return [ctx.finding("terms.stake_band", "investment_terms", "C1_influence",
                         T(f"After the deal the investor controls {pct(holding)} of the votes: {top['en']}.",
                           f"取得後の議決権は{pct(holding)}：{top['ja']}。"),
-                        [("transaction.voting_after_pct", tx.voting_after), ("transaction.closely_related_voting_pct", tx.closely_related_voting_pct)],
+                        [("transaction.voting_after_pct", tx.voting_after),
+                         ("entities[*].target_voting_pct + transaction.closely_related_voting_pct",
+                          closely_related_persons(ctx.deal, ctx.regime).added_pct)],
                         ["stake_bands"], ["stake_band", "voting_influence"], float(len(reached)))]
 
 

@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import BaseModel
 
 from fdiscreen.filing.acts import ActConclusion, combine, covered_acts
-from fdiscreen.filing.amendment import AmendmentConclusion, amendment_2026
+from fdiscreen.filing.amendment import (AmendmentConclusion, amendment_2026, both_readings_note, label_exemption, label_reports,
+                                        outcome_note)
 from fdiscreen.filing.conclusion import Conclusion, FactNeeded, Reasoning, Status
 from fdiscreen.filing.exemption import ExemptionConclusion, exemption
 from fdiscreen.filing.investor import (ForeignInvestorConclusion, InvestorClassConclusion, foreign_status, investor_class,
@@ -126,14 +127,29 @@ def _indirect_conclusion(regime: Regime, acts: list[ActConclusion]) -> Conclusio
     return Conclusion(**act.model_dump(include={"status", "summary", "reasons", "citations", "facts_needed"}), id="indirect_acquisition")
 
 
-def outcome(foreign: Conclusion, must: Conclusion, ex: ExemptionConclusion, reports: ReportConclusion) -> Outcome:
-    """One line a person can act on."""
+def outcome(foreign: Conclusion, must: Conclusion, ex: ExemptionConclusion, reports: ReportConclusion,
+            pending: Text | None = None) -> Outcome:
+    """One line a person can act on; ``pending`` says which parts rest on assumptions about the 2026
+    amendment (its in-force date, its cabinet order)."""
+    plain = base_outcome(foreign, must, ex, reports)
+    if pending is None or plain.code == "not_foreign_investor":
+        return plain
+    return Outcome(code=plain.code, summary=T(f"{plain.summary.en} {pending.en}", f"{plain.summary.ja}{pending.ja}"))
+
+
+def base_outcome(foreign: Conclusion, must: Conclusion, ex: ExemptionConclusion, reports: ReportConclusion) -> Outcome:
+    """The outcome code and its plain line (without the 2026-amendment note)."""
     if foreign.status == "no":
         return Outcome(code="not_foreign_investor", summary=T("Not a foreign investor: no FEFTA inward-investment filing.", "外国投資家に該当せず、外為法の対内直接投資等の届出は不要。"))
     if must.status == "yes":
         return Outcome(code="prior_notification", summary=T("Prior notification required before closing.", "実行前に事前届出が必要。"))
-    if must.status == "indeterminate" or foreign.status == "indeterminate":
+    if must.status == "indeterminate":
         return Outcome(code="indeterminate", summary=T("Indeterminate: confirm the open facts; the conservative course is to file.", "未確定：確認事項を確認のこと。保守的には届出。"))
+    if foreign.status == "indeterminate":
+        rest = base_outcome(foreign.model_copy(update={"status": "yes"}), must, ex, reports)
+        return Outcome(code="indeterminate", summary=T(
+            f"Indeterminate whether the acquirer is a foreign investor; no prior notification is needed either way. If it is one: {rest.summary.en}",
+            f"取得者の外国投資家該当性は未確定だが、いずれにせよ事前届出は不要。外国投資家である場合：{rest.summary.ja}"))
     if ex.status == "yes":
         return Outcome(code="exempt_with_conditions", summary=T("Exemption available on conditions; post-investment reports as listed.", "免除基準の遵守を条件に免除利用可。事後報告は記載のとおり。"))
     if reports.status == "yes":
@@ -152,11 +168,19 @@ def determine(deal: Deal, regime: Regime, mof: MofList | None = None) -> Determi
         acts = [a.model_copy(update={"status": "indeterminate" if a.status == "yes" else a.status}) for a in acts]
     prior = prior_notification_required(regime, foreign, acts, tclass)
     ex = exemption(deal, regime, iclass, tclass, acts) if prior.status != "no" else exemption(deal, regime, iclass, tclass, [])
+    ex = label_exemption(ex, acts)
     must = must_file(regime, prior, ex)
-    reports = post_investment_report_due(deal, regime, acts, ex, must.status)
+    reports = label_reports(post_investment_report_due(deal, regime, acts, ex, must.status), acts)
     wait = waiting_period(regime, must.status)
-    amend = amendment_2026(deal, regime, acts, must.status)
+    amend = amendment_2026(deal, regime, acts, must.status, [foreign, must, ex, reports])
     return Determination(foreign_investor=foreign, investor_class=iclass, target_class=tclass, acts=acts,
                          prior_notification_required=prior, exemption=ex, must_file=must, post_investment_report=reports,
                          waiting_period_days=wait, indirect_acquisition=_indirect_conclusion(regime, acts),
-                         amendment_2026=amend, outcome=outcome(foreign, must, ex, reports))
+                         amendment_2026=amend, outcome=outcome(foreign, must, ex, reports, _pending_note(deal, regime, mof, amend, [foreign, must, ex, reports])))
+
+
+def _pending_note(deal: Deal, regime: Regime, mof: MofList | None, amend: AmendmentConclusion, decisive: list[Conclusion]) -> Text | None:
+    """What the outcome line adds for the 2026 amendment: both readings when the outcome turns on its
+    unknown in-force date, and the assumptions it rests on."""
+    notes = [n for n in (both_readings_note(deal, regime, mof, amend, decisive), outcome_note(amend, decisive)) if n is not None]
+    return T(" ".join(n.en for n in notes), "".join(n.ja for n in notes)) if notes else None

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Literal
 
 from fdiscreen.filing.conclusion import WHO_ACQUIRER, WHO_TARGET, Conclusion, Reasoning, Status, status_of
+from fdiscreen.filing.related import holding_with_related
 from fdiscreen.filing.target import TargetClassConclusion
 from fdiscreen.i18n import T, Text, pct
 from fdiscreen.model import Deal, FeftaClass, ShareholderProposal
@@ -39,14 +40,15 @@ ACT_LABELS = {
     "joint_voting_consent": T("Obtaining consent to exercise voting rights jointly", "共同議決権行使同意取得"),
     "branch_establishment": T("Establishing a branch, factory or office in Japan", "支店・工場等の設置"),
     "indirect_acquisition": T("Indirect acquisition through an overseas holding entity", "海外の直接保有者を通じた間接取得"),
+    "former_resident_share_transfer": T("Transfer, by a non-resident individual to a foreign investor, of unlisted shares held since before becoming non-resident",
+                                        "非居住者となる以前から引き続き所有する非上場株式の非居住者個人から外国投資家への譲渡"),
 }
 
 
-def _holding(deal: Deal, base: float | None) -> float | None:
-    """Post-act holding with closely related persons (密接関係者), as the thresholds require."""
-    if base is None:
-        return None
-    return min(100.0, base + deal.transaction.closely_related_voting_pct)
+def _holding(deal: Deal, regime: Regime, base: float | None, r: Reasoning, item: str | None = None) -> float | None:
+    """Post-act holding with closely related persons (密接関係者, Cabinet Order Art. 2), as the thresholds
+    require; the reasons in ``r`` name whose holdings were added (``item``: the threshold they are tested against)."""
+    return holding_with_related(deal, regime, base, r, item)
 
 
 def _notification(covered: CoveredAs | None, cls: FeftaClass | None, spec_listed: bool | None) -> Notification | None:
@@ -76,7 +78,7 @@ def listed_share_acquisition(deal: Deal, regime: Regime, tc: TargetClassConclusi
     tx = deal.transaction
     out = []
     r = Reasoning(regime)
-    held = _holding(deal, tx.shares_after_pct)
+    held = _holding(deal, regime, tx.shares_after_pct, r, "listed_share_threshold_pct")
     limit = regime.threshold("listed_share_threshold_pct")
     met = regime.meets("listed_share_threshold_pct", held)
     if held is None:
@@ -91,7 +93,8 @@ def listed_share_acquisition(deal: Deal, regime: Regime, tc: TargetClassConclusi
     proxy = tx.proxy_voting_pct
     if (voting is not None and voting != tx.shares_after_pct) or proxy:
         rv = Reasoning(regime)
-        vheld = _holding(deal, (voting if voting is not None else (tx.shares_after_pct or 0)) + (proxy or 0))
+        vheld = _holding(deal, regime, (voting if voting is not None else (tx.shares_after_pct or 0)) + (proxy or 0), rv,
+                         "listed_voting_threshold_pct")
         vlimit = regime.threshold("listed_voting_threshold_pct")
         if vlimit is None:
             rv.say("Acquiring voting rights as such was not a covered act on this date.", "本基準日には議決権の取得は対象行為ではない。",
@@ -111,7 +114,7 @@ def unlisted_share_acquisition(deal: Deal, regime: Regime, tc: TargetClassConclu
     specified acquisition (Art. 26(3), from 2017-10-01)."""
     tx = deal.transaction
     r = Reasoning(regime)
-    held = _holding(deal, tx.shares_after_pct)
+    held = _holding(deal, regime, tx.shares_after_pct, r)
     if tx.shares_after_pct is not None and tx.shares_after_pct <= tx.shares_before_pct:
         r.say("No shares change hands.", "株式の取得はない。")
         return _act(r, "unlisted_share_acquisition", False, None, tc, held)
@@ -154,10 +157,10 @@ CONSENT_RULES = {
 
 
 def consent_acts(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> list[ActConclusion]:
-    """Art. 26(2)(vi) and Cabinet Order Art. 2: consents to shareholders' meeting proposals. Board or
-    auditor seats are filled by an election the investor votes for, so seats imply a consent."""
+    """Art. 26(2)(v) and Cabinet Order Art. 2(11) (before 2020-05-08, Art. 26(2)(iv), business-purpose
+    changes only): consents to shareholders' meeting proposals. Board or auditor seats are filled by an
+    election the investor votes for, so seats imply a consent."""
     out: dict[str, ActConclusion] = {}
-    held = _holding(deal, deal.transaction.voting_after)
     for p in _implied_proposals(deal):
         act, item = CONSENT_RULES[p.kind]
         if act in out or not p.investor_consents:
@@ -172,6 +175,7 @@ def consent_acts(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> list[
             r.say("The appointee is neither the investor nor its closely related person.", "被選任者は投資家又はその密接関係者ではない。", item)
             out[act] = _act(r, act, False, None, tc)
             continue
+        held = _holding(deal, regime, deal.transaction.voting_after, r, item)
         if deal.target.listed:
             met = regime.meets(item, held)
             r.say(f"The investor (with closely related persons) holds {pct(held)} of the votes; consent is covered from {pct(limit)}.",
@@ -294,8 +298,9 @@ def _and(*vals: Tri) -> Tri:
 
 
 def joint_voting_act(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> ActConclusion | None:
-    """Cabinet Order Art. 2: obtaining other holders' consent to exercise votes jointly, when the
-    combined votes reach 10% of a listed company."""
+    """Cabinet Order Art. 2 (from 2019-10-26): obtaining other holders' consent to exercise votes jointly
+    as shareholders of a listed company (共同議決権行使同意取得), when the combined votes reach the threshold.
+    Listed companies only."""
     jv = deal.transaction.joint_voting
     if jv is None:
         return None
@@ -305,63 +310,133 @@ def joint_voting_act(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> A
         r.say("Joint-voting consent was not a covered act on this date.", "本基準日には共同議決権行使同意取得は対象行為ではない。",
               "joint_voting_consent_listed_pct")
         return _act(r, "joint_voting_consent", False, None, tc)
-    met = regime.meets("joint_voting_consent_listed_pct", jv.combined_voting_pct) if deal.target.listed else True
+    if not deal.target.listed:
+        r.say("Consent to joint voting is covered only for listed companies; the target is unlisted.",
+              "共同議決権行使同意取得は上場会社等に限り対象となるが、発行会社は非上場である。", "joint_voting_consent_listed_pct")
+        return _act(r, "joint_voting_consent", False, None, tc)
+    met = regime.meets("joint_voting_consent_listed_pct", jv.combined_voting_pct)
     r.say(f"Combined votes under the agreement: {pct(jv.combined_voting_pct)} (threshold {pct(limit)}).",
           f"合意に係る合計議決権：{pct(jv.combined_voting_pct)}（基準{pct(limit)}）。", "joint_voting_consent_listed_pct")
     return _act(r, "joint_voting_consent", met, "inward_direct_investment", tc, jv.combined_voting_pct, limit)
 
 
 def branch_act(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> ActConclusion:
-    """Art. 26(2)(vi): a non-resident individual or foreign entity establishing a branch or office."""
+    """Art. 26(2)(vi) (item (v) before 2020-05-08): a non-resident individual or foreign entity
+    establishing a branch, factory or other office in Japan."""
     r = Reasoning(regime)
     acq = deal.entity(deal.acquirer)
     foreign_own = acq.kind == "individual" and acq.resident_in_japan is False or not is_home(acq, regime)
-    r.say("A foreign entity or non-resident individual establishing a branch, factory or office in Japan acts under Art. 26(2)(vi).",
-          "外国法人等又は非居住者個人による本邦における支店等の設置は法26条2項6号の行為である。", "branch_establishment_covered")
+    r.say("A foreign entity or non-resident individual establishing a branch, factory or office in Japan is inward direct investment.",
+          "外国法人等又は非居住者個人による本邦における支店等の設置は対内直接投資等に該当する。", "branch_establishment_covered")
     return _act(r, "branch_establishment", bool(regime.in_force("branch_establishment_covered") and foreign_own),
                 "inward_direct_investment", tc)
 
 
 def indirect_acquisition_act(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> ActConclusion | None:
-    """2026 amendment: acquiring 50% or more of the voting rights of an overseas entity (直接保有者)
-    that holds the Japanese company at or above the proportion the cabinet order will fix."""
+    """2026 amendment (間接取得, a new item of Art. 26(2)): acquiring 50% or more of the voting rights of
+    an overseas entity (直接保有者) that holds the Japanese company at or above the proportion the
+    cabinet order will fix. Judged on the deal date (closing date, else as-of date); inside the window
+    in which the cabinet order may bring it into force, both readings are given. The proportion, the
+    sectors, the investors, "newly reaching", the exemption and reports rest on the cabinet order and
+    are labelled assumptions."""
+    from fdiscreen.filing.amendment import (PENDING, amended_law, amendment_timing, cite_timing, effective_phrase, record_use,
+                                            say_both_readings, say_window)
+
     ind = deal.transaction.indirect
     if ind is None:
         return None
     r = Reasoning(regime)
     holder = deal.entity(ind.holding_entity)
-    effective = regime.date_value("amendment_2026_effective_date")
-    r.cite("amendment_2026_effective_date")
-    if not regime.in_force("indirect_acquisition"):
-        when = f" (assumed effective {effective})" if effective else ""
-        r.say(f"Buying {holder.name}, an overseas entity, is not inward direct investment on this date: the 2026 amendment that covers indirect acquisitions is not in force{when}.",
-              f"海外法人{holder.name}の取得は本基準日には対内直接投資等に該当しない。間接取得を対象とする2026年改正は未施行である" + (f"（施行日の仮定：{effective}）。" if effective else "。"),
+    timing = amendment_timing(deal, regime)
+    cite_timing(r, timing)
+    outside = T(f"buying {holder.name}, an overseas entity, is not inward direct investment.",
+                f"海外法人{holder.name}の取得は対内直接投資等に該当しない。")
+    if timing.in_force is False:
+        how = effective_phrase(timing)
+        r.say(f"On the deal date ({timing.deal_date}) the 2026 amendment that covers indirect acquisitions is not in force ({how.en}): {outside.en}",
+              f"本件の実行日（{timing.deal_date}）には間接取得を対象とする2026年改正は未施行である（{how.ja}）：{outside.ja}",
               "indirect_acquisition")
         return _act(r, "indirect_acquisition", False, None, tc)
-    r.cite("indirect_acquisition")
-    new_control = regime.meets("indirect_holding_entity_voting_pct", ind.acquirer_voting_after_pct)
-    before = regime.meets("indirect_holding_entity_voting_pct", ind.acquirer_voting_before_pct)
-    newly = _and(new_control, None if before is None else not before)
-    officer = bool(ind.related_persons_take_officer_majority and regime.in_force("indirect_officer_majority_limb"))
+    law = amended_law(regime, timing)
+    a = Reasoning(law)
+    a.cite("indirect_acquisition")
+    limit = law.threshold("indirect_holding_entity_voting_pct")
+    new_control = law.meets("indirect_holding_entity_voting_pct", ind.acquirer_voting_after_pct)
+    before = law.meets("indirect_holding_entity_voting_pct", ind.acquirer_voting_before_pct)
+    newly = _and(new_control, None if before is None else not before) if law.value("indirect_acquisition_newly_reaching_only") else new_control
+    officer = bool(ind.related_persons_take_officer_majority and law.in_force("indirect_officer_majority_limb"))
     item = "indirect_direct_holder_min_listed_pct" if deal.target.listed else "indirect_direct_holder_min_unlisted_pct"
     stake = ind.holding_entity_stake_in_target_pct
-    holds_enough = regime.meets(item, stake)
+    holds_enough = law.meets(item, stake)
     if stake is None:
-        r.need("transaction.indirect.holding_entity_stake_in_target_pct",
+        a.need("transaction.indirect.holding_entity_stake_in_target_pct",
                T(f"What share of {deal.target.name} does {holder.name} hold?", f"{holder.name}は{deal.target.name}の何％を保有しているか？"),
                T("assume it meets the proportion", "基準割合を満たすものとして扱う"), WHO_ACQUIRER)
-    r.say(f"The acquirer goes from {pct(ind.acquirer_voting_before_pct)} to {pct(ind.acquirer_voting_after_pct)} of {holder.name}'s voting rights (covered on newly reaching {pct(regime.threshold('indirect_holding_entity_voting_pct'))}).",
-          f"取得者は{holder.name}の議決権を{pct(ind.acquirer_voting_before_pct)}から{pct(ind.acquirer_voting_after_pct)}へ取得する（新たに{pct(regime.threshold('indirect_holding_entity_voting_pct'))}以上となる場合が対象）。",
+    a.say(f"The acquirer goes from {pct(ind.acquirer_voting_before_pct)} to {pct(ind.acquirer_voting_after_pct)} of {holder.name}'s voting rights (the Act covers reaching {pct(limit)}).",
+          f"取得者は{holder.name}の議決権を{pct(ind.acquirer_voting_before_pct)}から{pct(ind.acquirer_voting_after_pct)}へ取得する（法は{pct(limit)}以上の取得を対象とする）。",
           "indirect_holding_entity_voting_pct")
-    r.say(f"{holder.name} holds {pct(stake)} of {deal.target.name} (assumed proportion: {pct(regime.threshold(item))}, pending cabinet order).",
-          f"{holder.name}は{deal.target.name}の{pct(stake)}を保有（基準割合の仮定：{pct(regime.threshold(item))}、政令待ち）。", item)
+    a.say(f"Only newly reaching {pct(limit)} is taken as covered ({PENDING.en}).", f"新たに{pct(limit)}以上となる場合のみ対象とする（{PENDING.ja}）。",
+          "indirect_acquisition_newly_reaching_only")
+    a.say(f"{holder.name} holds {pct(stake)} of {deal.target.name}; the proportion the direct holding entity must hold is taken as {pct(law.threshold(item))} ({PENDING.en}).",
+          f"{holder.name}は{deal.target.name}の{pct(stake)}を保有する。直接保有者の保有割合の基準は{pct(law.threshold(item))}とする（{PENDING.ja}）。", item)
     if officer:
-        r.say("The acquirer's related persons will also take a majority of the holding entity's officers (second limb).",
-              "取得者の関係者が直接保有者の役員の過半数を占める（第二類型）。", "indirect_officer_majority_limb")
-    r.cite("indirect_high_risk_differentiation")
+        a.say(f"The acquirer's related persons will also take a majority of the holding entity's officers (second limb, {PENDING.en}).",
+              f"取得者の関係者が直接保有者の役員の過半数を占める（第二類型、{PENDING.ja}）。", "indirect_officer_majority_limb")
+    a.say(f"The same rule is applied to every investor; the cabinet order is expected to treat high-risk investors more broadly and others more narrowly ({PENDING.en}).",
+          f"全ての投資家に同一の規則を適用する。政令は高リスク投資家を広く、その他を狭く対象とする見込みである（{PENDING.ja}）。",
+          "indirect_high_risk_differentiation")
+    if tc.fefta_class != "non_designated":
+        a.say(f"A company in a designated business is taken to call for prior notification of an indirect acquisition, as of a direct one, with no exemption ({PENDING.en}).",
+              f"指定業種を営む会社については、直接取得と同様に間接取得にも事前届出を要し、免除制度は利用できないものとする（{PENDING.ja}）。",
+              "indirect_acquisition_notification_follows_target_class", "indirect_acquisition_exemption_available")
+    if tc.fefta_class != "designated" and tc.fefta_class != "core":
+        a.say(f"A company in no designated business is taken to call for a post-investment report of an indirect acquisition ({PENDING.en}).",
+              f"指定業種以外の会社については、間接取得に事後報告を要するものとする（{PENDING.ja}）。", "indirect_acquisition_non_designated_report")
     met = _and(True if officer else newly, holds_enough)
-    return _act(r, "indirect_acquisition", met, "inward_direct_investment", tc, ind.acquirer_voting_after_pct,
-                regime.threshold("indirect_holding_entity_voting_pct"))
+    exemptable = bool(law.value("indirect_acquisition_exemption_available"))
+    record_use(regime, law)
+    if timing.in_force is None:
+        say_window(r, timing)
+    r.absorb(a, reasons=True)
+    status: Tri = met
+    if timing.in_force is None:
+        covered = {True: T("it is inward direct investment.", "対内直接投資等に該当する。"),
+                   None: T("whether it is inward direct investment turns on the facts to confirm.", "対内直接投資等に該当するかは確認事項による。"),
+                   False: T("it is not inward direct investment either.", "その場合も対内直接投資等に該当しない。")}[met]
+        say_both_readings(r, timing, covered, outside, decisive=met is not False)
+        status = False if met is False else None
+    return _act(r, "indirect_acquisition", status, "inward_direct_investment", tc, ind.acquirer_voting_after_pct, limit, exemptable=exemptable)
+
+
+def former_resident_transfer_act(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> ActConclusion:
+    """Art. 26(2)(ii): a non-resident individual transfers, to a foreign investor, shares of an unlisted
+    company that it has held since before it became non-resident."""
+    r = Reasoning(regime)
+    t = deal.transaction.former_resident_transfer
+    assert t is not None
+    r.cite("former_resident_transfer_covered")
+    acq = deal.entity(deal.acquirer)
+    if not regime.in_force("former_resident_transfer_covered"):
+        return _act(r, "former_resident_share_transfer", False, None, tc)
+    if deal.target.listed:
+        r.say("The shares are listed; item (ii) covers only shares of unlisted companies.", "上場株式であり、第2号は非上場会社の株式に限られる。")
+        return _act(r, "former_resident_share_transfer", False, None, tc)
+    individual: Tri = acq.kind == "individual" and (None if acq.resident_in_japan is None else not acq.resident_in_japan)
+    if acq.kind == "individual" and acq.resident_in_japan is None:
+        r.need(f"entities[{deal.entity_index(acq.id)}].resident_in_japan", T(f"Is {acq.name} a non-resident of Japan?", f"{acq.name}は非居住者か？"),
+               T("treat as non-resident", "非居住者として扱う"), WHO_ACQUIRER)
+    for path, value, question in (
+            ("held_since_before_non_resident", t.held_since_before_non_resident,
+             T("Has the transferor held the shares since before becoming non-resident?", "譲渡人は非居住者となる以前から株式を引き続き所有しているか？")),
+            ("transferee_foreign_investor", t.transferee_foreign_investor, T("Is the transferee a foreign investor?", "譲受人は外国投資家か？"))):
+        if value is None:
+            r.need(f"transaction.former_resident_transfer.{path}", question, T("assume yes (covered)", "該当するものとして扱う"), WHO_ACQUIRER)
+    met = _and(individual, t.held_since_before_non_resident, t.transferee_foreign_investor)
+    r.say(f"{acq.name}, a non-resident individual, transfers unlisted shares held since before becoming non-resident to a foreign investor."
+          if met else "Item (ii) needs a non-resident individual transferring to a foreign investor unlisted shares held since before becoming non-resident.",
+          f"非居住者である個人{acq.name}が、非居住者となる以前から引き続き所有する非上場株式を外国投資家に譲渡する。"
+          if met else "第2号は、非居住者個人が非居住者となる以前から所有する非上場株式を外国投資家に譲渡する場合に限られる。")
+    return _act(r, "former_resident_share_transfer", met, "inward_direct_investment", tc)
 
 
 def covered_acts(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> list[ActConclusion]:
@@ -372,6 +447,8 @@ def covered_acts(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> list[
         acts += listed_share_acquisition(deal, regime, tc) if deal.target.listed else [unlisted_share_acquisition(deal, regime, tc)]
     if tx.kind == "branch_establishment":
         acts.append(branch_act(deal, regime, tc))
+    if tx.kind == "former_resident_share_transfer":
+        acts.append(former_resident_transfer_act(deal, regime, tc))
     acts += consent_acts(deal, regime, tc)
     for extra in (loan_act(deal, regime, tc), joint_voting_act(deal, regime, tc), indirect_acquisition_act(deal, regime, tc)):
         if extra is not None:

@@ -116,6 +116,10 @@ def exemption(deal: Deal, regime: Regime, ic: InvestorClassConclusion, tc: Targe
     blocked = _investor_barred(ic, r)
     if blocked is not None:
         return blocked
+    if deal.transaction.purpose_impairs_designated_business and regime.in_force("exemption_bar_impairing_designated_business"):
+        return _not_available(r, "The investment aims to make the continuous, stable running of a designated business difficult.",
+                              "指定業種に属する事業の継続的かつ安定的な実施を困難にすることを目的とする投資である。",
+                              "exemption_bar_impairing_designated_business")
     cls: FeftaClass | None = tc.fefta_class
     conservative = cls is None
     if conservative:
@@ -126,9 +130,10 @@ def exemption(deal: Deal, regime: Regime, ic: InvestorClassConclusion, tc: Targe
     if cls == "core" and not deal.target.listed:
         return _maybe(_not_available(r, "The target is an unlisted company in a core business: no investor may use the exemption.",
                                      "非上場のコア業種会社であり、いずれの投資家も免除を利用できない。", "unlisted_core_exemption"), conservative)
-    if cls == "core" and any(a.act == "specified_acquisition" for a in notifiable):
-        return _maybe(_not_available(r, "A specified acquisition in a core business can never be exempt.",
-                                     "コア業種に係る特定取得は免除されない。", "specified_acquisition_core_exemption"), conservative)
+    if any(a.act == "specified_acquisition" for a in notifiable) and tc.specified_acquisition_core is not False:
+        return _maybe(_not_available(r, "A specified acquisition of a company in a business on the core list for specified acquisitions can never be exempt.",
+                                     "特定取得に係るコア業種を営む会社の特定取得は免除されない。", "specified_acquisition_core_exemption"),
+                      conservative or tc.specified_acquisition_core is None)
     equivalent = ic.investor_class == "equivalent_to_specified"
     groups = ["basic"]
     kind: ExemptionKind = "regular"

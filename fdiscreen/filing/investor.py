@@ -3,16 +3,18 @@ for the exemption (foreign financial institution, foreign government etc., speci
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Literal
 
 from pydantic import Field
 
+from fdiscreen.errors import FdiscreenError
 from fdiscreen.filing.conclusion import (WHO_ACQUIRER, Conclusion, Reasoning, status_of)
 from fdiscreen.i18n import T
 from fdiscreen.model import Deal, Entity
-from fdiscreen.ownership import (COMPANY_KINDS, STATE_KINDS, LookThrough, Marked, Tri, chains_to_ultimate_owners, holders_above,
-                                 is_home, look_through, tri_any)
+from fdiscreen.ownership import (COMPANY_KINDS, STATE_KINDS, Counts, LookThrough, Marked, Tri, chains_to_ultimate_owners,
+                                 fully_attributed_holders, holders_above, is_home, look_through, tri_any)
 from fdiscreen.regime import Regime, to_fraction
 
 InvestorClass = Literal[
@@ -67,19 +69,84 @@ def has_non_resident_officer_majority(e: Entity, regime: Regime) -> Tri:
     return tri_any(tests) if tests else None
 
 
-def _partnership_own_test(e: Entity, regime: Regime) -> Tri:
-    """Art. 26(1)(iv) on the partnership's stated foreign contribution share; None before the test
-    existed (the partnership rules were reorganised in 2020). Listed contributions are counted by the
-    look-through; missing ones leave a remainder that the three-valued run reads both ways."""
-    if regime.value("partnership_foreign_contribution_pct") is None:
-        return None
-    p = e.partnership
-    if p is None or p.foreign_contribution_pct is None:
+def is_item_1_or_2(e: Entity, regime: Regime) -> bool:
+    """Art. 26(1)(i)-(ii), the persons whose direct holdings item (iii) counts ("前二号に掲げるもの"): a
+    non-resident individual, or an entity established under foreign law or with its principal office
+    abroad; from 2020-05-08 not an investment partnership (特定組合等), which item (ii) excludes."""
+    if e.kind == "individual":
+        return bool(is_non_resident_individual(e, regime))
+    if e.kind == "partnership" and not regime.in_force("partnership_as_foreign_law_entity"):
         return False
-    return regime.meets("partnership_foreign_contribution_pct", p.foreign_contribution_pct)
+    return not is_home(e, regime)
 
 
-def _own_foreign_facts(regime: Regime) -> "LookThrough":
+def _partnership_own_test(e: Entity, regime: Regime) -> Tri:
+    """A partnership on its own facts. Before 2020-05-08 (no partnership item): a foreign-law or
+    foreign-seated partnership is an organisation under item (ii), a Japanese one is not itself a
+    foreign investor. From 2020-05-08, Art. 26(1)(iv): foreign on a stated foreign contribution share
+    at the limit; open (None) while the executing partners are not given, since a non-resident majority
+    of them suffices alone. Listed contributions and executing partners are counted by the look-through;
+    a contribution split nobody stated is read both ways (``remainder_unknown``)."""
+    if regime.in_force("partnership_as_foreign_law_entity"):
+        return not is_home(e, regime)
+    p = e.partnership
+    if p is not None and p.foreign_contribution_pct is not None and regime.meets("partnership_foreign_contribution_pct", p.foreign_contribution_pct):
+        return True
+    if p is None or not p.executing_partners:
+        return None
+    return False
+
+
+def _partnership_facts_unknown(e: Entity) -> tuple[bool, bool]:
+    """(executing partners not given, contribution split not given) for Art. 26(1)(iv)."""
+    p = e.partnership
+    if p is None:
+        return True, True
+    split_unknown = p.foreign_contribution_pct is None and sum(c.contribution_pct for c in p.contributions) < 100 - 1e-9
+    return not p.executing_partners, split_unknown
+
+
+#: what-if readings of the indirect attribution a user may set (not the law; labelled as such in the factor note)
+WHAT_IF_ATTRIBUTION = ("controlled_full", "proportional")
+LAW_ATTRIBUTION = ("full_if_half_held", "full_if_half_held_or_subsidiary")
+
+
+def _attribution_method(regime: Regime) -> str:
+    method = regime.value("indirect_voting_attribution")
+    if method not in (*LAW_ATTRIBUTION, *WHAT_IF_ATTRIBUTION):
+        raise FdiscreenError(f"unknown attribution method {method!r}", path="indirect_voting_attribution",
+                             expected=", ".join((*LAW_ATTRIBUTION, *WHAT_IF_ATTRIBUTION)))
+    return str(method)
+
+
+def _item_3_counts(deal: Deal, regime: Regime, remainder_unknown: Callable[[Entity], bool]) -> Counts:
+    """Art. 26(1)(iii) with Cabinet Order Art. 2(1): a holder's votes in a company count when it is an
+    item 1/2 person (direct) or a company held at least half by such persons, or (from 2020-05-08) a
+    Companies Act subsidiary of one (indirect, in full). Partnerships count every foreign contributor."""
+    ents = deal.entity_map()
+    companies = {eid for eid, e in ents.items() if e.kind in COMPANY_KINDS and is_home(e, regime)}
+    with_subsidiaries = _attribution_method(regime) == "full_if_half_held_or_subsidiary"
+    direct = {eid for eid, e in ents.items() if is_item_1_or_2(e, regime)}
+    cache: dict[bool, set[str]] = {}
+
+    def attributed(read_unknown_as: bool) -> set[str]:
+        if read_unknown_as not in cache:
+            cache[read_unknown_as] = fully_attributed_holders(
+                ents, companies, lambda e: e.id in direct,
+                lambda share: bool(regime.meets("indirect_attribution_intermediate_pct", share)),
+                (lambda share: bool(regime.meets("indirect_attribution_subsidiary_more_than_pct", share))) if with_subsidiaries else None,
+                remainder_unknown, read_unknown_as)
+        return cache[read_unknown_as]
+
+    def counts(ent: Entity, owner: str, marked: dict[str, bool], read_unknown_as: bool) -> bool:
+        if ent.kind == "partnership":
+            return marked[owner]
+        return owner in direct or owner in attributed(read_unknown_as)
+
+    return counts
+
+
+def _own_foreign_facts(deal: Deal, regime: Regime) -> "LookThrough":
     def base(e: Entity) -> Tri:
         if e.kind == "individual":
             return is_non_resident_individual(e, regime)
@@ -108,25 +175,27 @@ def _own_foreign_facts(regime: Regime) -> "LookThrough":
 
     def remainder_unknown(e: Entity) -> bool:
         if e.kind == "partnership":
-            p = e.partnership
-            return p is None or not p.executing_partners or (
-                p.foreign_contribution_pct is None and sum(c.contribution_pct for c in p.contributions) < 100 - 1e-9)
+            return regime.value("partnership_foreign_contribution_pct") is not None and _partnership_facts_unknown(e)[1]
         return e.kind in COMPANY_KINDS and is_home(e, regime) and e.owners_complete is not True
 
-    proportional = regime.value("indirect_voting_attribution") == "proportional"
+    method = _attribution_method(regime)
+    counts = _item_3_counts(deal, regime, remainder_unknown) if method in LAW_ATTRIBUTION else None
     return LookThrough(base=base, holders=holders, limit_met=limit_met, extra=executing_partner_majority,
-                       remainder_unknown=remainder_unknown, proportional=proportional)
+                       remainder_unknown=remainder_unknown, counts=counts,
+                       proportional=method == "proportional")
 
 
 def foreign_status(deal: Deal, regime: Regime) -> Marked:
     """Foreign-investor status of every entity in the file (Art. 26(1)), cycles included."""
-    return look_through(deal, _own_foreign_facts(regime))
+    return look_through(deal, _own_foreign_facts(deal, regime))
 
 
 def _category(e: Entity, regime: Regime, marked: Marked) -> int | None:
     if e.kind == "individual":
         return 1 if is_non_resident_individual(e, regime) else None
     if e.kind == "partnership":
+        if regime.in_force("partnership_as_foreign_law_entity"):
+            return 2 if marked.status.get(e.id) and not is_home(e, regime) else None
         return 4 if marked.status.get(e.id) else None
     if not is_home(e, regime):
         return 2
@@ -156,10 +225,8 @@ def _unknown_foreign_facts(deal: Deal, regime: Regime, r: Reasoning) -> None:
             seen.add(eid)
             e = deal.entity(eid)
             i = deal.entity_index(e.id)
-            if e.kind == "partnership" and (e.partnership is None or not e.partnership.executing_partners):
-                r.need(f"entities[{i}].partnership", T(f"Who are the executing partners of {e.name} and who contributed what share?",
-                                                        f"{e.name}の業務執行組合員と出資割合は？"),
-                       T("treat the partnership as a foreign investor", "外国投資家として扱う"), WHO_ACQUIRER)
+            if e.kind == "partnership":
+                _unknown_partnership_facts(e, i, regime, r)
             elif e.kind != "individual" and is_home(e, regime):
                 if e.officers is None:
                     r.need(f"entities[{i}].officers", T(f"How many of {e.name}'s directors and representative directors are non-residents?",
@@ -169,6 +236,42 @@ def _unknown_foreign_facts(deal: Deal, regime: Regime, r: Reasoning) -> None:
                     r.need(f"entities[{i}].owners", T(f"Who holds the rest of {e.name}'s voting rights, and are they foreign?",
                                                        f"{e.name}のその他の議決権の保有者は誰か、外国投資家か？"),
                            T("count unlisted holders as foreign", "不明な保有者を外国投資家として数える"), WHO_ACQUIRER)
+
+
+def _unknown_partnership_facts(e: Entity, i: int, regime: Regime, r: Reasoning) -> None:
+    """Art. 26(1)(iv) (from 2020-05-08): either limb suffices, so both unknown facts are named."""
+    if regime.value("partnership_foreign_contribution_pct") is None:
+        return
+    gps_unknown, split_unknown = _partnership_facts_unknown(e)
+    if gps_unknown:
+        r.need(f"entities[{i}].partnership.executing_partners",
+               T(f"Who are the executing partners (業務執行組合員) of {e.name}, and are a majority of them non-residents etc.?",
+                 f"{e.name}の業務執行組合員は誰か、その過半数が非居住者等か？"),
+               T("treat the partnership as a foreign investor", "外国投資家として扱う"), WHO_ACQUIRER)
+    if split_unknown:
+        r.need(f"entities[{i}].partnership.contributions",
+               T(f"What share of {e.name}'s total contributions comes from foreign investors?",
+                 f"{e.name}の出資総額のうち外国投資家からの出資の割合は？"),
+               T("treat the partnership as a foreign investor", "外国投資家として扱う"), WHO_ACQUIRER)
+
+
+def _partnership_reasons(acq: Entity, cat: int | None, regime: Regime, r: Reasoning) -> None:
+    """Which version of the partnership rule decided (per-period citations)."""
+    if acq.kind != "partnership":
+        return
+    if regime.in_force("partnership_as_foreign_law_entity"):
+        if cat == 2:
+            r.say("Before 2020-05-08 the Act had no partnership item: a partnership formed under foreign law is an organisation established under foreign law (Art. 26(1)(ii)).",
+                  "2020年5月8日前の法には組合に関する号がなく、外国法令に基づく組合は外国法令に基づいて設立された団体（法26条1項2号）に当たる。",
+                  "partnership_as_foreign_law_entity")
+        else:
+            r.say("Before 2020-05-08 a Japanese partnership (任意組合, LPS) was not itself a foreign investor; its foreign partners' own shares are not assessed here.",
+                  "2020年5月8日前は、本邦の組合（任意組合・投資事業有限責任組合）はそれ自体としては外国投資家に当たらない（外国組合員ごとの判断はここでは行わない）。",
+                  "partnership_as_foreign_law_entity")
+        return
+    r.cite("partnership_as_foreign_law_entity")
+    r.cite("partnership_foreign_contribution_pct")
+    r.cite("partnership_nonresident_executing_partners_more_than_pct")
 
 
 def is_foreign_investor(deal: Deal, regime: Regime, marked: Marked | None = None) -> ForeignInvestorConclusion:
@@ -187,21 +290,21 @@ def is_foreign_investor(deal: Deal, regime: Regime, marked: Marked | None = None
         if cat == 3:
             r.say(" -> ".join(deal.entity(x).name for x in chain) + ": foreign voting rights reach the threshold through this chain.",
                   " → ".join(deal.entity(x).name for x in chain) + "：この経路で外国投資家の議決権が基準に達する。",
-                  "foreign_owned_company_pct", "indirect_voting_attribution")
-        if cat == 4:
-            r.cite("partnership_foreign_contribution_pct")
-            r.cite("partnership_nonresident_executing_partners_more_than_pct")
+                  "foreign_owned_company_pct", "indirect_voting_attribution", "indirect_attribution_intermediate_pct")
+            if regime.value("indirect_attribution_subsidiary_more_than_pct") is not None:
+                r.cite("indirect_attribution_subsidiary_more_than_pct")
         if cat == 5:
             r.cite("nonresident_officers_more_than_pct")
     elif own is False:
         r.say(f"{acq.name} is resident in Japan in every sense Art. 26(1) tests: Japanese-law entity with its office in Japan, "
               "mostly resident officers, and foreign holders below the threshold.",
               f"{acq.name}は本邦法人で本邦に主たる事務所を有し、役員の過半が居住者で、外国投資家の議決権も基準未満である。",
-              "foreign_owned_company_pct", "nonresident_officers_more_than_pct")
+              "foreign_owned_company_pct", "indirect_voting_attribution", "nonresident_officers_more_than_pct")
     else:
         r.say(f"Whether {acq.name} is a foreign investor depends on facts the file does not give.",
               f"{acq.name}が外国投資家に該当するかは、ファイルにない事実に依存する。", "foreign_owned_company_pct")
         _unknown_foreign_facts(deal, regime, r)
+    _partnership_reasons(acq, cat, regime, r)
     deemed = deemed_foreign_investor(deal, regime, marked)
     status: Tri = own
     if not own and deemed.status != "no":
@@ -217,8 +320,10 @@ def is_foreign_investor(deal: Deal, regime: Regime, marked: Marked | None = None
 
 
 def deemed_foreign_investor(deal: Deal, regime: Regime, marked: Marked | None = None) -> Conclusion:
-    """Is a non-foreign acquirer deemed a foreign investor because it acts for a non-resident
-    without using its name (Art. 27(14) existing rule; widened by the 2026 amendment)?"""
+    """Is a non-foreign acquirer deemed a foreign investor because it acts for a foreign investor
+    without using its name (名義によらない取得)? The existing rule (old Art. 26(5) before 1998; Art. 27(14)
+    now, and Art. 55-5(3) for reports) covers acting for the principal's account and under a contract
+    alike; the 2026 amendment widens it, it does not create it."""
     r = Reasoning(regime)
     nominee = deal.transaction.nominee
     if nominee is None:
@@ -236,21 +341,18 @@ def deemed_foreign_investor(deal: Deal, regime: Regime, marked: Marked | None = 
               f"本人{principal.name}は外国投資家でないため、みなし規定は適用されない。")
         return Conclusion(**r.conclude("deemed_foreign_investor", "no", T("Not deemed.", "みなし適用なし。")))
     status: Tri
-    if nominee.arrangement == "for_account" and existing:
+    how = {"for_account": T("for its account", "その計算において"), "contract": T("under a contract", "契約に基づき")}[nominee.arrangement]
+    if existing:
         status = principal_foreign
-        r.say(f"The acquirer acts for {principal.name} without using its name; the existing rule treats it as the foreign investor.",
-              f"取得者は{principal.name}のためにその名義によらないで行為しており、現行のみなし規定により外国投資家とみなされる。")
+        r.say(f"The acquirer acts {how.en} for {principal.name} without using its name: the existing rule (名義によらない取得) treats it as the foreign investor, whatever the form of the arrangement.",
+              f"取得者は{principal.name}のために{how.ja}その名義によらないで行為しており、現行のみなし規定（名義によらない取得）により外国投資家とみなされる（取決めの形式を問わない）。")
+        if widened:
+            r.say("The 2026 amendment, in force on this date, widens the rule (specified acquisitions and arrangements the cabinet order defines); it confirms the answer here.",
+                  "本基準日に施行済みの2026年改正は、この規定を拡大する（特定取得及び政令で定める取決めを含む）もので、本件の結論を変えない。")
     elif widened:
         status = principal_foreign
         r.say(f"The 2026 amendment (in force on this date) deems a person acting under a contract for non-residents etc. to be a foreign investor; it applies to the arrangement with {principal.name}.",
               f"2026年改正（本基準日に施行済み）により、契約等に基づき非居住者等のために行う者は外国投資家とみなされ、{principal.name}との取決めに適用される。")
-    elif nominee.arrangement == "contract" and existing:
-        status = None
-        r.say("Whether the existing rule reaches a contract-based arrangement is unclear; the 2026 amendment, which removes the doubt, is not yet in force on this date.",
-              "現行規定が契約に基づく取決めに及ぶかは明確でなく、これを明確化する2026年改正は本基準日に未施行。")
-        r.need("transaction.nominee.arrangement", T("Does the acquirer act for the principal's account (not only under a contract)?",
-                                                   "取得者は本人の計算において行為しているか（契約のみではないか）？"),
-               T("treat the acquirer as a foreign investor and file", "外国投資家とみなして届出を行う"), WHO_ACQUIRER)
     else:
         status = False
         r.say("No deeming rule was in force on this date.", "本基準日にはみなし規定は施行されていない。")
@@ -286,10 +388,17 @@ def is_foreign_government_entity(deal: Deal, regime: Regime) -> tuple[Tri, Tri]:
 
 
 def _officer_ratio_met(e: Entity, regime: Regime) -> Tri:
+    """特定外国投資家, officer limb (2025): one third or more of the directors, or of the officers with
+    representative authority, appointed by or staff of a foreign government or an obliged person."""
     o = e.officers
-    if o is None or o.appointed_by_state_or_obliged is None or not o.directors_total:
+    if o is None:
         return None
-    return regime.meets("specified_foreign_investor_officer_pct", Fraction(100 * o.appointed_by_state_or_obliged, o.directors_total))
+    limbs: list[Tri] = []
+    for part, whole in ((o.appointed_by_state_or_obliged, o.directors_total),
+                        (o.representatives_appointed_by_state_or_obliged, o.representatives_total)):
+        if whole:
+            limbs.append(None if part is None else regime.meets("specified_foreign_investor_officer_pct", Fraction(100 * part, whole)))
+    return tri_any(limbs) if limbs else None
 
 
 def is_specified_foreign_investor(deal: Deal, regime: Regime, r: Reasoning) -> Tri:
@@ -299,6 +408,7 @@ def is_specified_foreign_investor(deal: Deal, regime: Regime, r: Reasoning) -> T
     if not regime.in_force("specified_foreign_investor_class"):
         return False
     r.cite("specified_foreign_investor_class")
+    r.cite("specified_foreign_investor_officer_pct")
     state = _state_test(regime, True)
 
     def base(e: Entity) -> Tri:
@@ -344,9 +454,14 @@ def is_equivalent_to_specified(deal: Deal, regime: Regime, r: Reasoning) -> Tri:
     return result
 
 
-def is_foreign_financial_institution(e: Entity) -> bool:
-    """外国金融機関: a regulated securities firm, bank, insurer, asset manager, trust or investment company."""
-    return e.regulated_financial_institution or e.kind == "financial_institution"
+def is_foreign_financial_institution(e: Entity) -> Tri:
+    """外国金融機関: a securities firm, bank, insurer, asset manager, trust or investment company and the
+    like, supervised under its home law. Regulation is the test, not the kind: an unregulated
+    'financial institution' is a general investor; with regulation unknown, an entity of kind
+    financial_institution is open (None), any other kind is not one."""
+    if e.regulated_financial_institution is not None:
+        return e.regulated_financial_institution
+    return None if e.kind == "financial_institution" else False
 
 
 def investor_class(deal: Deal, regime: Regime, foreign: ForeignInvestorConclusion) -> InvestorClassConclusion:
@@ -380,14 +495,22 @@ def investor_class(deal: Deal, regime: Regime, foreign: ForeignInvestorConclusio
         r.say("It is a sovereign wealth fund or public pension accredited by MOF (認証SWF等); it may use the exemption like a general investor.",
               "財務省の認証を受けたSWF・公的年金（認証SWF等）であり、一般投資家と同様に免除を利用できる。", "foreign_government_excluded")
         cls: InvestorClass = "accredited_swf"
-    elif is_foreign_financial_institution(acq):
+    elif (fi := is_foreign_financial_institution(acq)) is True:
         r.say("It is a regulated foreign financial institution (外国金融機関).", "規制を受ける外国金融機関である。",
               "foreign_financial_institution_no_upper_limit")
         cls = "foreign_financial_institution"
     else:
-        r.say("None of the restricted classes applies: it is a general investor (一般投資家).",
-              "制限された類型に該当せず、一般投資家である。")
         cls = "general_investor"
+        if fi is None:
+            _unknown_regulation(deal, acq, r)
+            undecided.append("foreign_financial_institution")
+        elif acq.kind == "financial_institution":
+            r.say("It is a financial institution but not supervised as one under its home law, so not a foreign financial institution (外国金融機関): a general investor (一般投資家).",
+                  "金融機関であるが本国の法令に基づく監督を受けていないため外国金融機関に当たらず、一般投資家である。",
+                  "foreign_financial_institution_no_upper_limit")
+        else:
+            r.say("None of the restricted classes applies: it is a general investor (一般投資家).",
+                  "制限された類型に該当せず、一般投資家である。")
     if undecided:
         r.say("Its class is open until these are confirmed: " + ", ".join(undecided) + ".",
               "次の点が確認されるまで類型は未確定：" + "、".join(undecided) + "。")
@@ -398,6 +521,17 @@ def investor_class(deal: Deal, regime: Regime, foreign: ForeignInvestorConclusio
         return InvestorClassConclusion(**r.conclude("investor_class", "indeterminate", T(f"Probably {_CLASS_TEXT[cls].en.lower()} (to confirm).", f"{_CLASS_TEXT[cls].ja}（要確認）。"),
                                                     investor_class=cls))
     return InvestorClassConclusion(**r.conclude("investor_class", "yes", _CLASS_TEXT[cls], investor_class=cls))
+
+
+def _unknown_regulation(deal: Deal, acq: Entity, r: Reasoning) -> None:
+    i = deal.entity_index(acq.id)
+    r.say("Whether it is supervised as a financial institution under its home law is not given; until confirmed it is read as a general investor (regular exemption only).",
+          "本国の法令に基づき金融機関として監督を受けているかが不明であり、確認されるまで一般投資家（一般免除のみ）として扱う。",
+          "foreign_financial_institution_no_upper_limit")
+    r.need(f"entities[{i}].regulated_financial_institution",
+           T(f"Is {acq.name} supervised as a bank, securities firm, insurer, asset manager, trust company or the like by an authority under its home law?",
+             f"{acq.name}は本国の法令に基づき銀行・証券会社・保険会社・資産運用会社・信託会社等として当局の監督を受けているか？"),
+           T("general investor (regular exemption only)", "一般投資家（一般免除のみ）"), WHO_ACQUIRER)
 
 
 _CLASS_TEXT = {

@@ -11,8 +11,10 @@ from pydantic import BaseModel, Field
 from fdiscreen.filing.acts import ActConclusion
 from fdiscreen.filing.conclusion import Conclusion, Reasoning, Status
 from fdiscreen.filing.exemption import ExemptionConclusion
+from fdiscreen.filing.related import holding_with_related
 from fdiscreen.i18n import T, Text, pct
 from fdiscreen.model import Deal
+from fdiscreen.dates import working_day_deadline
 from fdiscreen.regime import Regime
 
 ReportKind = Literal["post_investment_report", "implementation_report"]
@@ -22,7 +24,8 @@ class ReportDue(BaseModel):
     kind: ReportKind
     trigger: Text
     deadline_days: int | None
-    due_date: dt.date | None = None
+    due_date: dt.date | None = Field(None, description="the deadline to act on: the statutory date, moved past administrative holidays")
+    statutory_due_date: dt.date | None = Field(None, description="closing date plus the period, before any move for a holiday")
 
 
 class ReportConclusion(Conclusion):
@@ -37,9 +40,27 @@ class WaitingPeriodConclusion(Conclusion):
     earliest_closing_after_acceptance: int | None = None
 
 
-def _due(deal: Deal, days: int | None) -> dt.date | None:
+def report_due(deal: Deal, regime: Regime, kind: ReportKind, trigger: Text, days: int | None) -> ReportDue:
+    """A report due ``days`` after the act (calendar days from the closing date); a deadline on an
+    administrative holiday moves to the next working day (行政機関の休日に関する法律 Art. 2)."""
     when = deal.transaction.closing_date
-    return when + dt.timedelta(days=days) if when and days is not None else None
+    statutory = when + dt.timedelta(days=days) if when and days is not None else None
+    due = working_day_deadline(statutory, regime) if statutory else None
+    return ReportDue(kind=kind, trigger=trigger, deadline_days=days, due_date=due, statutory_due_date=statutory)
+
+
+def deadline_text(x: ReportDue) -> Text:
+    """'within 45 days (due 4 January 2027; the statutory day, 2 January, is an administrative holiday)'."""
+    if x.deadline_days is None:
+        return T("deadline not encoded for this date", "期限は本基準日について未設定")
+    en, ja = f"within {x.deadline_days} days", f"{x.deadline_days}日以内"
+    if x.due_date and x.statutory_due_date and x.due_date != x.statutory_due_date:
+        en += f" (due {x.due_date}; the statutory day {x.statutory_due_date} is an administrative holiday)"
+        ja += f"（期限{x.due_date}。法定の期限日{x.statutory_due_date}は行政機関の休日）"
+    elif x.due_date:
+        en += f" (due {x.due_date})"
+        ja += f"（期限{x.due_date}）"
+    return T(en, ja)
 
 
 def exemption_report_thresholds_crossed(before: float, after: float, thresholds: list[float]) -> list[float]:
@@ -63,32 +84,59 @@ def post_investment_report_due(deal: Deal, regime: Regime, acts: list[ActConclus
     covered = [a for a in acts if a.status == "yes"]
     tx = deal.transaction
     if ex.status in ("yes", "indeterminate") and ex.kind is not None:
-        item = "exemption_post_report_fi_pct" if ex.kind == "general" else "exemption_post_report_general_pct"
-        ladder = [float(x) for x in regime.value(item) or []]
-        after = (tx.voting_after or 0) + tx.closely_related_voting_pct
-        before = tx.voting_before + tx.closely_related_voting_pct
-        for t in exemption_report_thresholds_crossed(before, after, ladder):
-            reports.append(ReportDue(kind="post_investment_report", deadline_days=days, due_date=_due(deal, days),
-                                     trigger=T(f"Using the exemption and reaching {pct(t)}", f"免除を利用し{pct(t)}に到達")))
-        r.say(f"An exemption user reports on reaching {', '.join(pct(x) for x in ladder)} (ladder for its class); this acquisition takes it from {pct(before)} to {pct(after)}.",
-              f"免除利用者は{'、'.join(pct(x) for x in ladder)}到達時に事後報告を行う。本件で{pct(before)}から{pct(after)}となる。",
-              item, "post_investment_report_days")
+        report = _exemption_user_report(deal, regime, ex, r, days)
+        if report is not None:
+            reports.append(report)
     for a in covered:
         if a.notification == "post_investment_report":
             reports += _non_designated_report(deal, regime, a, r, days)
-    if must_file == "yes":
-        idays = regime.value("implementation_report_days")
-        reports.append(ReportDue(kind="implementation_report", deadline_days=idays, due_date=_due(deal, idays),
-                                 trigger=T("Executing the notified investment", "届出に係る対内直接投資等の実行")))
+    idays = regime.value("implementation_report_days")
+    if must_file == "yes" and idays is not None:
+        reports.append(report_due(deal, regime, "implementation_report", T("Executing the notified investment", "届出に係る対内直接投資等の実行"), idays))
         r.say(f"After executing a notified investment an implementation report is due within {idays} days.",
               f"届出に係る投資の実行後{idays}日以内に実行報告が必要。", "implementation_report_days")
+    elif must_file == "yes":
+        r.say("No implementation-report period is encoded for this date.", "本基準日について実行報告の期限はコード化されていない。",
+              "implementation_report_days")
     if not reports:
         r.say("No post-investment or implementation report is due on these facts.", "本件事実の下では事後報告・実行報告は不要。")
         status: Status = "indeterminate" if any(a.status == "indeterminate" for a in acts) else "no"
         return ReportConclusion(**r.conclude("post_investment_report", status, T("No report due.", "報告不要。")))
-    summary = T("; ".join(f"{x.trigger.en}: within {x.deadline_days} days" for x in reports),
-                "、".join(f"{x.trigger.ja}：{x.deadline_days}日以内" for x in reports))
+    if any(x.due_date != x.statutory_due_date for x in reports):
+        r.cite("deadline_moves_past_holidays")
+        r.cite("administrative_holidays")
+    summary = T("; ".join(f"{x.trigger.en}: {deadline_text(x).en}" for x in reports),
+                "、".join(f"{x.trigger.ja}：{deadline_text(x).ja}" for x in reports))
     return ReportConclusion(**r.conclude("post_investment_report", "yes", summary, reports=reports))
+
+
+def _exemption_user_report(deal: Deal, regime: Regime, ex: ExemptionConclusion, r: Reasoning, days: int | None) -> ReportDue | None:
+    """FEFTA Art. 55-5: an acquisition made under the exemption is reported after the fact. Of a listed
+    company, the acquisitions reported are those that first reach a lower rung of the class's ladder or
+    end at or above its top rung; of an unlisted company, every exempt acquisition. One act is one
+    report, however many rungs it passes."""
+    tx = deal.transaction
+    if not deal.target.listed:
+        if not regime.in_force("exemption_post_report_unlisted_every_act"):
+            return None
+        r.say("An acquisition of unlisted shares made under the exemption is reported after the fact.",
+              "免除を利用した非上場会社の株式の取得は事後報告の対象となる。", "exemption_post_report_unlisted_every_act", "post_investment_report_days")
+        return report_due(deal, regime, "post_investment_report", T("Using the exemption (unlisted company)", "免除の利用（非上場会社）"), days)
+    item = "exemption_post_report_fi_pct" if ex.kind == "general" else "exemption_post_report_general_pct"
+    ladder = [float(x) for x in regime.value(item) or []]
+    after = holding_with_related(deal, regime, tx.voting_after or 0) or 0.0
+    before = holding_with_related(deal, regime, tx.voting_before) or 0.0
+    reached = exemption_report_thresholds_crossed(before, after, ladder)
+    r.say(f"An exemption user reports an acquisition that first reaches {', '.join(pct(x) for x in ladder[:-1]) or '-'} or ends at or above {pct(ladder[-1]) if ladder else '-'} (ladder for its class); this acquisition takes it from {pct(before)} to {pct(after)}"
+          + (", so one report is due for it." if reached else ", so none is due."),
+          f"免除利用者は、{'、'.join(pct(x) for x in ladder[:-1]) or '-'}に初めて到達する取得又は{pct(ladder[-1]) if ladder else '-'}以上となる取得について事後報告を行う。本件で{pct(before)}から{pct(after)}となる"
+          + ("ため、本件取得について1件の報告を要する。" if reached else "ため、報告は不要。"),
+          item, "post_investment_report_days")
+    if not reached:
+        return None
+    rungs = ", ".join(pct(t) for t in reached)
+    return report_due(deal, regime, "post_investment_report",
+                      T(f"Using the exemption and reaching {rungs}", f"免除を利用し{'、'.join(pct(t) for t in reached)}に到達"), days)
 
 
 def _non_designated_report(deal: Deal, regime: Regime, act: ActConclusion, r: Reasoning, days: int | None) -> list[ReportDue]:
@@ -103,8 +151,8 @@ def _non_designated_report(deal: Deal, regime: Regime, act: ActConclusion, r: Re
           f"指定業種以外：{act.label.ja}は出資比率{pct(regime.threshold(item))}以上で事後報告（本件{pct(held)}）。", item)
     if not met:
         return []
-    return [ReportDue(kind="post_investment_report", deadline_days=days, due_date=_due(deal, days),
-                      trigger=T(f"{act.label.en} in a non-designated company", f"指定業種以外の会社に係る{act.label.ja}"))]
+    return [report_due(deal, regime, "post_investment_report",
+                       T(f"{act.label.en} in a non-designated company", f"指定業種以外の会社に係る{act.label.ja}"), days)]
 
 
 def waiting_period(regime: Regime, must_file: Status) -> WaitingPeriodConclusion:

@@ -23,11 +23,37 @@ class TargetClassConclusion(Conclusion):
     fefta_class: FeftaClass | None = None
     conservative_class: FeftaClass = "core"
     specified_acquisition_listed: bool | None = None
+    """特定取得に係る指定業種: some own or subsidiary business is on the specified-acquisition designated
+    list (a specified acquisition then needs prior notification); None when a business's listing is unknown."""
+    specified_acquisition_core: bool | None = None
+    """特定取得に係るコア業種: some own or subsidiary business is on the specified-acquisition core list
+    (no exemption for the specified acquisition); None when a business's listing is unknown."""
     businesses: list[dict[str, str | None]] = Field(default_factory=list)
 
 
+def _item_class(item_id: str, r: Reasoning) -> FeftaClass:
+    """The class of one catalog item on the regime's date; before its listing, non-designated."""
+    cls = r.regime.activity_class(item_id)
+    return "non_designated" if cls is None else cls
+
+
+def business_items(b: Business, deal_path: str, r: Reasoning) -> list[str]:
+    """The catalog items a business's activity names (an id, an old id or a JSIC code); when a JSIC code
+    spans items of different classes, ask which item the business is (the most sensitive class stands)."""
+    items = r.regime.catalog.resolve_activity(b.activity or "")
+    if len({_item_class(i, r) for i in items}) > 1:
+        names = "; ".join(f"{i} ({r.regime.item(i).label.en}: {_item_class(i, r)})" for i in items)
+        names_ja = "、".join(f"{r.regime.item(i).label.ja}（{CLASS_TEXT[_item_class(i, r)].ja}）" for i in items)
+        r.need(f"{deal_path}.activity",
+               T(f"JSIC code {b.activity} of '{b.name}' spans catalog items of different classes: which is it? {names}",
+                 f"「{b.name}」の産業分類番号{b.activity}は区分の異なる複数の項目にまたがる。いずれに当たるか：{names_ja}"),
+               T("treat as the most sensitive of these items", "これらのうち最も厳しい区分として扱う"), WHO_TARGET)
+    return items
+
+
 def business_class(b: Business, deal_path: str, r: Reasoning) -> FeftaClass | None:
-    """The class of one business line as of the regime's date: given directly, else by activity code."""
+    """The class of one business line as of the regime's date: given directly, else by activity code
+    (catalog id, old id or JSIC code); None when a JSIC code spans items of different classes."""
     if b.fefta_class is not None:
         r.say(f"{b.name}: class given in the deal file as {b.fefta_class}.",
               f"{b.name}：取引ファイルで{CLASS_TEXT[b.fefta_class].ja}と指定。")
@@ -37,22 +63,46 @@ def business_class(b: Business, deal_path: str, r: Reasoning) -> FeftaClass | No
                                           f"「{b.name}」の外為法上の業種区分（又は業種コード）は？"),
                T("treat as core", "コア業種として扱う"), WHO_TARGET)
         return None
-    cls = r.regime.activity_class(b.activity)
-    r.cite(b.activity)
-    label = r.regime.item(b.activity).label
+    items = business_items(b, deal_path, r)
+    for item_id in items:
+        _say_item_class(b, item_id, r)
+    classes = {_item_class(i, r) for i in items}
+    return classes.pop() if len(classes) == 1 else None
+
+
+def _say_item_class(b: Business, item_id: str, r: Reasoning) -> None:
+    cls = r.regime.activity_class(item_id)
+    r.cite(item_id)
+    label = r.regime.item(item_id).label
     if cls is None:
-        first = r.regime.timeline(b.activity)[0][0]
+        first = r.regime.timeline(item_id)[0][0]
         r.say(f"{b.name} ({label.en}) was not on the designated list on this date (listed from {first}).",
               f"{b.name}（{label.ja}）は本基準日には指定業種ではない（{first}から指定）。")
-        return "non_designated"
+        return
     r.say(f"{b.name} ({label.en}): {CLASS_TEXT[cls].en}.", f"{b.name}（{label.ja}）：{CLASS_TEXT[cls].ja}。")
-    return cls
 
 
-def _specified_acquisition_listed(b: Business, cls: FeftaClass | None, r: Reasoning) -> bool | None:
+def _listed(b: Business, cls: FeftaClass | None, r: Reasoning, flag: str) -> bool | None:
+    """Whether a business is on a specified-acquisition list (``flag`` names the Regime method): by its
+    catalog items; with the class given directly, a non-designated business is on neither list."""
     if b.activity is not None and b.fefta_class is None:
-        return r.regime.specified_acquisition_listed(b.activity)
-    return None if cls is None else cls == "core"
+        flags = {getattr(r.regime, flag)(i) for i in r.regime.catalog.resolve_activity(b.activity)}
+        return flags.pop() if len(flags) == 1 else None
+    if flag == "specified_acquisition_listed":
+        return None if cls is None else cls == "core"
+    return None if cls in (None, "core") else False
+
+
+def _any_true(flags: list[bool | None]) -> bool | None:
+    """Three-valued 'any': True if one is True, False if all are known False (or none), else None."""
+    return True if True in flags else (False if None not in flags else None)
+
+
+def _resolved_activity(b: Business, r: Reasoning) -> str | None:
+    """The catalog item id a business names, where its items share one class (for citations downstream);
+    else the code as given."""
+    items = r.regime.catalog.resolve_activity(b.activity) if b.activity else []
+    return items[0] if items and len({_item_class(i, r) for i in items}) == 1 else b.activity
 
 
 def target_class(target: Target, regime: Regime, mof: MofList | None = None) -> TargetClassConclusion:
@@ -65,6 +115,7 @@ def target_class(target: Target, regime: Regime, mof: MofList | None = None) -> 
     t = target
     classes: list[FeftaClass | None] = []
     spec: list[bool | None] = []
+    spec_core: list[bool | None] = []
     rows: list[dict[str, str | None]] = []
     lines = [(f"target.businesses[{i}]", t.name, b) for i, b in enumerate(t.businesses)]
     for s, sub in enumerate(t.subsidiaries):
@@ -72,22 +123,26 @@ def target_class(target: Target, regime: Regime, mof: MofList | None = None) -> 
     for path, owner, b in lines:
         cls = business_class(b, path, r)
         classes.append(cls)
-        spec.append(_specified_acquisition_listed(b, cls, r))
-        rows.append({"entity": owner, "business": b.name, "activity": b.activity, "class": cls})
+        spec.append(_listed(b, cls, r, "specified_acquisition_listed"))
+        spec_core.append(_listed(b, cls, r, "specified_acquisition_core"))
+        rows.append({"entity": owner, "business": b.name, "activity": _resolved_activity(b, r), "class": cls})
     listed_class = _from_mof_list(t, mof, r)
     if listed_class is not None:
         classes.append(listed_class)
     known = [c for c in classes if c is not None]
     best = max(known, key=RANK.__getitem__) if known else None
-    complete = (None not in classes) and (t.subsidiaries_complete is True or listed_class is not None)
+    complete = bool(classes) and (None not in classes) and (t.subsidiaries_complete is True or listed_class is not None)
     if best != "core" and not complete:
         if t.subsidiaries_complete is not True and listed_class is None:
             r.need("target.subsidiaries_complete",
                    T("Are all subsidiaries' businesses listed? Does any subsidiary run a designated or core business?",
                      "子会社の事業は全て記載されているか。指定業種・コア業種を営む子会社はないか？"),
                    T("treat the target as core", "コア業種として扱う"), WHO_TARGET)
-        if not lines and listed_class is None:
+        if not t.businesses and listed_class is None:
             r.say("The deal file lists no business for the target.", "発行会社の事業が記載されていない。")
+            r.need("target.businesses", T("What businesses does the target itself run (activity id or JSIC code)?",
+                                          "発行会社自身はどのような事業を営むか（業種ID又は日本標準産業分類番号）？"),
+                   T("treat the target as core", "コア業種として扱う"), WHO_TARGET)
         status = "indeterminate"
         summary = T(f"Target class indeterminate (at least {CLASS_TEXT[best].en} from what is known)." if best else
                     "Target class indeterminate.",
@@ -98,9 +153,11 @@ def target_class(target: Target, regime: Regime, mof: MofList | None = None) -> 
         summary = T(f"{t.name} is {CLASS_TEXT[best].en} (own and subsidiaries' businesses).",
                     f"{t.name}は{CLASS_TEXT[best].ja}に該当する（子会社の事業を含む）。")
         cls_out = best
-    spec_listed = True if True in spec else (False if spec and None not in spec else None)
+    spec_listed = _any_true(spec) if spec else None
+    spec_core = _any_true(spec_core) if spec_core else None
     return TargetClassConclusion(**r.conclude("target_class", status, summary, fefta_class=cls_out,
-                                              specified_acquisition_listed=spec_listed, businesses=rows))
+                                              specified_acquisition_listed=spec_listed,
+                                              specified_acquisition_core=spec_core, businesses=rows))
 
 
 def _from_mof_list(target: Target, mof: MofList | None, r: Reasoning) -> FeftaClass | None:

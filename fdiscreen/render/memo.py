@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 import yaml
 
 from fdiscreen.filing.conclusion import Conclusion
+from fdiscreen.filing.reports import deadline_text
 from fdiscreen.i18n import Lang, T, Text
 from fdiscreen.regime import Citation
 from fdiscreen.assess.finding import FACTOR_TEXT
@@ -26,7 +27,7 @@ S = {
     "matter": T("Matter", "案件"),
     "date": T("Date", "作成日"),
     "note": T("Note", "注記"),
-    "override": T("override", "上書き"),
+    "override": T("the user's assumption (override)", "利用者の仮定（上書き）"),
     "capped": T("Capped at the scale's maximum:", "上限で打切り："),
     "as_of": T("Law as of", "適用法令基準日"),
     "regime": T("Regime version", "法令データ版"),
@@ -44,6 +45,7 @@ S = {
     "amendment": T("The 2026 FEFTA amendment", "2026年外為法改正"),
     "in_force": T("In force", "施行"),
     "touches": T("Touches this deal", "本件への関係"),
+    "pending_date": T("depends on the cabinet order's date", "政令の施行日による"),
     "open": T("Open questions: facts to confirm", "確認事項"),
     "path": T("Field", "項目"),
     "conservative": T("Conservative reading meanwhile", "確認までの保守的な扱い"),
@@ -243,8 +245,7 @@ def _reports(s: Screening, lang: Lang) -> Section:
     f = s.filing
     sec = Section(title=_t(S["reports"], lang))
     sec.add(Figure(figure="timeline", data=timeline_data(s, lang), caption=_t(S["timeline"], lang)))
-    items = [f"{_t(r.trigger, lang)} — {r.deadline_days}" + (" days" if lang == "en" else "日以内") +
-             (f" ({r.due_date})" if r.due_date else "") for r in f.post_investment_report.reports]
+    items = [f"{_t(r.trigger, lang)} — {_t(deadline_text(r), lang)}" for r in f.post_investment_report.reports]
     sec.add(Bullets(items=items) if items else Para(text=_t(f.post_investment_report.summary, lang)))
     sec.add(Para(text=_t(f.waiting_period_days.summary, lang), bold_lead=_t(QUESTIONS["waiting_period"], lang) + ":"))
     return sec
@@ -257,7 +258,8 @@ def _amendment(s: Screening, lang: Lang) -> Section:
     if a.changes:
         yes, no = S["yes"].get(lang), S["no"].get(lang)
         sec.add(Table(header=[_t(S["amendment"], lang), _t(S["in_force"], lang), _t(S["touches"], lang)],
-                      rows=[[_t(c.text, lang), yes if c.in_force else no, yes if c.applies_to_deal else no] for c in a.changes],
+                      rows=[[_t(c.text, lang), _t(S["pending_date"], lang) if c.in_force is None else yes if c.in_force else no,
+                             yes if c.applies_to_deal else no] for c in a.changes],
                       widths=[7, 1.2, 1.5]))
     return sec
 

@@ -1,0 +1,51 @@
+"""Dates the way the law counts them: administrative-office holidays (行政機関の休日) and the deadline
+rule of 行政機関の休日に関する法律 Art. 2 (a deadline for an act towards an administrative office that
+falls on such a holiday is the next day that is not one).
+
+National holidays come from the ``holidays`` library (国民の祝日に関する法律, substitute and citizens'
+holidays included); the weekday rule and the year-end closure are read from ``factors/procedure.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+
+from fdiscreen.regime import Regime
+
+
+@lru_cache(maxsize=256)
+def _national_holidays(year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("JP", years=year))
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    month, day = text.split("-")
+    return int(month), int(day)
+
+
+def is_administrative_holiday(day: dt.date, regime: Regime) -> bool:
+    """行政機関の休日に関する法律 Art. 1(1): Saturdays and Sundays, national holidays, and the year-end
+    closure (29 December to 3 January), as the regime of the day encodes them."""
+    rule = regime.value("administrative_holidays")
+    if not rule:
+        return False
+    if day.isoweekday() in set(rule["weekdays"]):
+        return True
+    if rule.get("national_holidays") and day in _national_holidays(day.year):
+        return True
+    start, end = _month_day(rule["year_end_from"]), _month_day(rule["year_end_to"])
+    return (day.month, day.day) >= start or (day.month, day.day) <= end
+
+
+def working_day_deadline(day: dt.date, regime: Regime) -> dt.date:
+    """行政機関の休日に関する法律 Art. 2: a deadline on an administrative holiday moves to the next
+    day that is not one (the walk ends: no run of holidays is longer than a fortnight)."""
+    if not regime.in_force("deadline_moves_past_holidays"):
+        return day
+    moved = day
+    while is_administrative_holiday(moved, regime) and moved < dt.date.max - dt.timedelta(days=1):
+        moved += dt.timedelta(days=1)
+    return moved
