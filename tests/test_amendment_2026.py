@@ -117,7 +117,7 @@ def test_outcome_line_and_changes_say_which_parts_are_assumptions() -> None:
     s = screen(load_deal(EXAMPLE), as_of=TODAY)
     out = s.filing.outcome
     assert out.code == "prior_notification"
-    assert "Rests on assumptions about the 2026 amendment" in out.summary.en and "indirect_direct_holder_min_listed_pct" in out.summary.en
+    assert "Rests on assumptions about the 2026 amendment" in out.summary.en and "5 points the cabinet order will settle" in out.summary.en
     assert "2026年改正に関する仮定" in out.summary.ja
     changes = {c.item: c for c in s.filing.amendment_2026.changes}
     assert PENDING_ITEMS <= set(changes["indirect_acquisition"].assumptions) and PENDING.en in changes["indirect_acquisition"].text.en

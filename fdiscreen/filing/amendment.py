@@ -388,8 +388,8 @@ def outcome_note(amend: AmendmentConclusion, decisive: list[Conclusion]) -> Text
                          "cabinet_order": f"施行日{amend.effective_date}"}.get(amend.effective_date_basis, "施行日"))
     rest = [i for i in items if i != EFFECTIVE]
     if rest:
-        parts_en.append(f"{', '.join(rest)} ({PENDING.en})")
-        parts_ja.append(f"{'、'.join(rest)}（{PENDING.ja}）")
+        parts_en.append(f"{len(rest)} point{'s' if len(rest) > 1 else ''} the cabinet order will settle, listed with the assumptions ({PENDING.en})")
+        parts_ja.append(f"政令で定められる{len(rest)}点（前提とした仮定に列挙。{PENDING.ja}）")
     return T(f"Rests on assumptions about the 2026 amendment: {'; '.join(parts_en)}.",
              f"2026年改正に関する仮定に依拠：{'；'.join(parts_ja)}。")
 
