@@ -212,10 +212,18 @@ class AmendmentConclusion(Conclusion):
     """Every pending-law assumption the deal's conclusions rest on (the in-force date included)."""
 
 
+def pending_points(n: int) -> Text:
+    """'3 points the cabinet order will settle, listed with the assumptions': prose names no factor id
+    (the ids stay in the structured ``assumptions`` fields, and outputs list them with their labels)."""
+    return T(f"{n} point{'s' if n > 1 else ''} the cabinet order will settle, listed with the assumptions",
+             f"政令で定められる{n}点（前提とした仮定に列挙）")
+
+
 def _with_pending(text: Text, items: list[str]) -> Text:
     if not items:
         return text
-    return T(f"{text.en} ({PENDING.en}: {', '.join(items)})", f"{text.ja}（{PENDING.ja}：{'、'.join(items)}）")
+    points = pending_points(len(items))
+    return T(f"{text.en} ({PENDING.en}: {points.en})", f"{text.ja}（{PENDING.ja}：{points.ja}）")
 
 
 def _indirect_change(deal: Deal, timing: AmendmentTiming, acts: list[ActConclusion]) -> AmendmentChange | None:
@@ -324,12 +332,13 @@ def amendment_2026(deal: Deal, regime: Regime, acts: list[ActConclusion], must_f
     state = {True: T("in force", "施行済み"), False: T("not yet in force", "未施行"), None: T("possibly in force (it turns on the cabinet order's date)", "施行済みか未確定（政令の定める施行日による）")}[timing.in_force]
     how, when = effective_phrase(timing), deal_date_phrase(timing)
     rests = [i for i in assumed if i != EFFECTIVE]
-    tail = T(f"; {PENDING.en}: {', '.join(rests)}", f"。{PENDING.ja}：{'、'.join(rests)}") if rests else T("", "")
+    points = pending_points(len(rests))
+    tail = T(f"; {PENDING.en}: {points.en}", f"。{PENDING.ja}：{points.ja}") if rests else T("", "")
     summary = T(f"2026 amendment {state.en} on {when.en} ({how.en}); {len(touches)} change(s) touch this deal{tail.en}.",
                 f"2026年改正は{when.ja}に{state.ja}（{how.ja}）。本件に関係する変更{len(touches)}件{tail.ja}。")
     if rests:
-        r.say(f"Parts of this analysis rest on the amendment's subordinate legislation, not yet made ({PENDING.en}): {', '.join(rests)}.",
-              f"本分析の一部は未制定の下位法令に依拠する（{PENDING.ja}）：{'、'.join(rests)}。")
+        r.say(f"Parts of this analysis rest on the amendment's subordinate legislation, not yet made ({PENDING.en}): {points.en}.",
+              f"本分析の一部は未制定の下位法令に依拠する（{PENDING.ja}）：{points.ja}。")
     status: Status = status_of(timing.in_force)
     return AmendmentConclusion(**r.conclude("amendment_2026", status, summary, effective_date=regime.date_value(EFFECTIVE) if timing.basis == "unknown" else timing.effective_date,
                                             effective_date_assumed=timing.basis != "cabinet_order", effective_date_basis=timing.basis,
@@ -352,8 +361,7 @@ def label_exemption(ex: ExemptionConclusion, acts: list[ActConclusion]) -> Exemp
     cite = next((c for c in act.citations if c.item == "indirect_acquisition_exemption_available"), None)
     if cite is None:
         return ex
-    reason = T(f"No exemption for the indirect acquisition: {PENDING.en} (indirect_acquisition_exemption_available).",
-               f"間接取得には免除制度を利用できない：{PENDING.ja}（indirect_acquisition_exemption_available）。")
+    reason = T(f"No exemption for the indirect acquisition: {PENDING.en}.", f"間接取得には免除制度を利用できない：{PENDING.ja}。")
     only_indirect = all(a is act or a.status == "no" or a.notification in ("none", "post_investment_report") for a in acts)
     summary = with_label(ex.summary, PENDING.en, PENDING.ja) if only_indirect else ex.summary
     return ex.model_copy(update={"reasons": [*ex.reasons, reason], "citations": [*ex.citations, cite], "summary": summary})
@@ -366,8 +374,7 @@ def label_reports(rep: ReportConclusion, acts: list[ActConclusion]) -> ReportCon
     cite = None if act is None else next((c for c in act.citations if c.item == "indirect_acquisition_non_designated_report"), None)
     if cite is None:
         return rep
-    reason = T(f"The post-investment report for the indirect acquisition is {PENDING.en} (indirect_acquisition_non_designated_report).",
-               f"間接取得に係る事後報告は{PENDING.ja}（indirect_acquisition_non_designated_report）。")
+    reason = T(f"The post-investment report for the indirect acquisition is {PENDING.en}.", f"間接取得に係る事後報告は{PENDING.ja}。")
     summary = with_label(rep.summary, f"{PENDING.en} for the indirect acquisition", f"間接取得について{PENDING.ja}")
     return rep.model_copy(update={"reasons": [*rep.reasons, reason], "citations": [*rep.citations, cite], "summary": summary})
 
@@ -388,8 +395,9 @@ def outcome_note(amend: AmendmentConclusion, decisive: list[Conclusion]) -> Text
                          "cabinet_order": f"施行日{amend.effective_date}"}.get(amend.effective_date_basis, "施行日"))
     rest = [i for i in items if i != EFFECTIVE]
     if rest:
-        parts_en.append(f"{len(rest)} point{'s' if len(rest) > 1 else ''} the cabinet order will settle, listed with the assumptions ({PENDING.en})")
-        parts_ja.append(f"政令で定められる{len(rest)}点（前提とした仮定に列挙。{PENDING.ja}）")
+        points = pending_points(len(rest))
+        parts_en.append(f"{points.en} ({PENDING.en})")
+        parts_ja.append(f"{points.ja}（{PENDING.ja}）")
     return T(f"Rests on assumptions about the 2026 amendment: {'; '.join(parts_en)}.",
              f"2026年改正に関する仮定に依拠：{'；'.join(parts_ja)}。")
 
