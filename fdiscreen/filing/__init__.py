@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from fdiscreen.filing.acts import ActConclusion, combine, covered_acts
+from fdiscreen.filing.acts import ActConclusion, combine, covered_acts, within_deemed_scope
 from fdiscreen.filing.amendment import (AmendmentConclusion, amendment_2026, both_readings_note, label_exemption, label_reports,
                                         outcome_note)
 from fdiscreen.filing.conclusion import Conclusion, FactNeeded, Reasoning, Status
@@ -163,7 +163,7 @@ def determine(deal: Deal, regime: Regime, mof: MofList | None = None) -> Determi
     foreign = is_foreign_investor(deal, regime, marked)
     iclass = investor_class(deal, regime, foreign)
     tclass = target_class(deal.target, regime, mof)
-    acts = covered_acts(deal, regime, tclass) if foreign.status != "no" else []
+    acts = within_deemed_scope(covered_acts(deal, regime, tclass), regime, foreign.deemed) if foreign.status != "no" else []
     if foreign.status == "indeterminate":
         acts = [a.model_copy(update={"status": "indeterminate" if a.status == "yes" else a.status}) for a in acts]
     prior = prior_notification_required(regime, foreign, acts, tclass)

@@ -456,6 +456,28 @@ def covered_acts(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> list[
     return acts
 
 
+def within_deemed_scope(acts: list[ActConclusion], regime: Regime, deemed: bool) -> list[ActConclusion]:
+    """FEFTA Art. 27(14): an acquirer that is a foreign investor only by the nominee rule (みなし外国投資家)
+    is one for the kinds of act the rule reaches on the date (inward direct investment; specified
+    acquisitions too once the 2026 amendment is in force); its other acts are not covered."""
+    if not deemed:
+        return acts
+    scope = regime.value("deemed_foreign_investor_scope") or []
+    out = []
+    for a in acts:
+        if a.status == "no" or a.covered_as is None or a.covered_as in scope:
+            out.append(a)
+            continue
+        r = Reasoning(regime)
+        r.say(f"{a.label.en}: the acquirer is a foreign investor only by the nominee rule, which on this date reaches {', '.join(scope)} only; this act is not covered.",
+              f"{a.label.ja}：取得者は名義によらない取得に関するみなし規定によってのみ外国投資家とされ、本基準日における同規定の対象は対内直接投資等に限られるため、本行為は対象外。",
+              "deemed_foreign_investor_scope")
+        out.append(a.model_copy(update={"status": "no", "notification": "none", "covered_as": None,
+                                        "reasons": [*a.reasons, *r.reasons], "citations": [*a.citations, *r.citations],
+                                        "summary": T(f"{a.label.en}: not covered (nominee rule does not reach it).", f"{a.label.ja}：対象外（みなし規定の対象外）。")}))
+    return out
+
+
 def combine(statuses: list[Status]) -> Status:
     """Three-valued OR over statuses."""
     if "yes" in statuses:
