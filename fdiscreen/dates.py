@@ -40,6 +40,16 @@ def is_administrative_holiday(day: dt.date, regime: Regime) -> bool:
     return (day.month, day.day) >= start or (day.month, day.day) <= end
 
 
+def add_working_days(day: dt.date, n: int, regime: Regime) -> dt.date:
+    """The ``n``-th day after ``day`` that is not an administrative holiday (営業日 as the offices count them)."""
+    out, left = day, n
+    while left > 0:
+        out += dt.timedelta(days=1)
+        if not is_administrative_holiday(out, regime):
+            left -= 1
+    return out
+
+
 def working_day_deadline(day: dt.date, regime: Regime) -> dt.date:
     """行政機関の休日に関する法律 Art. 2: a deadline on an administrative holiday moves to the next
     day that is not one (the walk ends: no run of holidays is longer than a fortnight)."""

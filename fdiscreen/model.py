@@ -266,6 +266,8 @@ class Transaction(Strict):
     kind: Literal["share_acquisition", "loan", "branch_establishment", "indirect_acquisition", "consent_only",
                   "former_resident_share_transfer"] = "share_acquisition"
     closing_date: dt.date | None = Field(None, description="planned date of the act (取得日)")
+    notification_accepted_date: dt.date | None = Field(
+        None, description="date the prior notification was accepted (届出受理日), if filed: gives the earliest closing dates")
     shares_before_pct: Pct = 0
     shares_after_pct: Pct | None = Field(None, description="investor's shareholding after the act; null: unknown")
     voting_before_pct: Pct | None = Field(None, description="defaults to shares_before_pct")

@@ -80,3 +80,18 @@ def test_amendment_states_risk_mitigation_duty_when_filing() -> None:
     det = run(deal(transaction={"board_seats": 1, "risk_mitigation_measures": ["no_technology_access"]}), dt.date(2027, 7, 1))
     change = next(c for c in det.amendment_2026.changes if c.item == "risk_mitigation_notification")
     assert change.in_force and change.applies_to_deal
+
+
+def test_earliest_closing_counts_the_acceptance_day_and_business_days() -> None:
+    """FEFTA Art. 27(2): 30 days counted from the day of acceptance (that day is day one), so accepted on
+    2026-12-01 the earliest closing is 2026-12-31 (holidays do not move a prohibition period); five
+    business days counted on administrative working days: Wed 2 to Tue 8 December, closing from 9 December.
+    Accepted Friday 2026-12-25, five business days skip the year-end closure: 28 Dec, 4-7 Jan."""
+    det = run(deal(transaction={"board_seats": 1, "notification_accepted_date": "2026-12-01"}))
+    w = det.waiting_period_days
+    assert w.earliest_closing_date == dt.date(2026, 12, 31)
+    assert w.earliest_closing_date_if_shortened == dt.date(2026, 12, 9)
+    assert "waiting_period_counts_acceptance_day" in {c.item for c in w.citations}
+    late = run(deal(transaction={"board_seats": 1, "notification_accepted_date": "2026-12-25"})).waiting_period_days
+    assert late.earliest_closing_date_if_shortened == dt.date(2027, 1, 8)
+    assert run(deal(transaction={"board_seats": 1})).waiting_period_days.earliest_closing_date is None

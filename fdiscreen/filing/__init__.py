@@ -171,7 +171,7 @@ def determine(deal: Deal, regime: Regime, mof: MofList | None = None) -> Determi
     ex = label_exemption(ex, acts)
     must = must_file(regime, prior, ex)
     reports = label_reports(post_investment_report_due(deal, regime, acts, ex, must.status), acts)
-    wait = waiting_period(regime, must.status)
+    wait = waiting_period(deal, regime, must.status)
     amend = amendment_2026(deal, regime, acts, must.status, [foreign, must, ex, reports])
     return Determination(foreign_investor=foreign, investor_class=iclass, target_class=tclass, acts=acts,
                          prior_notification_required=prior, exemption=ex, must_file=must, post_investment_report=reports,

@@ -14,7 +14,7 @@ from fdiscreen.filing.exemption import ExemptionConclusion
 from fdiscreen.filing.related import holding_with_related
 from fdiscreen.i18n import T, Text, pct
 from fdiscreen.model import Deal
-from fdiscreen.dates import working_day_deadline
+from fdiscreen.dates import add_working_days, working_day_deadline
 from fdiscreen.regime import Regime
 
 ReportKind = Literal["post_investment_report", "implementation_report"]
@@ -38,6 +38,9 @@ class WaitingPeriodConclusion(Conclusion):
     extension_months: int | None = None
     max_months: int | None = None
     earliest_closing_after_acceptance: int | None = None
+    earliest_closing_date: dt.date | None = Field(None, description="first day the act may be done: the day after the period ends")
+    earliest_closing_date_if_shortened: dt.date | None = Field(
+        None, description="the same if the period is shortened to the reported business days (assumption)")
 
 
 def report_due(deal: Deal, regime: Regime, kind: ReportKind, trigger: Text, days: int | None) -> ReportDue:
@@ -155,7 +158,7 @@ def _non_designated_report(deal: Deal, regime: Regime, act: ActConclusion, r: Re
                        T(f"{act.label.en} in a non-designated company", f"指定業種以外の会社に係る{act.label.ja}"), days)]
 
 
-def waiting_period(regime: Regime, must_file: Status) -> WaitingPeriodConclusion:
+def waiting_period(deal: Deal, regime: Regime, must_file: Status) -> WaitingPeriodConclusion:
     """Art. 27(2)-(6): no closing until 30 days after acceptance; shortenable; extendable to four
     months, and to five where a recommendation is pursued and the Council needs more time."""
     r = Reasoning(regime)
@@ -176,5 +179,32 @@ def waiting_period(regime: Regime, must_file: Status) -> WaitingPeriodConclusion
     r.cite("advance_filing_max_months")
     summary = T(f"{days} days from acceptance (shortenable; extendable to {ext}-{mx} months).",
                 f"受理から{days}日（短縮あり、{ext}〜{mx}か月まで延長あり）。")
+    earliest, shortened = _earliest_closing(deal, regime, r, days, short)
+    if earliest is not None:
+        summary = T(f"{summary.en.rstrip('.')}; earliest closing {earliest}" + (f" ({shortened} if shortened)." if shortened else "."),
+                    f"{summary.ja.rstrip('。')}。最短の実行日は{earliest}" + (f"（短縮された場合は{shortened}）。" if shortened else "。"))
     return WaitingPeriodConclusion(**r.conclude("waiting_period", must_file, summary, days=days, shortened_business_days=short,
-                                                extension_months=ext, max_months=mx, earliest_closing_after_acceptance=days))
+                                                extension_months=ext, max_months=mx, earliest_closing_after_acceptance=days,
+                                                earliest_closing_date=earliest, earliest_closing_date_if_shortened=shortened))
+
+
+def _earliest_closing(deal: Deal, regime: Regime, r: Reasoning, days: int | None,
+                      short: int | None) -> tuple[dt.date | None, dt.date | None]:
+    """Art. 27(2): the act may not be done until the period counted from the day of acceptance (that day
+    included: 受理された日から起算して) has passed, so the first permitted day is acceptance + days in
+    calendar days (a prohibition period, not a deadline: holidays do not move it). A shortened period is
+    counted in the offices' business days (営業日), the first after acceptance being day one."""
+    accepted = deal.transaction.notification_accepted_date
+    if accepted is None or days is None:
+        return None, None
+    first_day = 0 if regime.in_force("waiting_period_counts_acceptance_day") else 1
+    earliest = accepted + dt.timedelta(days=days + first_day)
+    r.say(f"Accepted on {accepted}: the {days}-day period counts that day as day one, so the earliest closing is {earliest}.",
+          f"{accepted}受理：受理日を初日として{days}日を数えるため、最短の実行日は{earliest}。", "waiting_period_counts_acceptance_day")
+    if not short:
+        return earliest, None
+    shortened = add_working_days(accepted, short, regime) + dt.timedelta(days=1)
+    r.say(f"If shortened to {short} business days (counted on administrative working days from the day after acceptance), the earliest closing is {shortened}.",
+          f"{short}営業日（受理の翌日から行政機関の休日を除いて計算）に短縮された場合、最短の実行日は{shortened}。",
+          "waiting_period_shortened_business_days", "administrative_holidays")
+    return earliest, shortened
