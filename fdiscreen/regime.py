@@ -362,6 +362,8 @@ class Regime:
     as_of: dt.date
     overrides: dict[str, Any] = field(default_factory=dict)
     used: dict[str, None] = field(default_factory=dict)
+    later_values: dict[str, Any] = field(default_factory=dict)
+    """Values read from this law on a later date (the amended law at closing), by item, for the record."""
     _timelines: dict[str, list[tuple[dt.date, Any]]] = field(default_factory=dict, repr=False)
     _citations: dict[str, Citation] = field(default_factory=dict, repr=False)
     _values: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -516,8 +518,8 @@ class Regime:
             if not item.assumption:
                 continue
             value = self.overrides.get(item_id, self._raw_value(item_id))
-            if value is None:  # not in force on as_of but read for a later date (the law at closing)
-                value = next((v for when, v in self.timeline(item_id) if when > self.as_of), None)
+            if value is None:  # not in force on as_of but read on a later date (the law at closing)
+                value = self.later_values.get(item_id)
             if value is None:
                 continue
             out.append(Assumption(id=item_id, label=item.label, value=_jsonable(value),

@@ -95,3 +95,12 @@ def test_earliest_closing_counts_the_acceptance_day_and_business_days() -> None:
     late = run(deal(transaction={"board_seats": 1, "notification_accepted_date": "2026-12-25"})).waiting_period_days
     assert late.earliest_closing_date_if_shortened == dt.date(2027, 1, 8)
     assert run(deal(transaction={"board_seats": 1})).waiting_period_days.earliest_closing_date is None
+
+
+def test_no_assumption_listed_for_a_rule_not_in_force_and_not_used() -> None:
+    """A 2008 screening must not list the post-2020 implementation-report period as an assumption it relied on."""
+    from fdiscreen.screening import screen
+    s = screen(deal(), as_of=dt.date(2008, 3, 3))
+    assert "implementation_report_days" not in {a.id for a in s.regime.assumptions}
+    filed = screen(deal(transaction={"board_seats": 1}), as_of=dt.date(2008, 3, 3))
+    assert "implementation_report_days" not in {a.id for a in filed.regime.assumptions}

@@ -120,6 +120,7 @@ def record_use(regime: Regime, law: Regime) -> None:
     """Count what the amended-law reading used as used by the screening, so its assumptions are listed."""
     if law is not regime:
         regime.used.update(law.used)
+        regime.later_values.update({i: law._raw_value(i) for i in law.used})
 
 
 def effective_phrase(timing: AmendmentTiming) -> Text:

@@ -93,7 +93,7 @@ def post_investment_report_due(deal: Deal, regime: Regime, acts: list[ActConclus
     for a in covered:
         if a.notification == "post_investment_report":
             reports += _non_designated_report(deal, regime, a, r, days)
-    idays = regime.value("implementation_report_days")
+    idays = regime.value("implementation_report_days") if must_file == "yes" else None
     if must_file == "yes" and idays is not None:
         reports.append(report_due(deal, regime, "implementation_report", T("Executing the notified investment", "届出に係る対内直接投資等の実行"), idays))
         r.say(f"After executing a notified investment an implementation report is due within {idays} days.",
