@@ -6,11 +6,13 @@ holdings, with fdiscreen's DuckDB + numpy engine and with networkx on the same d
 
 Each engine runs in a fresh process (so peak RSS from ``resource.getrusage`` is its own), timed from the
 loaded database to the results: fdiscreen = ``graph.foreign_status`` + ``graph.ultimate_controllers_all``;
-networkx = read the same tables, build a ``DiGraph``, the same worklist fixed point over ``G.succ`` and
-the same majority-parent rule and a memoised walk up the majority graph's ``succ`` (faster here than
-``nx.condensation``, which was tried: 7.5 s for the SCCs alone on the full graph). The two
-results are compared in full. If networkx takes longer than ``--nx-timeout`` seconds, both engines are
-timed on a smaller graph (a stated fraction) instead, and the output says so.
+networkx = read the same tables, build a ``DiGraph``, the same rule (FEFTA Art. 26(1)(iii) with Cabinet Order
+Art. 2(1) as in force on the as-of date, ``full_if_half_held_or_subsidiary``: half-held companies, then one
+Companies Act subsidiary worklist per half-held company over ``G.succ`` as the per-deal engine does, then the
+partnership worklist) and the same majority-parent rule and a memoised walk up the majority graph's
+``succ`` (faster here than ``nx.condensation``, which was tried: 7.5 s for the SCCs alone on the full
+graph). The two results are compared in full. If networkx takes longer than ``--nx-timeout`` seconds,
+both engines are timed on a smaller graph (a stated fraction) instead, and the output says so.
 
 Goals: fdiscreen < 10 s, >= 5x faster than networkx, peak RSS < 2 GiB.
 """
@@ -190,9 +192,13 @@ def phase_networkx(work: Path) -> dict:
     from fdiscreen.regime import make_regime
 
     regime = make_regime(AS_OF)
-    assert fg._attribution(regime) == "controlled_full", "the networkx baseline computes the graph's controlled_full stand-in"
+    method = fg._attribution(regime)
+    assert method == "full_if_half_held_or_subsidiary", f"the networkx baseline computes the law on {AS_OF}, not {method}"
     thr_co = float(regime.threshold("foreign_owned_company_pct"))
     thr_lp = float(regime.threshold("partnership_foreign_contribution_pct"))
+    thr_half = float(regime.threshold("indirect_attribution_intermediate_pct"))
+    thr_sub = float(regime.threshold("indirect_attribution_subsidiary_more_than_pct"))
+    partnership_item_2 = regime.in_force("partnership_as_foreign_law_entity")
     maj_pct, _ = fg._majority(regime)
     t0 = time.perf_counter()
     con = duckdb.connect(str(work / "graph.duckdb"), read_only=True)
@@ -207,20 +213,32 @@ def phase_networkx(work: Path) -> dict:
                      for r in ents.itertuples(index=False))
     t2 = time.perf_counter()
 
-    def own_foreign(d: dict) -> bool:
+    def item_1_or_2(d: dict) -> bool:
         if d["kind"] == "individual":
             return (not d["resident"]) if d["resident"] is not None else not d["jp"]
-        return not d["jp"]
-
-    def threshold(d: dict) -> float:
-        if not d["jp"]:
-            return float("inf")
-        if d["kind"] in COMPANY_KINDS:
-            return thr_co
-        return thr_lp if d["kind"] == "partnership" else float("inf")
+        return not d["jp"] and (partnership_item_2 or d["kind"] != "partnership")
 
     nodes = G.nodes
-    foreign = {n for n, d in nodes(data=True) if own_foreign(d)}
+    direct = {n for n, d in nodes(data=True) if item_1_or_2(d)}
+    companies = {n for n, d in nodes(data=True) if d["jp"] and d["kind"] in COMPANY_KINDS}
+
+    def voting_of(j: object, holders: set) -> float:
+        return sum(d["voting_pct"] for h, d in G.pred[j].items() if h in holders)
+
+    # Cabinet Order Art. 2(1): half-held companies, then one Companies Act subsidiary group per each
+    # (the per-deal engine's worklist, ownership.fully_attributed_holders)
+    half_held = [n for n in companies if voting_of(n, direct) >= thr_half - fg.EPS]
+    counted = direct | set(half_held)
+    for parent in half_held:
+        group, todo = {parent}, [parent]
+        while todo:
+            for j in G.succ[todo.pop()]:
+                if j in companies and j not in group and voting_of(j, group) > thr_sub + fg.EPS:
+                    group.add(j)
+                    todo.append(j)
+        counted |= group
+    foreign = set(direct) | {n for n in companies if voting_of(n, counted) >= thr_co - fg.EPS}
+    # partnerships (Art. 26(1)(iv)): every foreign contributor counts, a worklist over G.succ
     share = dict.fromkeys(G, 0.0)
     frontier = list(foreign)
     while frontier:
@@ -228,7 +246,7 @@ def phase_networkx(work: Path) -> dict:
         for h in frontier:
             for j, d in G.succ[h].items():
                 share[j] += d["voting_pct"]
-                if j not in foreign and share[j] >= threshold(nodes[j]) - fg.EPS:
+                if j not in foreign and nodes[j]["kind"] == "partnership" and share[j] >= thr_lp - fg.EPS:
                     foreign.add(j)
                     nxt.append(j)
         frontier = nxt
@@ -282,7 +300,7 @@ def phase_networkx(work: Path) -> dict:
     pd.DataFrame(rows, columns=["id", "controller_id", "basis"]).to_parquet(work / "networkx-controllers.parquet")
     return {"seconds": round(t4 - t0, 3), "read_s": round(t1 - t0, 3), "build_graph_s": round(t2 - t1, 3),
             "foreign_status_s": round(t3 - t2, 3), "controllers_s": round(t4 - t3, 3), "compute_only_s": round(t4 - t2, 3),
-            "peak_rss_mib": peak_rss_mib(), "networkx_version": nx.__version__}
+            "peak_rss_mib": peak_rss_mib(), "networkx_version": nx.__version__, "attribution": method}
 
 
 PHASES = {"generate": phase_generate, "load": phase_load, "fdiscreen": phase_fdiscreen, "networkx": phase_networkx}

@@ -55,29 +55,36 @@ corporation`` unless known otherwise; a fund's LEI is a corporation or partnersh
 
 Rules
 -----
-* Foreign status (:func:`foreign_status`): the least fixed point of "a non-Japanese entity or a
-  non-resident individual is foreign (Art. 26(1)(i)-(ii)); a Japanese company is foreign when the voting
-  rights held by foreign entities reach ``foreign_owned_company_pct`` (Art. 26(1)(iii)); a Japanese
-  partnership when foreign contributions reach ``partnership_foreign_contribution_pct`` (Art.
-  26(1)(iv), holdings read as contributions)". How a foreign-held Japanese company's own holdings count
-  is the regime's ``indirect_voting_attribution``: ``controlled_full`` (the default assumption: in full)
-  or ``proportional`` (multiplied by its foreign share). Holders the graph does not list are read as
-  not foreign, and officers (Art. 26(1)(v)) are not in the graph: ``holders_listed_pct`` shows how much
-  of each company's voting the result rests on. Same rule as :mod:`fdiscreen.filing.investor` reading
-  every unknown fact as "no".
+* Foreign status (:func:`foreign_status`): a non-resident individual or a non-Japanese entity is foreign
+  (Art. 26(1)(i)-(ii); from 2020-05-08 not a partnership, which item (ii) then excludes); a Japanese
+  company is foreign when the voting rights counted for it reach ``foreign_owned_company_pct`` (Art.
+  26(1)(iii)); a partnership when foreign contributions reach ``partnership_foreign_contribution_pct``
+  (Art. 26(1)(iv), from 2020-05-08, holdings read as contributions). Which voting rights count is the
+  regime's ``indirect_voting_attribution``. The law (Cabinet Order Art. 2(1)): those held directly by
+  item 1/2 persons, and in full those of every Japanese company such persons directly hold at least
+  ``indirect_attribution_intermediate_pct`` of (``full_if_half_held``) and, from 2020-05-08, of that
+  company's Companies Act subsidiaries (``full_if_half_held_or_subsidiary``); a company foreign only
+  through item (iii) passes nothing otherwise. What-ifs, not law: ``controlled_full`` (every foreign
+  holder in full, a least fixed point) and ``proportional`` (multiplied along chains). Holders the graph
+  does not list are read as not foreign, and officers (Art. 26(1)(v)) and partnerships' executing
+  partners are not in the graph: ``holders_listed_pct`` shows how much of each company's voting the
+  result rests on. Same rule as :mod:`fdiscreen.filing.investor` reading every unknown fact as "no".
 * Control (:func:`ultimate_controllers`): a holding of more than half of the voting rights (the
   Companies Act majority band of ``stake_bands``) or a ``control_only`` holding; where several holdings
   qualify the largest wins, then the lowest row.
-* Effective holding (:func:`indirect_holdings`): the same attribution as the look-through. With
-  ``controlled_full`` an entity the overseas entity holds at or above ``foreign_owned_company_pct``
-  (directly or through entities so held) is *controlled* and its holdings count in full; a company's
-  effective holding is the sum of the stakes the overseas entity and its controlled entities hold in
-  it. With ``proportional`` stakes are multiplied along each path and summed over paths (to a fixed
-  point on cycles). Not "max over paths": two routes into one company add up.
+* Effective holding (:func:`indirect_holdings`): the same attribution as the look-through, the overseas
+  entity being the only direct holder. Under the law a company (of any jurisdiction) it directly holds at
+  least ``indirect_attribution_intermediate_pct`` of, and from 2020-05-08 that company's Companies Act
+  subsidiaries, are *controlled*: their holdings count in full. With ``controlled_full`` an entity the
+  overseas entity holds at or above ``foreign_owned_company_pct`` (directly or through entities so held)
+  is controlled. A company's effective holding is the sum of the stakes the overseas entity and its
+  controlled entities hold in it. With ``proportional`` stakes are multiplied along each path and summed
+  over paths (to a fixed point on cycles). Not "max over paths": two routes into one company add up.
 
 Every computation works on whole arrays (numpy): a worklist over newly marked entities for the
 monotone fixed points (each holding is read once, so cycles and long chains cost no more than the
-edges) and pointer jumping over the majority-parent array for the controllers.
+edges), a coloured worklist for the Companies Act subsidiary groups and pointer jumping over the
+majority-parent array for the controllers.
 """
 
 from __future__ import annotations
@@ -89,7 +96,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, get_args
 
@@ -411,16 +418,34 @@ class Arrays:
 
     def out_edges(self, nodes: np.ndarray) -> np.ndarray:
         """Positions of every holding whose holder is in ``nodes`` (vectorised range gather)."""
-        starts = self.indptr[nodes]
-        lens = self.indptr[nodes + 1] - starts
-        total = int(lens.sum())
-        if total == 0:
-            return np.empty(0, dtype=np.int64)
-        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
-        return offsets + np.arange(total, dtype=np.int64)
+        return _ranges(self.indptr, nodes)
 
     def kind_is(self, kinds: Iterable[str]) -> np.ndarray:
         return np.isin(self.kind, [_KIND_CODE[k] for k in kinds])
+
+    @cached_property
+    def _by_held(self) -> tuple[np.ndarray, np.ndarray]:
+        """In-edge CSR: holding positions sorted by held entity, and their ``indptr`` (built on first use)."""
+        order = np.argsort(self.held, kind="stable")
+        indptr = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.held, minlength=self.n), out=indptr[1:])
+        return order, indptr
+
+    def in_edges(self, nodes: np.ndarray) -> np.ndarray:
+        """Positions of every holding whose held entity is in ``nodes``."""
+        order, indptr = self._by_held
+        return order[_ranges(indptr, nodes)]
+
+
+def _ranges(indptr: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """The concatenated ranges ``[indptr[e], indptr[e+1])`` of ``nodes`` (a CSR row gather)."""
+    starts = indptr[nodes]
+    lens = indptr[nodes + 1] - starts
+    total = int(lens.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
+    return offsets + np.arange(total, dtype=np.int64)
 
 
 def _stamp(db: str | Path | None) -> tuple[str, int, int]:
@@ -491,23 +516,32 @@ def _limit(regime: Regime, item_id: str) -> tuple[float, str] | None:
 
 # -- foreign status (FEFTA Art. 26(1)) ------------------------------------------------------------------
 
-def _own_foreign(a: Arrays) -> np.ndarray:
-    """Art. 26(1)(i)-(ii) on an entity's own facts: non-resident individuals and non-Japanese entities."""
+def _own_foreign(a: Arrays, regime: Regime) -> np.ndarray:
+    """Art. 26(1)(i)-(ii), the persons whose direct holdings item (iii) counts ("前二号に掲げるもの"):
+    non-resident individuals (非居住者である個人) and entities established under foreign law or with their
+    principal office abroad; from 2020-05-08 not an investment partnership (特定組合等), which item (ii)
+    excludes and item (iv) judges by its contributions. The column form of
+    :func:`fdiscreen.filing.investor.is_item_1_or_2`; with officers (item (v)) not in the graph, these are
+    also the entities foreign on their own facts."""
     individual = a.kind == _KIND_CODE["individual"]
     non_resident = np.where(a.resident >= 0, a.resident == 0, ~a.jp)
-    return np.where(individual, non_resident, ~a.jp)
+    out = np.where(individual, non_resident, ~a.jp)
+    if not regime.in_force("partnership_as_foreign_law_entity"):
+        out &= a.kind != _KIND_CODE["partnership"]
+    return out
 
 
 def _thresholds(a: Arrays, regime: Regime) -> tuple[np.ndarray, np.ndarray]:
     """Per entity: the foreign share at which it becomes foreign through its holders (inf: never),
-    and whether the comparison is strict."""
+    and whether the comparison is strict. Japanese companies by item (iii); partnerships by item (iv),
+    foreign-law ones too (the item exists from 2020-05-08, when item (ii) stops covering them)."""
     thr = np.full(a.n, np.inf)
     strict = np.zeros(a.n, dtype=bool)
-    for kinds, item in ((COMPANY_KINDS, "foreign_owned_company_pct"), (("partnership",), "partnership_foreign_contribution_pct")):
+    for sel, item in ((a.jp & a.kind_is(COMPANY_KINDS), "foreign_owned_company_pct"),
+                      (a.kind == _KIND_CODE["partnership"], "partnership_foreign_contribution_pct")):
         lim = _limit(regime, item)
         if lim is None:
             continue
-        sel = a.jp & a.kind_is(kinds)
         thr[sel] = lim[0]
         strict[sel] = lim[1] == ">"
     return thr, strict
@@ -567,18 +601,86 @@ def _fixed_point_proportional(a: Arrays, seed: np.ndarray, thr: np.ndarray, stri
     return marked, share
 
 
-#: the law's methods (Cabinet Order Art. 2(1), see factors/foreign_investor.yaml) are not implemented on
-#: arrays yet: the graph computes its stand-in, controlled_full, and says so in ``attrs["attribution"]``
-_GRAPH_STAND_IN = {"full_if_half_held": "controlled_full", "full_if_half_held_or_subsidiary": "controlled_full"}
-
-
 def _attribution(regime: Regime) -> str:
-    method = regime.value("indirect_voting_attribution")
-    method = _GRAPH_STAND_IN.get(method, method)
-    if method not in ("controlled_full", "proportional"):
-        raise FdiscreenError(f"unknown attribution method {method!r}", path="indirect_voting_attribution",
-                             expected="controlled_full or proportional")
-    return str(method)
+    """The regime's ``indirect_voting_attribution``: the law (``full_if_half_held``,
+    ``full_if_half_held_or_subsidiary``) or a labelled what-if (``controlled_full``, ``proportional``);
+    checked by the per-deal engine's own validator, so both accept the same values."""
+    from fdiscreen.filing.investor import _attribution_method
+
+    return _attribution_method(regime)
+
+
+def _is_law_attribution(method: str) -> bool:
+    from fdiscreen.filing.investor import LAW_ATTRIBUTION
+
+    return method in LAW_ATTRIBUTION
+
+
+def _attribution_limits(regime: Regime, method: str) -> tuple[tuple[float, str] | None, tuple[float, str] | None]:
+    """Cabinet Order Art. 2(1): the direct share making a company's holdings count in full
+    (``indirect_attribution_intermediate_pct``) and, from 2020-05-08, the share making another company
+    its Companies Act subsidiary (``indirect_attribution_subsidiary_more_than_pct``; None before)."""
+    sub = _limit(regime, "indirect_attribution_subsidiary_more_than_pct") if method == "full_if_half_held_or_subsidiary" else None
+    return _limit(regime, "indirect_attribution_intermediate_pct"), sub
+
+
+def _fully_attributed(a: Arrays, direct: np.ndarray, companies: np.ndarray, parent_limit: tuple[float, str] | None,
+                      subsidiary_limit: tuple[float, str] | None) -> tuple[np.ndarray, np.ndarray]:
+    """The companies whose voting rights in other companies count in full as held by the ``direct``
+    holders (Cabinet Order Art. 2(1) for FEFTA Art. 26(1)(iii)): the column form of
+    :func:`fdiscreen.ownership.fully_attributed_holders` reading unknown holders as "no".
+
+    A company of ``companies`` counts when the ``direct`` entities directly hold ``parent_limit`` of its
+    voting rights (a half-held company); with ``subsidiary_limit`` so does every Companies Act subsidiary
+    (子会社) of one: a company in which the half-held company and its subsidiaries together hold beyond
+    the limit. The per-deal engine grows one group per half-held company; here all groups grow at once,
+    each company coloured by the half-held company whose group it joins, and a company joins when the
+    members of one colour (not several together) hold beyond the limit. The groups are disjoint, so one
+    colour per company is enough: were a company in two groups, the first member of one group that is
+    also in the other would be held beyond half by members of each (or, being a half-held company, at
+    least half by ``direct`` holders, who are never members), more than the 100% of votes the loader
+    allows. Each round recounts only the companies held by the members found in the round before.
+
+    Returns (counted in full, round in which each was found: 1 for half-held companies, -1 never).
+    """
+    held_direct = np.bincount(a.held, weights=np.where(direct[a.holder], a.voting, 0.0), minlength=a.n)
+    parents = companies & (_meets(held_direct, *parent_limit) if parent_limit else False)
+    rounds = np.where(parents, 1, -1).astype(np.int32)
+    if subsidiary_limit is None:
+        return parents, rounds
+    colour = np.where(parents, np.arange(a.n), -1)
+    frontier = np.flatnonzero(parents)
+    r = 1
+    while frontier.size:
+        r += 1
+        reached = np.unique(a.held[a.out_edges(frontier)])
+        pos = a.in_edges(reached[companies[reached] & (colour[reached] < 0)])
+        pos = pos[colour[a.holder[pos]] >= 0]
+        key = a.held[pos].astype(np.int64) * a.n + colour[a.holder[pos]]
+        groups, inverse = np.unique(key, return_inverse=True)
+        met = groups[_meets(np.bincount(inverse, weights=a.voting[pos], minlength=groups.size), *subsidiary_limit)]
+        sub, by = met // a.n, met % a.n
+        first = np.diff(sub, prepend=-1) != 0   # (rounding noise past 100% only) the lowest colour wins
+        frontier = sub[first]
+        colour[frontier] = by[first]
+        rounds[frontier] = r
+    return colour >= 0, rounds
+
+
+def _cabinet_order_item_3(a: Arrays, regime: Regime, method: str, seed: np.ndarray, thr: np.ndarray,
+                          strict: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Art. 26(1)(iii) as the law reads it (Cabinet Order Art. 2(1)): a Japanese company's foreign share is
+    the votes held by item 1/2 persons (``seed``) plus those of the companies counted in full
+    (:func:`_fully_attributed`); a company foreign only through item (iii) passes nothing unless it is
+    one of those. Partnerships (item (iv)) then count every foreign contributor, to a fixed point."""
+    companies = a.jp & a.kind_is(COMPANY_KINDS)
+    attributed, _ = _fully_attributed(a, seed, companies, *_attribution_limits(regime, method))
+    counted = seed | attributed
+    company_share = np.minimum(np.bincount(a.held, weights=np.where(counted[a.holder], a.voting, 0.0), minlength=a.n), 100.0)
+    company_foreign = companies & _crosses(company_share, thr, strict)
+    partnership_thr = np.where(a.kind == _KIND_CODE["partnership"], thr, np.inf)
+    marked, share, _ = _fixed_point_full(a, seed | company_foreign, partnership_thr, strict)
+    return marked, np.where(companies, company_share, share)
 
 
 def foreign_flags(db: str | Path | None = None, as_of: dt.date | None = None,
@@ -591,9 +693,12 @@ def foreign_flags(db: str | Path | None = None, as_of: dt.date | None = None,
 
 
 def _foreign_arrays(a: Arrays, regime: Regime) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    seed = _own_foreign(a)
+    seed = _own_foreign(a, regime)
     thr, strict = _thresholds(a, regime)
-    if _attribution(regime) == "proportional":
+    method = _attribution(regime)
+    if _is_law_attribution(method):
+        marked, share = _cabinet_order_item_3(a, regime, method, seed, thr, strict)
+    elif method == "proportional":
         marked, share = _fixed_point_proportional(a, seed, thr, strict)
     else:
         marked, share, _ = _fixed_point_full(a, seed, thr, strict)
@@ -615,11 +720,14 @@ def foreign_status(db: str | Path | None = None, as_of: dt.date | None = None,
     contributions, held by foreign entities as attributed), ``category`` (1 non-resident individual,
     3 through the look-through, 4 partnership by contributions; 0 not foreign) and
     ``holders_listed_pct`` (the share of its voting rights the graph lists holders for; unlisted
-    holders are read as not foreign). ``attrs`` holds the regime version, threshold and method.
+    holders are read as not foreign). ``attrs`` holds the regime version, threshold, the attribution
+    rule applied (``attribution``: ``full_if_half_held`` or ``full_if_half_held_or_subsidiary``, the law
+    on the date, or a what-if override) and ``attribution_what_if`` (true when it is not the law's).
     """
     a = arrays(db)
     regime = _regime(as_of, overrides)
     marked, share, category = _foreign_arrays(a, regime)
+    method = _attribution(regime)
     listed = np.minimum(np.bincount(a.held, weights=a.voting, minlength=a.n), 100.0)
     con = _connect(db)
     try:
@@ -634,7 +742,7 @@ def foreign_status(db: str | Path | None = None, as_of: dt.date | None = None,
     frame["holders_listed_pct"] = np.round(listed[idx], 9)
     frame.attrs.update({"as_of": regime.as_of.isoformat(), "regime_version": regime.version,
                         "threshold_pct": float(regime.threshold("foreign_owned_company_pct") or math.nan),
-                        "attribution": _attribution(regime),
+                        "attribution": method, "attribution_what_if": not _is_law_attribution(method),
                         "assumptions": [x.id for x in regime.assumptions()]})
     return frame
 
@@ -778,15 +886,17 @@ def indirect_holdings(db: str | Path | None, overseas_id: str, min_pct: float = 
     """Japanese companies of ``classes`` that ``overseas_id`` holds directly or indirectly at or above
     ``min_pct`` of the voting rights.
 
-    Effective holding follows the regime's ``indirect_voting_attribution`` (see the module docstring):
-    ``controlled_full`` sums the stakes of the overseas entity and of every entity it holds at or above
-    ``foreign_owned_company_pct`` (directly or through such entities, a least fixed point, so cycles
-    terminate); ``proportional`` multiplies stakes along paths and sums over paths.
+    Effective holding follows the regime's ``indirect_voting_attribution`` (see the module docstring).
+    The law's methods (Cabinet Order Art. 2(1)) with the overseas entity as the only direct holder: its
+    own stakes plus, in full, those of every company (any jurisdiction) it directly holds at least
+    ``indirect_attribution_intermediate_pct`` of and, from 2020-05-08, of those companies' Companies Act
+    subsidiaries. What-ifs: ``controlled_full`` sums the stakes of the overseas entity and of every entity
+    it holds at or above ``foreign_owned_company_pct`` (directly or through such entities, a least fixed
+    point, so cycles terminate); ``proportional`` multiplies stakes along paths and sums over paths.
 
-    Columns: ``id, name, fefta_class, listed, effective_pct, direct_pct, controlled`` (held at or above
-    the threshold, so counted in full further down) and ``path`` (ids from the overseas entity to the
-    company: with ``controlled_full`` through the entities controlled earliest, with ``proportional``
-    along the largest contributions).
+    Columns: ``id, name, fefta_class, listed, effective_pct, direct_pct, controlled`` (its holdings count
+    in full further down) and ``path`` (ids from the overseas entity to the company: through the entities
+    counted earliest, with ``proportional`` along the largest contributions).
     """
     bad = [c for c in classes if c not in FEFTA_CLASSES]
     if bad:
@@ -811,6 +921,7 @@ def indirect_holdings(db: str | Path | None, overseas_id: str, min_pct: float = 
     strict = np.full(a.n, bool(lim and lim[1] == ">"))
     thr[x] = np.inf
     method = _attribution(regime)
+    subsidiary_limit = None
     if method == "proportional":
         reach = _reachable(a, x)
         weight = np.zeros(a.n)
@@ -821,9 +932,16 @@ def indirect_holdings(db: str | Path | None, overseas_id: str, min_pct: float = 
         contrib = a.voting * np.where(np.arange(a.n) == x, 100.0, weight)[a.holder] / 100.0
         order_key = -contrib
     else:
-        controlled, effective, rounds = _fixed_point_full(a, seed, thr, strict)
+        if _is_law_attribution(method):
+            lim, subsidiary_limit = _attribution_limits(regime, method)
+            controlled, rounds = _fully_attributed(a, seed, a.kind_is(COMPANY_KINDS) & ~seed, lim, subsidiary_limit)
+            controlled[x] = True
+            rounds[x] = 0
+        else:
+            controlled, _, rounds = _fixed_point_full(a, seed, thr, strict)
         contrib = np.where(controlled[a.holder], a.voting, 0.0)
-        order_key = rounds[a.holder].astype(np.float64) * 1000.0 - a.voting  # earliest-marked holder first: acyclic paths
+        effective = np.minimum(np.bincount(a.held, weights=contrib, minlength=a.n), 100.0)
+        order_key = rounds[a.holder].astype(np.float64) * 1000.0 - a.voting  # earliest-counted holder first: acyclic paths
     direct = np.zeros(a.n)
     own = a.out_edges(np.array([x]))
     direct[a.held[own]] = a.voting[own]
@@ -852,7 +970,9 @@ def indirect_holdings(db: str | Path | None, overseas_id: str, min_pct: float = 
     out = pd.DataFrame(rows, columns=["id", "name", "fefta_class", "listed", "effective_pct", "direct_pct", "controlled", "path"])
     out = out.sort_values(["effective_pct", "id"], ascending=[False, True]).reset_index(drop=True)
     out.attrs.update({"overseas_id": overseas_id, "min_pct": min_pct, "classes": list(classes), "attribution": method,
-                      "control_threshold_pct": lim[0] if lim else None, "as_of": regime.as_of.isoformat(),
+                      "control_threshold_pct": lim[0] if lim else None,
+                      "subsidiary_more_than_pct": subsidiary_limit[0] if subsidiary_limit else None,
+                      "as_of": regime.as_of.isoformat(),
                       "indirect_acquisition_rule_in_force": regime.in_force("indirect_acquisition")})
     return out
 

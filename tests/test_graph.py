@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("duckdb")
@@ -20,6 +21,7 @@ from fdiscreen.errors import FdiscreenError  # noqa: E402
 from fdiscreen.filing.investor import foreign_status as deal_foreign_status  # noqa: E402
 from fdiscreen.graph_cli import graph_app  # noqa: E402
 from fdiscreen.load import parse_deal  # noqa: E402
+from fdiscreen.ownership import fully_attributed_holders  # noqa: E402
 from fdiscreen.regime import make_regime  # noqa: E402
 
 from conftest import BASE, TODAY  # noqa: E402
@@ -46,7 +48,17 @@ def status(db: Path, **kw) -> dict[str, bool]:
     return dict(zip(frame["id"], frame["foreign"]))
 
 
+def status_on(db: Path, as_of: dt.date, overrides: dict | None = None) -> dict[str, bool]:
+    frame = graph.foreign_status(db, as_of, overrides=overrides)
+    return dict(zip(frame["id"], map(bool, frame["foreign"])))
+
+
 # -- foreign status ------------------------------------------------------------------------------------
+
+#: the what-if reading (not law) that counts every foreign-investor holder in full
+CONTROLLED_FULL = {"indirect_voting_attribution": "controlled_full"}
+BEFORE_2020 = dt.date(2019, 6, 1)  # Cabinet Order Art. 2(1) before Cabinet Order No. 154 of 2020 (no subsidiaries)
+
 
 def test_cross_shareholding_reaches_threshold_only_with_the_partners_votes(tmp_path: Path) -> None:
     # A: 30% US + 25% from B; B: 35% GB + 20% from G (foreign through 60% CN) + 30% from A.
@@ -55,12 +67,19 @@ def test_cross_shareholding_reaches_threshold_only_with_the_partners_votes(tmp_p
                                 corp("J1"), corp("J2")],
                      ["US1,A,30,,", "B,A,25,,", "J1,A,45,,", "GB1,B,35,,", "G,B,20,,", "A,B,30,,", "J2,B,15,,",
                       "CN1,G,60,,", "J2,G,40,,"])
-    frame = graph.foreign_status(db, TODAY).set_index("id")
+    frame = graph.foreign_status(db, TODAY, overrides=CONTROLLED_FULL).set_index("id")
     assert frame.loc["G", "foreign"] and frame.loc["B", "foreign"] and frame.loc["A", "foreign"]
     assert frame.loc["B", "foreign_voting_pct"] == pytest.approx(85.0)  # 35 + 20 + A's 30 once A is foreign
     assert frame.loc["A", "foreign_voting_pct"] == pytest.approx(55.0)
     assert frame.loc["A", "category"] == 3
     assert not frame.loc["J1", "foreign"]
+    assert frame.attrs["attribution"] == "controlled_full" and frame.attrs["attribution_what_if"]
+    # the law (Cabinet Order Art. 2(1)): G is held 60% by an item 2 person, so its 20% of B counts and B is
+    # foreign (35 + 20); B itself is held only 35% by item 1/2 persons, so its 25% of A counts for nothing
+    law = graph.foreign_status(db, TODAY).set_index("id")
+    assert law.attrs["attribution"] == "full_if_half_held_or_subsidiary" and not law.attrs["attribution_what_if"]
+    assert law.loc["G", "foreign"] and law.loc["B", "foreign"] and not law.loc["A", "foreign"]
+    assert law.loc["B", "foreign_voting_pct"] == pytest.approx(55.0) and law.loc["A", "foreign_voting_pct"] == pytest.approx(30.0)
 
 
 def test_mutual_stakes_cannot_make_a_cycle_foreign_by_themselves(tmp_path: Path) -> None:
@@ -88,11 +107,16 @@ def test_japanese_company_foreign_through_a_foreign_held_japanese_parent(tmp_pat
                                 corp("U"), corp("V")],
                      ["US1,P,60,,", "J1,P,40,,", "P,S,50,,", "J1,S,50,,", "S,T,30,,", "US1,T,25,,", "J1,T,45,,",
                       "US1,U,40,,", "J1,U,60,,", "US1,V,40,,", "U,V,30,,", "J1,V,30,,"])
-    frame = graph.foreign_status(db, TODAY).set_index("id")
+    frame = graph.foreign_status(db, TODAY, overrides=CONTROLLED_FULL).set_index("id")
     assert list(frame.loc[["P", "S", "T"], "foreign"]) == [True, True, True]
     assert frame.loc["T", "foreign_voting_pct"] == pytest.approx(55.0)
     assert frame.loc["NR", "category"] == 1  # a non-resident individual of Japanese nationality
     assert not frame.loc["U", "foreign"] and not frame.loc["V", "foreign"]  # U is not foreign: its 30% of V does not count
+    # the law (Cabinet Order Art. 2(1)): P (60% US) passes its 50% of S in full, but S, held exactly half by P,
+    # is not P's Companies Act subsidiary (more than half) nor held by item 1/2 persons: T gets only US's 25%
+    law = graph.foreign_status(db, TODAY).set_index("id")
+    assert list(law.loc[["P", "S", "T"], "foreign"]) == [True, True, False]
+    assert law.loc["T", "foreign_voting_pct"] == pytest.approx(25.0)
     # proportional attribution (the alternative reading): V gets 40 + 30 x 40% = 52%
     prop = graph.foreign_status(db, TODAY, overrides={"indirect_voting_attribution": "proportional"}).set_index("id")
     assert list(prop.loc[["P", "S", "T"], "foreign"]) == [True, True, True]
@@ -104,6 +128,86 @@ def test_threshold_comes_from_the_regime(tmp_path: Path) -> None:
     db = write_graph(tmp_path, [corp("US1", "US"), corp("A"), corp("J1")], ["US1,A,40,,", "J1,A,60,,"])
     assert not status(db)["A"]
     assert status(db, overrides={"foreign_owned_company_pct": 40})["A"]
+    with pytest.raises(FdiscreenError, match="unknown attribution method"):  # the per-deal engine's check
+        status(db, overrides={"indirect_voting_attribution": "pro-rata"})
+
+
+# -- Cabinet Order Art. 2(1): which holdings count for FEFTA Art. 26(1)(iii) -----------------------------
+
+@pytest.mark.parametrize("as_of", [BEFORE_2020, TODAY])
+def test_half_held_intermediate_passes_its_holding_in_full_and_49_percent_passes_nothing(tmp_path: Path, as_of: dt.date) -> None:
+    """Cabinet Order Art. 2(1) (indirect_attribution_intermediate_pct, 百分の五十以上): M50, held exactly half
+    by a US company, passes all of its 60% of T1; M49, held 49%, passes none of its 60% of T2."""
+    db = write_graph(tmp_path, [corp("US1", "US"), corp("M50"), corp("M49"), corp("T1"), corp("T2"), corp("J0")],
+                     ["US1,M50,50,,", "J0,M50,50,,", "M50,T1,60,,", "J0,T1,40,,",
+                      "US1,M49,49,,", "J0,M49,51,,", "M49,T2,60,,", "J0,T2,40,,"])
+    frame = graph.foreign_status(db, as_of).set_index("id")
+    assert frame.loc["T1", "foreign"] and frame.loc["T1", "foreign_voting_pct"] == pytest.approx(60.0)
+    assert not frame.loc["T2", "foreign"] and frame.loc["T2", "foreign_voting_pct"] == pytest.approx(0.0)
+    assert frame.loc["M50", "foreign"] and not frame.loc["M49", "foreign"]
+    _assert_agrees(db, as_of)
+
+
+@pytest.mark.parametrize("as_of", [BEFORE_2020, TODAY])
+def test_company_foreign_only_under_item_3_is_not_a_direct_holder(tmp_path: Path, as_of: dt.date) -> None:
+    """FEFTA Art. 26(1)(iii) counts direct holdings of item 1 and 2 persons only ("前二号に掲げるもの"): Q is a
+    foreign investor (40% US + 20% from H, which is 60% US) but, held only 40% by item 1/2 persons and not
+    H's subsidiary, its 60% of R counts for nothing. The what-if controlled_full would count it."""
+    db = write_graph(tmp_path, [corp("US1", "US"), corp("H"), corp("Q"), corp("R"), corp("J0")],
+                     ["US1,H,60,,", "J0,H,40,,", "US1,Q,40,,", "H,Q,20,,", "J0,Q,40,,", "Q,R,60,,", "J0,R,40,,"])
+    frame = graph.foreign_status(db, as_of).set_index("id")
+    assert frame.loc["Q", "foreign"] and frame.loc["Q", "category"] == 3
+    assert frame.loc["Q", "foreign_voting_pct"] == pytest.approx(60.0)
+    assert not frame.loc["R", "foreign"] and frame.loc["R", "foreign_voting_pct"] == pytest.approx(0.0)
+    assert status_on(db, as_of, CONTROLLED_FULL)["R"]
+    _assert_agrees(db, as_of)
+
+
+def test_foreign_law_partnership_is_not_an_item_2_holder_from_2020(tmp_path: Path) -> None:
+    """FEFTA Art. 26(1)(ii) excludes 特定組合等 from 2020-05-08 (partnership_as_foreign_law_entity): a Cayman LP
+    is then foreign only under item (iv), here by 70% US contributions, and item (iii) does not count its 60%
+    of A; the Japanese partnership JLP is foreign under item (iv) through the LP's 60% contribution. Before,
+    the LP is an item (ii) organisation and A is foreign; a Japanese partnership had no item of its own."""
+    db = write_graph(tmp_path, [corp("US1", "US"), corp("LP", "KY", kind="partnership"), corp("A"),
+                                corp("JLP", kind="partnership"), corp("J0"), "P0,Resident,JP,individual,,,true"],
+                     ["US1,LP,70,,", "LP,A,60,,", "J0,A,40,,", "LP,JLP,60,,", "J0,JLP,40,,"])
+    now, before = status_on(db, TODAY), status_on(db, BEFORE_2020)
+    assert not now["A"] and now["JLP"]
+    assert before["A"] and not before["JLP"]
+    for as_of in (BEFORE_2020, TODAY):
+        _assert_agrees(db, as_of)
+
+
+SUBSIDIARY_ENTITIES = [corp("US1", "US"), corp("GB1", "GB"), corp("P"), corp("P2"), corp("S"), corp("T"), corp("S50"),
+                       corp("T50"), corp("U"), corp("V"), corp("X"), corp("Y"), corp("C1"), corp("C2"), corp("Z"), corp("J0")]
+SUBSIDIARY_HOLDINGS = [
+    "US1,P,60,,", "J0,P,40,,", "GB1,P2,60,,", "J0,P2,40,,",
+    "P,S,51,,", "J0,S,49,,", "S,T,60,,", "J0,T,40,,",            # S: more than half held by P, a subsidiary
+    "P,S50,50,,", "J0,S50,50,,", "S50,T50,60,,", "J0,T50,40,,",  # S50: exactly half, not a subsidiary
+    "P,U,30,,", "S,U,25,,", "J0,U,45,,", "U,V,60,,", "J0,V,40,,",  # U: P and its subsidiary S together 55%
+    "P,X,30,,", "P2,X,30,,", "J0,X,40,,", "X,Y,60,,", "J0,Y,40,,",  # X: 30% from each of two groups
+    "P,C1,30,,", "C2,C1,25,,", "J0,C1,45,,", "C1,C2,55,,", "J0,C2,45,,", "C1,Z,60,,", "J0,Z,40,,",  # mutual stakes
+]
+
+
+def test_from_2020_a_subsidiary_of_a_half_held_company_passes_its_holding_in_full(tmp_path: Path) -> None:
+    """Cabinet Order Art. 2(1) as amended by Cabinet Order No. 154 of 2020 (from 2020-05-08): the holdings of
+    a Companies Act subsidiary (会社法上の子会社, more than half of the votes held by the half-held company and
+    its subsidiaries: indirect_attribution_subsidiary_more_than_pct) of a half-held company count in full."""
+    db = write_graph(tmp_path, SUBSIDIARY_ENTITIES, SUBSIDIARY_HOLDINGS)
+    now = graph.foreign_status(db, TODAY).set_index("id")
+    assert now.attrs["attribution"] == "full_if_half_held_or_subsidiary"
+    assert now.loc["T", "foreign"] and now.loc["T", "foreign_voting_pct"] == pytest.approx(60.0)
+    assert not now.loc["T50", "foreign"]                      # exactly half is not more than half
+    assert now.loc["U", "foreign"] and now.loc["V", "foreign"]  # P 30% + its subsidiary S 25%: U is a subsidiary too
+    assert now.loc["X", "foreign"] and not now.loc["Y", "foreign"]  # two groups' 30% each do not add up
+    assert not now.loc["Z", "foreign"]                        # C1 and C2 cannot make each other subsidiaries
+    before = graph.foreign_status(db, BEFORE_2020).set_index("id")
+    assert before.attrs["attribution"] == "full_if_half_held"
+    assert before.loc["S", "foreign"] and not before.loc["T", "foreign"]  # S passes nothing before 2020-05-08
+    assert not before.loc["U", "foreign"] and not before.loc["V", "foreign"]
+    for as_of in (BEFORE_2020, TODAY):
+        _assert_agrees(db, as_of)
 
 
 # -- ultimate controllers ----------------------------------------------------------------------------
@@ -148,14 +252,25 @@ def test_indirect_holdings_through_a_foreign_subsidiary_chain(tmp_path: Path) ->
     holds = ["O,O2,100,,", "O2,O3,60,,", "R,O3,40,,", "O3,J1,60,,", "O2,J2,30,,", "O,J2,25,,", "J1,J3,40,,",
              "O3,J4,100,,", "J2,J1,20,,", "O,J5,10,,", "R,J5,90,,"]
     db = write_graph(tmp_path, ents, holds)
-    out = graph.indirect_holdings(db, "O", 50).set_index("id")
+    out = graph.indirect_holdings(db, "O", 50, overrides=CONTROLLED_FULL).set_index("id")
     assert set(out.index) == {"J1", "J2"}
     assert out.loc["J1", "effective_pct"] == pytest.approx(80.0)  # O3's 60 + J2's 20 (J2 controlled: 55%)
     assert out.loc["J2", "effective_pct"] == pytest.approx(55.0) and out.loc["J2", "direct_pct"] == 25.0
     assert out.loc["J1", "path"] == ["O", "O2", "O3", "J1"]
-    low = graph.indirect_holdings(db, "O", 10).set_index("id")
+    low = graph.indirect_holdings(db, "O", 10, overrides=CONTROLLED_FULL).set_index("id")
     assert set(low.index) == {"J1", "J2", "J3", "J5"} and not low.loc["J3", "controlled"]
-    assert "J4" in set(graph.indirect_holdings(db, "O", 50, classes=("non_designated",))["id"])
+    assert "J4" in set(graph.indirect_holdings(db, "O", 50, classes=("non_designated",), overrides=CONTROLLED_FULL)["id"])
+    # the law (Cabinet Order Art. 2(1), O the only direct holder): O2 (100% O) and its subsidiaries O3 (60%)
+    # and J1 (60% from O3) count in full; J2 (25% O + 30% O2) is held 55% but is neither held half by O
+    # directly nor more than half by O2's group, so its 20% of J1 does not count
+    law = graph.indirect_holdings(db, "O", 50).set_index("id")
+    assert set(law.index) == {"J1", "J2"} and law.attrs["attribution"] == "full_if_half_held_or_subsidiary"
+    assert law.loc["J1", "effective_pct"] == pytest.approx(60.0) and law.loc["J1", "controlled"]
+    assert law.loc["J2", "effective_pct"] == pytest.approx(55.0) and not law.loc["J2", "controlled"]
+    assert law.loc["J1", "path"] == ["O", "O2", "O3", "J1"]
+    # before 2020-05-08 only O2 (half held by O directly) passes its holdings: J1 gets nothing through O3
+    old = graph.indirect_holdings(db, "O", 10, as_of=BEFORE_2020).set_index("id")
+    assert set(old.index) == {"J2", "J5"} and old.loc["J2", "effective_pct"] == pytest.approx(55.0)
     prop = graph.indirect_holdings(db, "O", 0.0001, overrides={"indirect_voting_attribution": "proportional"}).set_index("id")
     # O3 60% x 60% = 36% plus J2's 20% x J2's share (25 + 30 + ...); a fixed point over the J1<->J2 chain
     assert 36.0 < prop.loc["J1", "effective_pct"] < 50.0
@@ -252,30 +367,106 @@ def random_graphs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return [_random_graph(tmp, seed) for seed in range(5)]
 
 
+def _assert_agrees(db: Path, as_of: dt.date, overrides: dict | None = None) -> dict[str, bool]:
+    """The graph's foreign status of every Japanese entity equals the per-deal engine's on the same chain
+    (the graph reads unknown facts as "no"); returns the graph's answers."""
+    frame = graph.foreign_status(db, as_of, overrides=overrides)
+    jp = list(frame["id"])
+    deal = parse_deal(_deal_from(db, jp[0], jp[1:]))
+    marked = deal_foreign_status(deal, make_regime(as_of, overrides))
+    # the graph reads unknown facts (officers, unlisted holders) as "no": the engine's definite "yes"
+    for eid, foreign in zip(frame["id"], frame["foreign"]):
+        assert bool(foreign) == (marked.status[eid] is True), (db.name, as_of, eid)
+    # with officers resident and holders complete, the engine is definite and agrees exactly
+    # (a partnership also needs its executing partners, which the graph does not hold)
+    data = _deal_from(db, jp[0], jp[1:])
+    for e in data["entities"]:
+        if e["jurisdiction"] == "JP" and e["kind"] not in ("individual", "partnership"):
+            e["officers"] = {"directors_total": 3, "directors_non_resident": 0}
+            e["owners_complete"] = True
+        if e["kind"] == "partnership":  # Art. 26(1)(iv): a resident executing partner settles the GP limb
+            e.setdefault("partnership", {})["executing_partners"] = ["P0"]
+    marked = deal_foreign_status(parse_deal(data), make_regime(as_of, overrides))
+    kinds = dict(zip(frame["id"], frame["kind"]))
+    for eid, foreign in zip(frame["id"], frame["foreign"]):
+        if kinds[eid] != "partnership":
+            assert marked.status[eid] is bool(foreign), (db.name, as_of, eid)
+    return dict(zip(frame["id"], map(bool, frame["foreign"])))
+
+
+@pytest.mark.parametrize("as_of", [BEFORE_2020, TODAY], ids=["full_if_half_held", "full_if_half_held_or_subsidiary"])
+def test_graph_applies_the_cabinet_order_rule_as_the_per_deal_engine(random_graphs: list[Path], as_of: dt.date) -> None:
+    """FEFTA Art. 26(1)(iii) with Cabinet Order Art. 2(1) (indirect_voting_attribution), before and after
+    Cabinet Order No. 154 of 2020 added Companies Act subsidiaries: one rule in both engines."""
+    differs, by_date = False, False
+    for db in random_graphs:
+        law = _assert_agrees(db, as_of)
+        differs |= law != status_on(db, as_of, CONTROLLED_FULL)
+        by_date |= law != status_on(db, TODAY if as_of == BEFORE_2020 else BEFORE_2020)
+    assert differs and by_date  # the generated graphs tell the law from the what-if, and 2019 from 2026
+
+
+def _group_graph(tmp: Path, seed: int) -> Path:
+    """Japanese companies in layers, mostly majority-held from the layer above, with foreign holders on top:
+    chains of Companies Act subsidiaries, groups meeting in one company, and cycles."""
+    rng = random.Random(seed)
+    foreign = [f"F{i}" for i in range(4)]
+    layers = [[f"L{k}C{i}" for i in range(6)] for k in range(4)]
+    ents = [corp(f, rng.choice(["US", "GB", "SG"])) for f in foreign] + [corp(c) for layer in layers for c in layer]
+    holds = []
+    for k, layer in enumerate(layers):
+        for held in layer:
+            above = foreign if k == 0 else layers[k - 1] + (rng.sample(foreign, 1) if rng.random() < 0.3 else [])
+            pool = above + rng.sample([c for c in layer if c != held], 1)
+            left = 100.0
+            for holder in rng.sample(pool, min(len(pool), rng.randint(1, 3))):
+                v = round(rng.choice([rng.uniform(45, 60), rng.uniform(5, 35)]), 1)
+                v = min(v, left)
+                if v <= 0:
+                    break
+                holds.append(f"{holder},{held},{v},,")
+                left -= v
+    return write_graph(tmp, ents, holds, name=f"grp{seed}")
+
+
+def _reference_fully_attributed(db: Path, as_of: dt.date) -> set[str]:
+    """The per-deal engine's set (ownership.fully_attributed_holders, one group per half-held company)."""
+    regime = make_regime(as_of)
+    ids = list(graph.foreign_status(db, as_of)["id"])
+    ents = parse_deal(_deal_from(db, ids[0], ids[1:])).entity_map()
+    with_subsidiaries = graph._attribution(regime) == "full_if_half_held_or_subsidiary"
+    return fully_attributed_holders(
+        ents, {e for e, x in ents.items() if x.jurisdiction == "JP"}, lambda e: e.jurisdiction != "JP",
+        lambda share: bool(regime.meets("indirect_attribution_intermediate_pct", share)),
+        (lambda share: bool(regime.meets("indirect_attribution_subsidiary_more_than_pct", share))) if with_subsidiaries else None,
+        lambda e: False, False)
+
+
+def test_graph_finds_the_same_fully_attributed_companies_as_the_per_deal_engine(tmp_path: Path) -> None:
+    """Cabinet Order Art. 2(1): the companies whose holdings count in full, vectorised
+    (graph._fully_attributed) and per half-held company (ownership.fully_attributed_holders), agree on
+    layered groups before and after 2020-05-08; so does every company's foreign status."""
+    deepest = 0
+    for seed in range(6):
+        db = _group_graph(tmp_path, seed)
+        a = graph.arrays(db)
+        con = graph._connect(db)
+        order = list(con.execute("SELECT id FROM entities ORDER BY idx").fetchnumpy()["id"])
+        con.close()
+        for as_of in (BEFORE_2020, TODAY):
+            regime = make_regime(as_of)
+            counted, rounds = graph._fully_attributed(a, graph._own_foreign(a, regime), a.jp & a.kind_is(("corporation",)),
+                                                      *graph._attribution_limits(regime, graph._attribution(regime)))
+            deepest = max(deepest, int(rounds.max()))
+            assert {order[i] for i in np.flatnonzero(counted)} == _reference_fully_attributed(db, as_of), (seed, as_of)
+            _assert_agrees(db, as_of)
+    assert deepest >= 3  # subsidiaries of subsidiaries were found, not only half-held companies
+
+
 @pytest.mark.parametrize("method", ["controlled_full", "proportional"])
-def test_graph_agrees_with_the_per_deal_engine(random_graphs: list[Path], method: str) -> None:
-    for seed, db in enumerate(random_graphs):
-        frame = graph.foreign_status(db, TODAY, overrides={"indirect_voting_attribution": method})
-        jp = list(frame["id"])
-        deal = parse_deal(_deal_from(db, jp[0], jp[1:]))
-        marked = deal_foreign_status(deal, make_regime(TODAY, {"indirect_voting_attribution": method}))
-        # the graph reads unknown facts (officers, unlisted holders) as "no": the engine's definite "yes"
-        for eid, foreign in zip(frame["id"], frame["foreign"]):
-            assert bool(foreign) == (marked.status[eid] is True), (seed, eid)
-        # with officers resident and holders complete, the engine is definite and agrees exactly
-        # (a partnership also needs its executing partners, which the graph does not hold)
-        data = _deal_from(db, jp[0], jp[1:])
-        for e in data["entities"]:
-            if e["jurisdiction"] == "JP" and e["kind"] not in ("individual", "partnership"):
-                e["officers"] = {"directors_total": 3, "directors_non_resident": 0}
-                e["owners_complete"] = True
-            if e["kind"] == "partnership":  # Art. 26(1)(iv): a resident executing partner settles the GP limb
-                e.setdefault("partnership", {})["executing_partners"] = ["P0"]
-        marked = deal_foreign_status(parse_deal(data), make_regime(TODAY, {"indirect_voting_attribution": method}))
-        kinds = dict(zip(frame["id"], frame["kind"]))
-        for eid, foreign in zip(frame["id"], frame["foreign"]):
-            if kinds[eid] != "partnership":
-                assert marked.status[eid] is bool(foreign), (seed, eid)
+def test_graph_agrees_with_the_per_deal_engine_on_the_what_if_readings(random_graphs: list[Path], method: str) -> None:
+    for db in random_graphs:
+        _assert_agrees(db, TODAY, {"indirect_voting_attribution": method})
 
 
 def test_controllers_vectorised_and_single_agree(random_graphs: list[Path]) -> None:
