@@ -145,8 +145,8 @@ COLUMNS: dict[str, Column] = {
 }
 PATH_TO_COLUMN = {c.path: name for name, c in COLUMNS.items()}
 OUTPUT_COLUMNS = ["row", "matter", "as_of", "outcome", "foreign_investor", "investor_class", "target_class", "prior_notification",
-                  "exemption", "exemption_kind", "must_file", "waiting_days", "post_investment_report", "leakage", "control", "supply",
-                  "overall", "tier", "predicted_outcome", "residual_overall", "top_findings", "best_mitigation",
+                  "exemption", "exemption_kind", "must_file", "waiting_days", "post_investment_report", "threat", "sensitivity", "access",
+                  "overall", "overall_high", "tier", "predicted_outcome", "residual_overall", "top_findings", "best_mitigation",
                   "overall_after_best_mitigation", "facts_to_confirm"]
 ERROR_COLUMNS = ["row", "column", "message"]
 
@@ -370,8 +370,9 @@ def _result(number: int, matter: str, s: Screening, tree: dict[str, Any] | None 
             "target_class": f.target_class.fefta_class or "", "prior_notification": f.prior_notification_required.status,
             "exemption": f.exemption.eligible, "exemption_kind": f.exemption.kind or "", "must_file": f.must_file.status,
             "waiting_days": f.waiting_period_days.days if f.waiting_period_days.status != "no" else None,
-            "post_investment_report": f.post_investment_report.status, "leakage": s.scores.leakage, "control": s.scores.control,
-            "supply": s.scores.supply, "overall": s.scores.overall, "tier": s.scores.tier, "predicted_outcome": s.scores.predicted_outcome,
+            "post_investment_report": f.post_investment_report.status, "threat": s.scores.threat, "sensitivity": s.scores.sensitivity,
+            "access": s.scores.access, "overall": s.scores.overall,
+            "overall_high": s.scores.range.high if s.scores.range else s.scores.overall, "tier": s.scores.tier, "predicted_outcome": s.scores.predicted_outcome,
             "residual_overall": s.mitigations.residual.overall, "top_findings": "; ".join(x.id for x in top),
             "best_mitigation": best.measure if best else "", "overall_after_best_mitigation": best.overall_after if best else None,
             "facts_to_confirm": "; ".join(dict.fromkeys(_column_of(fact.path, tree, expanded) for fact in f.open_facts()))}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -23,22 +24,24 @@ from fdiscreen.model import Deal
 from fdiscreen.regime import load_catalog, make_regime
 from fdiscreen.screening import Screening, screen
 
-Outcome = Literal["blocked", "divest_order", "withdrawn_under_opposition", "cleared_with_conditions", "cleared",
+Outcome = Literal["blocked", "divest_order", "withdrawn_under_opposition", "restricted", "cleared_with_conditions", "cleared",
                   "recommendation_to_halt", "post_investment_intervention"]
 Rules = Literal["decision-date", "today", "amended"]
 RULES: tuple[str, ...] = get_args(Rules)
 ActualClass = Literal["at_risk", "clear_with_conditions", "clear"]
 
-#: how a government outcome maps onto fdiscreen's predicted-outcome classes
+#: how a government outcome maps onto fdiscreen's predicted-outcome classes (label rules: cases/README.md)
 OUTCOME_CLASS: dict[str, ActualClass] = {
     "blocked": "at_risk", "divest_order": "at_risk", "withdrawn_under_opposition": "at_risk", "recommendation_to_halt": "at_risk",
-    "post_investment_intervention": "at_risk", "cleared_with_conditions": "clear_with_conditions", "cleared": "clear",
+    "post_investment_intervention": "at_risk", "restricted": "at_risk", "cleared_with_conditions": "clear_with_conditions",
+    "cleared": "clear",
 }
 
 
 #: the outcomes' names for people (plots, pages), from the mildest to the most severe
 OUTCOME_NAMES: dict[str, Text] = {
     "cleared": T("cleared", "承認"), "cleared_with_conditions": T("cleared with conditions", "条件付き承認"),
+    "restricted": T("restricted", "制限付き"),
     "withdrawn_under_opposition": T("withdrawn under opposition", "反対を受け撤回"),
     "recommendation_to_halt": T("recommendation to halt", "中止勧告"), "blocked": T("blocked", "禁止"),
     "divest_order": T("divestment ordered", "売却命令"), "post_investment_intervention": T("post-investment intervention", "投資後の介入"),
@@ -47,12 +50,50 @@ OUTCOME_NAMES: dict[str, Text] = {
 PLOT_TEXT: dict[str, Text] = {
     "score_axis": T("overall score (0-100)", "総合点（0〜100）"),
     "score_title": T("Overall score by actual outcome ({rules} rules; bar = mean)", "実際の結果別の総合点（{rules}ルール、横線＝平均）"),
-    "roc_label": T("overall score, AUC {auc}", "総合点、AUC {auc}"),
+    "roc_label": T("overall score, AUC {auc} (95% CI {lo}-{hi})", "総合点、AUC {auc}（95%信頼区間 {lo}〜{hi}）"),
     "chance": T("chance", "偶然"),
     "fpr": T("false positive rate (cleared cases flagged)", "偽陽性率（承認事例を要警戒と判定）"),
     "tpr": T("true positive rate (blocked/withdrawn flagged)", "真陽性率（禁止・撤回事例を要警戒と判定）"),
     "roc_title": T("ROC: {pos} at-risk vs {neg} cleared", "ROC：リスクあり{pos}件 対 承認{neg}件"),
+    "calibration_title": T("Calibration: share blocked by predicted tier", "較正：予測ティア別の阻止等の割合"),
+    "tier_axis": T("predicted tier (cases)", "予測ティア（件数）"),
+    "share_axis": T("share of cases blocked, restricted or withdrawn", "阻止・制限・撤回の割合"),
 }
+
+SourceKind = Literal["official", "court", "law", "press", "law_firm", "academic", "company", "other"]
+
+
+class CaseSource(BaseModel):
+    """One source of a case's facts; cited from ``fact_sources`` by its 1-based position."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ref: str = Field(description="title or description of the source")
+    url: str | None = None
+    kind: SourceKind
+
+
+class ReviewContext(BaseModel):
+    """How the deal met the reviewing authority; recorded for research, not read by the score."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    notified_before_closing: bool | None = None
+    called_in_after_completion: bool | None = None
+    mitigation_offered: bool | None = None
+    mitigation_refused: bool | None = Field(None, description="the authority judged the measures offered insufficient")
+
+
+#: facts every case file states explicitly: a sourced value, or null when the sources are silent
+KEY_FACTS: tuple[str, ...] = (
+    "transaction.board_seats", "transaction.technology_access.non_public_technology_information",
+    "target.defence_supplier", "target.export_controlled", "target.critical_minerals", "target.critical_infrastructure_operator",
+    "target.sensitive_personal_data_subjects", "target.single_source_supplier", "target.government_funded_research",
+    "acquirer.state_owned_pct", "acquirer.military_links", "acquirer.security_list_designations",
+    "acquirer.information_cooperation_duty",
+)
+#: values that look like a default ("none", "no"): a key fact stated so must cite a source for that very field
+DEFAULT_LIKE: tuple[Any, ...] = (0, False, [], 0.0)
 
 
 class CaseMeta(BaseModel):
@@ -76,9 +117,12 @@ class CaseMeta(BaseModel):
     stated_rationale: str | None
     outcome_detail: str | None
     mitigation: str | None = None
-    sources: list[str] = Field(min_length=1)
+    review_context: ReviewContext = Field(default_factory=ReviewContext)
+    sources: list[CaseSource] = Field(min_length=1)
+    fact_sources: dict[str, list[int]] = Field(
+        default_factory=dict, description="deal field path or block (target, transaction, entities[1]) -> source numbers (1-based)")
     confidence: Literal["high", "medium", "low"]
-    unknown_facts: list[str] = Field(default_factory=list)
+    unknown_facts: list[str] = Field(default_factory=list, description="fields the schema cannot leave null whose value is not known")
     encoding_notes: str | None = None
 
 
@@ -98,7 +142,8 @@ def default_dir() -> Path:
 
 
 def load_case(path: Path) -> Case:
-    """Read one case file: the ``case:`` block and the deal, with the same clear errors as any deal file."""
+    """Read one case file: the ``case:`` block and the deal, with the same clear errors as any deal file;
+    then the evidence rules (every key fact stated, a default-looking value sourced) and the label rules."""
     data = read_mapping(path)
     raw_meta = data.pop("case", None)
     if not isinstance(raw_meta, dict):
@@ -110,7 +155,78 @@ def load_case(path: Path) -> Case:
         raise FdiscreenError(err.message, file=str(path), path=f"case.{err.path}", expected=err.expected) from None
     if meta.id != path.stem:
         raise FdiscreenError(f"case id {meta.id!r} differs from the file name", file=str(path), path="case.id", expected=path.stem)
-    return Case(meta=meta, deal=parse_deal(data, str(path)), path=path)
+    deal = parse_deal(data, str(path))
+    check_evidence(data, deal, meta, str(path))
+    check_label(meta, str(path))
+    return Case(meta=meta, deal=deal, path=path)
+
+
+def _key_fact_path(deal: Deal, key: str) -> str:
+    """``acquirer.x`` names the acquiring entity's field as a deal path (entities[i].x)."""
+    if key.startswith("acquirer."):
+        return f"entities[{deal.entity_index(deal.acquirer)}].{key.removeprefix('acquirer.')}"
+    return key
+
+
+def _lookup(data: Any, path: str) -> tuple[bool, Any]:
+    """(present, value) of a dotted path with [i] indices in the raw file."""
+    node = data
+    for part in path.replace("]", "").replace("[", ".").split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return False, None
+    return True, node
+
+
+def _sources_for(meta: CaseMeta, path: str, exact: bool) -> list[int]:
+    """Source numbers recorded for a field: its own entry, or (unless ``exact``) an enclosing block's."""
+    if exact:
+        return meta.fact_sources.get(path, [])
+    parts = path.split(".")
+    for n in range(len(parts), 0, -1):
+        if (found := meta.fact_sources.get(".".join(parts[:n]))) is not None:
+            return found
+    return []
+
+
+def check_evidence(data: dict[str, Any], deal: Deal, meta: CaseMeta, file: str) -> None:
+    """Every key fact is written out (null when the sources are silent, never left to a default); a
+    stated value has a source, and a default-looking one (0, false, none) a source for that very field;
+    every source number exists."""
+    for key, numbers in meta.fact_sources.items():
+        bad = [n for n in numbers if not 1 <= n <= len(meta.sources)]
+        if bad or not numbers:
+            raise FdiscreenError(f"fact source numbers {bad or numbers} do not name a source", file=file, path=f"case.fact_sources.{key}",
+                                 expected=f"numbers from 1 to {len(meta.sources)} (positions in case.sources)")
+    if deal.transaction.kind == "indirect_acquisition":
+        keys = [k for k in KEY_FACTS if not k.startswith("transaction.")] + ["transaction.indirect.acquirer_voting_after_pct"]
+    else:
+        keys = [*KEY_FACTS, "transaction.shares_after_pct"]
+    for key in keys:
+        path = _key_fact_path(deal, key)
+        present, value = _lookup(data, path)
+        if not present:
+            raise FdiscreenError("key fact not stated", file=file, path=path,
+                                 expected="the value the sources give, with case.fact_sources naming them, or null when they are silent")
+        if value is None:
+            continue
+        exact = value in DEFAULT_LIKE
+        if not _sources_for(meta, path, exact):
+            raise FdiscreenError(f"{value!r} has no source", file=file, path=path,
+                                 expected=(f"case.fact_sources.{path}: the sources that say so (a 'none' or 'no' needs its own entry), "
+                                           "or null if they are silent") if exact else f"case.fact_sources entry for {path} or its block")
+
+
+def check_label(meta: CaseMeta, file: str) -> None:
+    """The label rule a file shows by itself: the group agrees with the outcome (A at risk, B cleared,
+    C no formal decision). That the acquirer is a foreign investor is checked on the determination
+    (tests/test_cases.py)."""
+    group = "C" if meta.outcome is None else "A" if OUTCOME_CLASS[meta.outcome] == "at_risk" else "B"
+    if meta.group != group:
+        raise FdiscreenError(f"group {meta.group} does not match outcome {meta.outcome}", file=file, path="case.group", expected=group)
 
 
 def load_cases(folder: str | Path | None = None) -> list[Case]:
@@ -157,15 +273,17 @@ def replay_row(case: Case, s: Screening, rules: Rules) -> dict[str, Any]:
     f = s.filing
     actual = OUTCOME_CLASS.get(case.meta.outcome or "")
     top = sorted(s.findings, key=lambda x: -x.total)[:3]
+    rg = s.scores.range
     return {
-        "case": case.meta.id, "date": case.date, "as_of": s.regime.as_of, "rules": rules, "jurisdiction": case.meta.jurisdiction,
+        "case": case.meta.id, "date": case.date, "decade": f"{case.date.year // 10 * 10}s" if case.date else None,
+        "as_of": s.regime.as_of, "rules": rules, "jurisdiction": case.meta.jurisdiction,
         "replayed_as_japanese_target": case.meta.replayed_as_japanese_target, "group": case.meta.group,
         "actual_outcome": case.meta.outcome, "actual_class": actual,
         "filing": f.outcome.code, "prior_notification": f.prior_notification_required.status, "must_file": f.must_file.status,
         "exemption": f.exemption.eligible, "indirect_acquisition": f.indirect_acquisition.status,
         "foreign_investor": f.foreign_investor.status,
-        "leakage": s.scores.leakage, "control": s.scores.control, "supply": s.scores.supply, "overall": s.scores.overall,
-        "tier": s.scores.tier, "predicted": s.scores.predicted_outcome,
+        "threat": s.scores.threat, "sensitivity": s.scores.sensitivity, "access": s.scores.access, "overall": s.scores.overall,
+        "overall_high": rg.high if rg else s.scores.overall, "tier": s.scores.tier, "predicted": s.scores.predicted_outcome,
         "agreement": None if actual is None else actual == s.scores.predicted_outcome,
         "top_findings": "; ".join(f"{x.id} ({x.total:+.0f})" for x in top),
         "confidence": case.meta.confidence,
@@ -180,14 +298,38 @@ def replay(folder: str | Path | None = None, rules: Rules = "decision-date", tod
 
 # -- evaluation -------------------------------------------------------------------------------
 
+#: bootstrap resamples and seed: fixed, so the same library gives the same interval
+BOOTSTRAP = 2000
+SEED = 20261201
+#: no parameter of the score is fitted to the library (weights are written from their rationale,
+#: factors/scoring.yaml); a fitted parameter would be listed here and cross-validated
+FITTED_PARAMETERS: list[str] = []
+
+
 def roc_auc(scores: list[float], positive: list[bool]) -> float | None:
     """Area under the ROC curve: the chance a random positive outscores a random negative (ties count half)."""
-    pos = [s for s, p in zip(scores, positive) if p]
-    neg = [s for s, p in zip(scores, positive) if not p]
-    if not pos or not neg:
+    pos = np.asarray([s for s, p in zip(scores, positive) if p], dtype=float)
+    neg = np.asarray([s for s, p in zip(scores, positive) if not p], dtype=float)
+    if not len(pos) or not len(neg):
         return None
-    wins = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a in pos for b in neg)
-    return round(wins / (len(pos) * len(neg)), 4)
+    return round(_auc(pos, neg), 4)
+
+
+def _auc(pos: np.ndarray, neg: np.ndarray) -> float:
+    wins = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(wins / (len(pos) * len(neg)))
+
+
+def bootstrap_auc(scores: list[float], positive: list[bool], n: int = BOOTSTRAP, seed: int = SEED) -> tuple[float, float] | None:
+    """95% percentile interval of the AUC, resampling positives and negatives separately (stratified)."""
+    pos = np.asarray([s for s, p in zip(scores, positive) if p], dtype=float)
+    neg = np.asarray([s for s, p in zip(scores, positive) if not p], dtype=float)
+    if len(pos) < 2 or len(neg) < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    draws = [_auc(rng.choice(pos, len(pos)), rng.choice(neg, len(neg))) for _ in range(n)]
+    lo, hi = np.percentile(draws, [2.5, 97.5])
+    return round(float(lo), 4), round(float(hi), 4)
 
 
 def roc_points(scores: list[float], positive: list[bool]) -> list[tuple[float, float]]:
@@ -204,35 +346,100 @@ def roc_points(scores: list[float], positive: list[bool]) -> list[tuple[float, f
     return pts
 
 
+def roc_band(scores: list[float], positive: list[bool], n: int = 500, seed: int = SEED) -> pd.DataFrame:
+    """The ROC curve's 95% bootstrap band: true positive rate at each false positive rate on a grid."""
+    grid = np.linspace(0, 1, 51)
+    pos = np.asarray([s for s, p in zip(scores, positive) if p], dtype=float)
+    neg = np.asarray([s for s, p in zip(scores, positive) if not p], dtype=float)
+    if len(pos) < 2 or len(neg) < 2:
+        return pd.DataFrame({"fpr": grid, "tpr_low": np.nan, "tpr_high": np.nan})
+    rng = np.random.default_rng(seed)
+    curves = []
+    for _ in range(n):
+        p, q = rng.choice(pos, len(pos)), rng.choice(neg, len(neg))
+        thresholds = np.unique(np.concatenate([p, q]))[::-1]
+        fpr = np.concatenate([[0.0], [(q >= t).mean() for t in thresholds]])
+        tpr = np.concatenate([[0.0], [(p >= t).mean() for t in thresholds]])
+        curves.append(np.interp(grid, fpr, tpr))
+    lo, hi = np.percentile(np.asarray(curves), [2.5, 97.5], axis=0)
+    return pd.DataFrame({"fpr": grid, "tpr_low": lo, "tpr_high": hi})
+
+
 CLASSES: list[ActualClass] = ["clear", "clear_with_conditions", "at_risk"]
+TIERS = ["low", "elevated", "high", "severe"]
+
+
+def calibration(rated: pd.DataFrame) -> pd.DataFrame:
+    """Predicted tier against the share of its cases actually blocked, restricted or withdrawn."""
+    rows = []
+    for tier in TIERS:
+        part = rated[rated["tier"] == tier]
+        n = int(len(part))
+        at_risk = int((part["actual_class"] == "at_risk").sum())
+        rows.append({"tier": tier, "cases": n, "at_risk": at_risk, "share_at_risk": round(at_risk / n, 3) if n else None,
+                     "mean_overall": round(float(part["overall"].mean()), 1) if n else None})
+    return pd.DataFrame(rows)
+
+
+def _group_figures(rated: pd.DataFrame, by: str) -> pd.DataFrame:
+    rows = []
+    for key, part in rated.groupby(by, dropna=False):
+        positive = list(part["actual_class"] == "at_risk")
+        rows.append({by: key, "cases": int(len(part)), "at_risk": int(sum(positive)), "cleared": int(len(part) - sum(positive)),
+                     "auc": roc_auc(list(part["overall"]), positive),
+                     "accuracy": round(float((part["actual_class"] == part["predicted"]).mean()), 3)})
+    return pd.DataFrame(rows)
 
 
 def evaluate(table: pd.DataFrame) -> dict[str, Any]:
-    """AUC of the overall score for blocked-or-withdrawn (at risk) against cleared (with or without
-    conditions); the confusion matrix of predicted against actual class; the misses."""
+    """How well the overall score tracks what reviewing governments decided: ROC AUC (at risk, i.e.
+    blocked, restricted, ordered or withdrawn, against cleared with or without conditions) with its
+    stratified bootstrap 95% interval; accuracy and the confusion matrix of predicted against actual
+    class; the calibration table; figures by reviewing state and by decade; the misses with the
+    findings that drove them. The AUC of the conservative end of the range is reported beside it.
+    Nothing is fitted to the cases (``fitted_parameters`` is empty), so the in-sample figure is the
+    only one; a fitted parameter would add a cross-validated AUC."""
     rated = table[table["actual_class"].notna()]
     positive = [c == "at_risk" for c in rated["actual_class"]]
-    auc = roc_auc(list(rated["overall"]), positive)
+    scores = list(rated["overall"])
+    auc = roc_auc(scores, positive)
     matrix = pd.crosstab(pd.Categorical(rated["actual_class"], CLASSES), pd.Categorical(rated["predicted"], CLASSES),
                          rownames=["actual"], colnames=["predicted"], dropna=False)
-    misses = rated[rated["actual_class"] != rated["predicted"]][["case", "actual_outcome", "actual_class", "predicted", "overall", "top_findings"]]
+    misses = rated[rated["actual_class"] != rated["predicted"]][["case", "jurisdiction", "actual_outcome", "actual_class", "predicted", "overall",
+                                                                 "overall_high", "threat", "sensitivity", "access", "top_findings"]]
+    blocked_clear = rated[(rated["actual_class"] == "at_risk") & (rated["predicted"] == "clear")]["case"].tolist()
+    high = list(rated["overall_high"]) if "overall_high" in rated else scores
     return {"cases": int(len(table)), "rated": int(len(rated)), "positives": int(sum(positive)), "negatives": int(len(positive) - sum(positive)),
-            "auc": auc, "accuracy": round(float((rated["actual_class"] == rated["predicted"]).mean()), 4) if len(rated) else None,
-            "confusion": matrix, "misses": misses, "roc": roc_points(list(rated["overall"]), positive)}
+            "auc": auc, "auc_ci95": bootstrap_auc(scores, positive), "auc_conservative": roc_auc(high, positive),
+            "accuracy": round(float((rated["actual_class"] == rated["predicted"]).mean()), 4) if len(rated) else None,
+            "at_risk_predicted_clear": blocked_clear,
+            "confusion": matrix, "calibration": calibration(rated), "by_jurisdiction": _group_figures(rated, "jurisdiction"),
+            "by_decade": _group_figures(rated, "decade"), "misses": misses, "roc": roc_points(scores, positive),
+            "roc_band": roc_band(scores, positive), "fitted_parameters": list(FITTED_PARAMETERS),
+            "auc_cross_validated": None if not FITTED_PARAMETERS else "required", "rules": str(table["rules"].iloc[0]) if len(table) else None}
 
 
 # -- plots ------------------------------------------------------------------------------------
 
-def plot(table: pd.DataFrame, evaluation: dict[str, Any], folder: Path, lang: Literal["en", "ja"] = "en") -> list[Path]:
-    """Score distribution by actual outcome, and the ROC curve, as PNG files (labels in ``lang``)."""
+def plot(table: pd.DataFrame, evaluation: dict[str, Any], folder: Path | None = None, lang: Literal["en", "ja"] = "en") -> dict[str, Any]:
+    """Score by outcome, the ROC curve with its bootstrap band, and the calibration chart, as matplotlib
+    figures (name -> Figure); with ``folder``, each is also written as a PNG (name -> path under
+    ``paths``)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    folder.mkdir(parents=True, exist_ok=True)
     with plt.rc_context({"font.family": _plot_font(lang)}):
-        return [_plot_scores(plt, table, folder, lang), _plot_roc(plt, evaluation, folder, lang)]
+        figures = {"score_by_outcome": _plot_scores(plt, table, lang), "roc": _plot_roc(plt, evaluation, lang),
+                   "calibration": _plot_calibration(plt, evaluation, lang)}
+        paths: dict[str, Path] = {}
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, fig in figures.items():
+                paths[name] = folder / f"{name}.png"
+                fig.savefig(paths[name], metadata={"Software": None})
+    return {"figures": figures, "paths": paths}
 
 
 def _plot_font(lang: str) -> list[str]:
@@ -247,14 +454,14 @@ def _plot_font(lang: str) -> list[str]:
     return [font_manager.FontProperties(fname=str(path)).get_name(), "DejaVu Sans"]
 
 
-def _plot_scores(plt: Any, table: pd.DataFrame, folder: Path, lang: Literal["en", "ja"]) -> Path:
+def _plot_scores(plt: Any, table: pd.DataFrame, lang: Literal["en", "ja"]) -> Any:
     rated = table[table["actual_outcome"].notna()]
     order = [o for o in OUTCOME_NAMES if o in set(rated["actual_outcome"])]
     fig, ax = plt.subplots(figsize=(8, 4.2), dpi=110)
     for i, outcome in enumerate(order):
         ys = sorted(rated[rated["actual_outcome"] == outcome]["overall"])
-        xs = [i + (k - (len(ys) - 1) / 2) * 0.06 for k in range(len(ys))]
-        ax.scatter(xs, ys, s=28, color="#c0392b" if OUTCOME_CLASS[outcome] == "at_risk" else "#2c6e9b", alpha=0.8)
+        xs = [i + (k - (len(ys) - 1) / 2) * 0.04 for k in range(len(ys))]
+        ax.scatter(xs, ys, s=24, color="#c0392b" if OUTCOME_CLASS[outcome] == "at_risk" else "#2c6e9b", alpha=0.8)
         if ys:
             ax.hlines(sum(ys) / len(ys), i - 0.3, i + 0.3, color="#333333", linewidth=1)
     names = [OUTCOME_NAMES[o].get(lang) for o in order]
@@ -263,26 +470,37 @@ def _plot_scores(plt: Any, table: pd.DataFrame, folder: Path, lang: Literal["en"
     ax.set_ylim(0, 100)
     ax.set_title(PLOT_TEXT["score_title"].get(lang).format(rules=table["rules"].iloc[0]), fontsize=9)
     fig.tight_layout()
-    path = folder / "score_by_outcome.png"
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
-    return path
+    return fig
 
 
-def _plot_roc(plt: Any, evaluation: dict[str, Any], folder: Path, lang: Literal["en", "ja"]) -> Path:
-    fig, ax = plt.subplots(figsize=(4.6, 4.6), dpi=110)
+def _plot_roc(plt: Any, evaluation: dict[str, Any], lang: Literal["en", "ja"]) -> Any:
+    fig, ax = plt.subplots(figsize=(4.8, 4.8), dpi=110)
+    band = evaluation["roc_band"]
+    ax.fill_between(band["fpr"], band["tpr_low"], band["tpr_high"], color="#c0392b", alpha=0.15, linewidth=0)
     xs, ys = zip(*evaluation["roc"])
-    ax.plot(xs, ys, color="#c0392b", linewidth=1.6, drawstyle="steps-post", label=PLOT_TEXT["roc_label"].get(lang).format(auc=evaluation["auc"]))
+    lo, hi = evaluation["auc_ci95"] or (None, None)
+    ax.plot(xs, ys, color="#c0392b", linewidth=1.6, label=PLOT_TEXT["roc_label"].get(lang).format(auc=evaluation["auc"], lo=lo, hi=hi))
     ax.plot([0, 1], [0, 1], color="#999999", linestyle="--", linewidth=0.8, label=PLOT_TEXT["chance"].get(lang))
     ax.set_xlabel(PLOT_TEXT["fpr"].get(lang))
     ax.set_ylabel(PLOT_TEXT["tpr"].get(lang))
     ax.set_title(PLOT_TEXT["roc_title"].get(lang).format(pos=evaluation["positives"], neg=evaluation["negatives"]), fontsize=9)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="lower right", fontsize=7)
     fig.tight_layout()
-    path = folder / "roc.png"
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
-    return path
+    return fig
+
+
+def _plot_calibration(plt: Any, evaluation: dict[str, Any], lang: Literal["en", "ja"]) -> Any:
+    cal = evaluation["calibration"]
+    fig, ax = plt.subplots(figsize=(4.8, 3.6), dpi=110)
+    labels = [f"{t}\n({n})" for t, n in zip(cal["tier"], cal["cases"])]
+    ax.bar(range(len(cal)), [v if v is not None and v == v else 0 for v in cal["share_at_risk"]], color="#c0392b", alpha=0.75)
+    ax.set_xticks(range(len(cal)), labels, fontsize=8)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(PLOT_TEXT["tier_axis"].get(lang))
+    ax.set_ylabel(PLOT_TEXT["share_axis"].get(lang), fontsize=8)
+    ax.set_title(PLOT_TEXT["calibration_title"].get(lang), fontsize=9)
+    fig.tight_layout()
+    return fig
 
 
 # -- how the regime changed across the library's dates ---------------------------------------------

@@ -170,20 +170,41 @@ def replay(cases_dir: Annotated[Optional[Path], typer.Argument(help="Case folder
         return
     table = cases.replay(folder, rules, day)  # type: ignore[arg-type]
     ev = cases.evaluate(table)
-    cols = ["case", "date", "jurisdiction", "actual_outcome", "filing", "leakage", "control", "supply", "overall", "tier", "predicted", "agreement"]
-    print_table(con, table[cols], f"Replay under {rules} rules (foreign cases replayed as if the target were a Japanese company in the same business)")
-    con.print(f"ROC AUC (overall score, at-risk vs cleared): {ev['auc']}  |  accuracy of predicted class: {ev['accuracy']}  |  "
-              f"{ev['rated']} rated cases ({ev['positives']} blocked/withdrawn/ordered, {ev['negatives']} cleared)")
-    con.print(ev["confusion"].to_string())
-    print_table(con, ev["misses"], f"Misses ({len(ev['misses'])}): the findings that drove each")
+    cols = ["case", "date", "jurisdiction", "actual_outcome", "filing", "threat", "sensitivity", "access", "overall", "overall_high", "tier",
+            "predicted", "agreement"]
+    print_table(con, table[cols], f"Replay under {rules} rules (foreign cases replayed as if the target were a Japanese company in the same business; "
+                                  "overall_high = conservative reading of unknown facts)")
+    print_evaluation(con, ev)
     if rules == "amended":
         print_table(con, cases.amendment_effect(folder, day), "Cases the 2026 amendment changes (today's law, without vs with)")
     if out is not None:
         write_table(table, out)
         con.print(f"table written to {out}")
     if plots is not None:
-        for p in cases.plot(table, ev, plots, lang):  # type: ignore[arg-type]
-            con.print(f"plot written to {p}")
+        import matplotlib.pyplot as plt
+
+        drawn = cases.plot(table, ev, plots, lang)  # type: ignore[arg-type]
+        for name, path in drawn["paths"].items():
+            con.print(f"plot written to {path}")
+            plt.close(drawn["figures"][name])
+
+
+def print_evaluation(con: Console, ev: dict[str, Any]) -> None:
+    """The replay's figures: AUC with its interval, accuracy, confusion, calibration, by state and decade, misses."""
+    ci = ev["auc_ci95"]
+    con.print(f"ROC AUC (overall score, at risk vs cleared): {ev['auc']}"
+              + (f" (95% bootstrap interval {ci[0]}-{ci[1]})" if ci else "")
+              + f"  |  at the conservative end of the ranges: {ev['auc_conservative']}  |  accuracy of predicted class: {ev['accuracy']}  |  "
+              f"{ev['rated']} rated cases ({ev['positives']} blocked/restricted/ordered/withdrawn, {ev['negatives']} cleared)")
+    con.print("Fitted parameters: " + (", ".join(ev["fitted_parameters"]) or
+                                        "none (every weight is set from its written rationale, factors/scoring.yaml); the in-sample AUC is the only one"))
+    con.print(f"At-risk cases predicted 'clear': {len(ev['at_risk_predicted_clear'])}" +
+              (f" ({', '.join(ev['at_risk_predicted_clear'])})" if ev["at_risk_predicted_clear"] else ""))
+    con.print(ev["confusion"].to_string())
+    print_table(con, ev["calibration"], "Calibration: predicted tier against the share actually blocked, restricted or withdrawn")
+    print_table(con, ev["by_jurisdiction"], "By reviewing state")
+    print_table(con, ev["by_decade"], "By decade")
+    print_table(con, ev["misses"], f"Misses ({len(ev['misses'])}): the findings that drove each")
 
 
 @app.command()

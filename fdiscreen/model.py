@@ -114,6 +114,9 @@ class Entity(Strict):
     contractual_disclosure_duty: bool | None = Field(
         None, description="bound by contract with an obliged person or SOE to disclose information for foreign intelligence gathering (準ずる者 (iii))")
     military_links: bool | None = Field(None, description="military or defence-industry links")
+    security_list_designations: list[str] | None = Field(
+        None, description="public end-user or military-company lists naming the entity (e.g. 'US Entity List', 'US DoD 1260H "
+        "list', 'Japan METI End User List'); []: checked, on none; null: not known")
     past_conduct: list[Literal["blocked_deal", "activist_campaign"]] = Field(
         default_factory=list, description="past conduct the review weighs: a deal blocked elsewhere on security grounds, activist campaigns")
     investment_plan: Literal["passive", "strategic", "control"] | None = Field(
@@ -173,6 +176,19 @@ class Target(Strict):
     global_market_share_pct: Pct | None = Field(None, description="share of the global market in its key product")
     single_source_supplier: bool | None = Field(None, description="sole or near-sole supplier of something Japan needs")
     government_funded_research: bool | None = None
+    export_controlled: bool | None = Field(
+        None, description="makes or holds goods or technology on an export-control list (dual-use or military; 輸出貿易管理令別表第1・"
+        "外為令別表 or a foreign equivalent); null: unknown")
+    export_control_entries: list[str] = Field(
+        default_factory=list, description="the control-list entries, e.g. 'Wassenaar 3.B.1', 'EAR ECCN 3B001', '輸出令別表第1 7項'")
+    critical_minerals: bool | None = Field(
+        None, description="mines, refines or supplies critical minerals (rare earths, lithium, gallium and the like); null: unknown")
+    critical_infrastructure_operator: bool | None = Field(
+        None, description="operates critical infrastructure itself (grid, network, port, pipeline, data centre for government ...), "
+        "not only sells to its operators; null: unknown")
+    sensitive_personal_data_subjects: int | None = Field(
+        None, ge=0, description="number of people whose sensitive personal data (health, genetic, location, financial, "
+        "government-staff data) the target holds; 0: none; null: unknown")
     protection_checklist: dict[str, bool] = Field(
         default_factory=dict, description="answers to the METI guideline checklist (ids from `fdiscreen factors --id protection_checklist`)")
     total_liabilities_jpy: int | None = Field(None, ge=0)
@@ -198,11 +214,11 @@ class TechnologyAccess(Strict):
     non_public_technology_information: bool | None = Field(
         False, description="access to non-public technology information on the designated business")
     any_non_public_information: bool | None = Field(False, description="access to any non-public information")
-    information_rights: bool = False
-    joint_development: bool = False
-    site_access: bool = False
-    personnel_exchange: bool = False
-    proposes_rule_changes: bool = Field(False, description="proposes changes to the rules on managing secret technology information")
+    information_rights: bool | None = False
+    joint_development: bool | None = False
+    site_access: bool | None = False
+    personnel_exchange: bool | None = False
+    proposes_rule_changes: bool | None = Field(False, description="proposes changes to the rules on managing secret technology information")
 
 
 class Loan(Strict):
@@ -277,10 +293,11 @@ class Transaction(Strict):
         "related persons in the file are found from their ties and counted from their `target_voting_pct`")
     acquired_from: Literal["resident", "foreign_investor", "market", "new_issue", "unknown"] = "unknown"
     consideration_jpy: int | None = Field(None, ge=0)
-    board_seats: int = Field(0, ge=0, description="director seats for the investor or its closely related persons")
-    auditor_seats: int = Field(0, ge=0)
-    observer_seats: int = Field(0, ge=0)
-    core_committee_attendance: bool = Field(False, description="attends board/committee meetings deciding on the core business")
+    board_seats: int | None = Field(0, ge=0, description="director seats for the investor or its closely related persons; "
+                                    "omitted: none sought; null: unknown")
+    auditor_seats: int | None = Field(0, ge=0, description="omitted: none; null: unknown")
+    observer_seats: int | None = Field(0, ge=0, description="omitted: none; null: unknown")
+    core_committee_attendance: bool | None = Field(False, description="attends board/committee meetings deciding on the core business")
     written_proposals_with_deadline: bool = Field(False, description="makes written proposals on the core business demanding action by a deadline")
     proposals: list[ShareholderProposal] = Field(default_factory=list)
     technology_access: TechnologyAccess = Field(default_factory=TechnologyAccess)

@@ -21,7 +21,7 @@ from test_properties import DATES
 ACTIVITIES = ["machine_tools_robots", "software", "retail", "electricity_core", "semiconductor_equipment", "broadcasting"]
 TECH = ["MLCC", "photoresist", "carbon fibre", "restaurant software", "permanent magnet", "quantum dot display"]
 MEASURES = sorted(catalog(make_regime(DATES[-2])).keys())
-DIMS = ("leakage", "control", "supply", "overall")
+DIMS = ("threat", "sensitivity", "access", "overall")
 
 params = st.fixed_dictionaries({
     "jurisdiction": st.sampled_from(["US", "CN", "SG", "DE"]),
@@ -33,9 +33,9 @@ params = st.fixed_dictionaries({
     "tech": st.lists(st.sampled_from(TECH), max_size=3, unique=True),
     "listed": st.booleans(),
     "after": st.floats(0, 100),
-    "seats": st.integers(0, 4),
+    "seats": st.one_of(st.none(), st.integers(0, 4)),
     "auditors": st.integers(0, 1),
-    "access": st.booleans(),
+    "access": st.one_of(st.none(), st.booleans()),
     "joint": st.booleans(),
     "relocate": st.booleans(),
     "proposal": st.booleans(),
@@ -75,7 +75,7 @@ def test_scores_in_range(p: dict[str, Any]) -> None:
 
 MORE = {
     "after": lambda p, r: {"after": min(100.0, p["after"] + r.uniform(0.01, 50))},
-    "seats": lambda p, r: {"seats": p["seats"] + 1},
+    "seats": lambda p, r: {"seats": (p["seats"] or 0) + 1},
     "auditors": lambda p, r: {"auditors": p["auditors"] + 1},
     "access": lambda p, r: {"access": True},
     "joint": lambda p, r: {"joint": True},
@@ -126,3 +126,31 @@ def test_order_and_names_do_not_change_scores(p: dict[str, Any], seed: int) -> N
 @given(params)
 def test_identical_input_identical_output(p: dict[str, Any]) -> None:
     assert screen(build(p), as_of=p["as_of"]).to_json() == screen(build(p), as_of=p["as_of"]).to_json()
+
+
+@SET
+@given(params, st.integers(0, 4), st.booleans())
+def test_unknown_facts_widen_the_range_never_lower_the_score(p: dict[str, Any], seats: int, access: bool) -> None:
+    """A fact left unknown gives the known-facts score as the low end; answering it, either way, never
+    scores below that, and the conservative end is at least the low end."""
+    unknown = {**p, "seats": None, "access": None}
+    g, _ = scores(unknown)
+    assert g.range is None or g.range.high >= g.range.low == g.overall
+    known, _ = scores({**p, "seats": seats, "access": access})
+    assert known.overall >= g.overall - 1e-9
+    if g.range is not None and seats <= 1:
+        assert known.overall <= g.range.high + 1e-9
+
+
+@SET
+@given(params)
+def test_every_score_is_built_from_its_findings(p: dict[str, Any]) -> None:
+    """Each component is its base plus its findings' points, within 0-100; overall is the weighted product of their shares."""
+    s = screen(build(p), as_of=p["as_of"])
+    sums = {d: sum(f.points.get(d, 0.0) for f in s.findings) for d in DIMS[:3]}
+    for d in DIMS[:3]:
+        assert abs(s.scores.component(d) - min(100.0, max(0.0, s.scores.formula["base"][d] + sums[d]))) < 0.06
+    prod = 100.0
+    for d in DIMS[:3]:
+        prod *= (s.scores.component(d) / 100.0) ** s.scores.formula["weights"][d]
+    assert abs(prod - s.scores.overall) < 0.2

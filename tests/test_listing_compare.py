@@ -75,7 +75,7 @@ def test_explain_mitigate_and_watchlist_options(tmp_path: Path) -> None:
     js = json.loads(cli("screen", deal, "--json", "--mitigate", "no_board_seat").stdout)
     assert js["mitigations"]["applied"] == ["no_board_seat"]
     assert js["mitigations"]["residual"]["overall"] < js["scores"]["overall"]
-    for key in ("leakage", "control", "supply", "overall", "tier", "predicted_outcome"):
+    for key in ("threat", "sensitivity", "access", "overall", "tier", "predicted_outcome", "range"):
         assert key in js["scores"]
     assert {"factor", "points", "evidence", "basis", "mitigations"} <= set(js["findings"][0])
     assert cli("screen", deal, "--mitigate", "magic").returncode == 2

@@ -1,5 +1,6 @@
-"""The risk assessment: the MOF review considerations scored as findings, summed into leakage, control
-and supply risk, with mitigation applied to give residual risk."""
+"""The risk assessment: the MOF review considerations scored as findings, which add up to three
+components (investor threat, target sensitivity, access and control) combined into the overall score;
+unknown facts give a range; mitigation applied gives residual risk."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fdiscreen.assess import business, investor, proposals, protection, seats, t
 from fdiscreen.assess.combine import Scores, overall_score, point_sums, score
 from fdiscreen.assess.finding import Context, Finding
 from fdiscreen.assess.mitigation import annotate, catalog, residual, residual_points, residual_points_adding, validate_ids
+from fdiscreen.assess.ranges import Rescore, score_range
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, match_deal
 from fdiscreen.filing import Determination
 from fdiscreen.i18n import T, Text
@@ -84,18 +86,33 @@ def _bands(ctx: Context) -> set[str]:
     return {str(b["id"]) for b in terms.stake_bands_reached(ctx, terms.influence_holding(ctx))}
 
 
+def _rescorer(det: Determination, regime: Regime, hits: list[WatchHit], applied: list[str]) -> Rescore:
+    """Score another reading of the deal's facts with the same determination, law and measures."""
+    def rescore(deal: Deal) -> Scores:
+        return score(residual(review_findings(Context.of(deal, det, regime, hits)), applied, regime), regime)
+    return rescore
+
+
+def with_range(ctx: Context, findings: list[Finding], scores: Scores, applied: list[str]) -> Scores:
+    """The scores with their range over the unknown facts (scores.range)."""
+    found = score_range(ctx, findings, scores, _rescorer(ctx.det, ctx.regime, ctx.watch_hits, applied))
+    return scores.model_copy(update={"range": found})
+
+
 def assess(deal: Deal, det: Determination, regime: Regime, watchlists: list[ListEntry] | None = None,
            extra_measures: list[str] | None = None) -> Assessment:
-    """Findings, gross scores, and residual scores after the measures offered (deal file) or proposed."""
+    """Findings, gross scores, and residual scores after the measures offered (deal file) or proposed;
+    each with its range where facts are unknown."""
     hits = match_deal(deal, watchlists or [])
     ctx = Context.of(deal, det, regime, hits)
     findings = review_findings(ctx)
-    gross = score(findings, regime)
+    gross = with_range(ctx, findings, score(findings, regime), [])
     measures = catalog(regime)
     applied = list(dict.fromkeys([*deal.transaction.risk_mitigation_measures, *(extra_measures or [])]))
     validate_ids(applied, measures, "--mitigate")
     after = residual(findings, applied, regime)
-    result = MitigationResult(applied=applied, applied_text=[measures[m].text for m in applied], residual=score(after, regime),
+    result = MitigationResult(applied=applied, applied_text=[measures[m].text for m in applied],
+                              residual=with_range(ctx, findings, score(after, regime), applied),
                               residual_points={f"{i}:{f.id}": round(f.total, 3) for i, f in enumerate(after)},
                               notification_duty=_notification_duty(det, regime, applied),
                               suggestions=suggest(findings, applied, regime, _bands(ctx)))

@@ -7,7 +7,6 @@ import unicodedata
 from typing import Any
 
 from fdiscreen.assess.finding import Finding, TargetContext
-from fdiscreen.filing.target import TargetClassConclusion
 from fdiscreen.i18n import T
 
 
@@ -55,28 +54,47 @@ def keyword_matches(ctx: TargetContext, item_id: str) -> list[tuple[dict[str, An
     return hits
 
 
-def best_known_class(tc: TargetClassConclusion) -> str | None:
-    """The most sensitive class among the businesses whose class is known. The risk score counts what
-    is known; the filing determination, not the score, applies the conservative reading to unknowns."""
-    known = [b["class"] for b in tc.businesses if b.get("class")]
-    for cls in ("core", "designated", "non_designated"):
-        if cls in known:
-            return cls
-    return None
+RANK = {"non_designated": 0, "designated": 1, "core": 2}
+
+
+def latest_listed_class(ctx: TargetContext, activity: str) -> str | None:
+    """The class the catalog gives an activity at its latest listing, whatever the screening date: a
+    technology is as sensitive the day before a notice lists it as the day after. (The filing
+    determination, not the score, applies the law of the date.)"""
+    classes = []
+    for item in ctx.regime.catalog.resolve_activity(activity):
+        timeline = ctx.regime.timeline(item)
+        classes.append(timeline[-1][1] if timeline else "non_designated")
+    return max(classes, key=lambda c: RANK.get(c, 0)) if classes else None
+
+
+def sensitivity_class(ctx: TargetContext) -> tuple[str | None, list[str]]:
+    """The most sensitive class among the target's and its subsidiaries' businesses whose class is
+    known, from a class given directly, the determination's class (which counts a MOF list) or the
+    catalog's latest listing of the activity; with the activities that give it."""
+    found: list[tuple[str, str]] = [(str(b["class"]), str(b.get("activity") or "")) for b in ctx.target_class.businesses if b.get("class")]
+    lines = [*ctx.target.businesses, *(b for sub in ctx.target.subsidiaries for b in sub.businesses)]
+    for b in lines:
+        cls = b.fefta_class or (latest_listed_class(ctx, b.activity) if b.activity else None)
+        if cls:
+            found.append((cls, b.activity or ""))
+    if not found:
+        return None, []
+    top = max((c for c, _ in found), key=lambda c: RANK.get(c, 0))
+    return top, sorted({a for c, a in found if c == top and a})
 
 
 def core_or_designated_business(ctx: TargetContext) -> list[Finding]:
-    """A1-A3: how sensitive the sector is, from the filing determination's target class."""
-    tc = ctx.target_class
-    cls = tc.fefta_class or best_known_class(tc)
+    """A1-A3: how sensitive the sector is: the most sensitive class the target's businesses have under
+    the notices as they now stand (not only as of the screening date)."""
+    cls, activities = sensitivity_class(ctx)
     if cls not in ("core", "designated"):
         return []
     rule = "business.core_business" if cls == "core" else "business.designated_business"
-    note = " (at least; the class is not settled)" if tc.fefta_class is None else ""
-    text = T(f"The target runs a {cls} business{note}.", f"発行会社は{'コア業種' if cls == 'core' else '指定業種'}を営む{'（少なくとも。業種区分は未確定）' if note else ''}。")
-    basis = [b["activity"] for b in tc.businesses if b.get("activity") and b.get("class") == cls]
+    text = T(f"The target runs a business the notices list as {cls}.", f"発行会社は告示上{'コア業種' if cls == 'core' else '指定業種'}とされる事業を営む。")
+    basis = list(dict.fromkeys(i for a in activities for i in ctx.regime.catalog.resolve_activity(a)))[:3]
     return [ctx.finding(rule, "business_content", "A1_production_technology_base", text,
-                        [("target.businesses", [b["business"] for b in tc.businesses])], basis[:3], ["critical_technology"])]
+                        [("target.businesses", [b.name for b in ctx.target.businesses])], basis, ["critical_technology"])]
 
 
 def dialogue_technology(ctx: TargetContext) -> list[Finding]:
@@ -105,8 +123,15 @@ def critical_material(ctx: TargetContext) -> list[Finding]:
 
 
 def critical_infrastructure(ctx: TargetContext) -> list[Finding]:
-    """A3: critical-infrastructure sectors (ESPA specified social infrastructure, seed 004)."""
+    """A3: critical infrastructure: operating it (a grid, a network, a port) weighs most; an
+    infrastructure role or sector named in the descriptions, or a specified core business entity,
+    counts less."""
     t = ctx.target
+    if t.critical_infrastructure_operator:
+        return [ctx.finding("business.infrastructure_operator", "business_content", "A3_supply",
+                            T("The target operates critical infrastructure.", "発行会社は重要インフラを自ら運営する。"),
+                            [("target.critical_infrastructure_operator", True), ("target.critical_infrastructure", t.critical_infrastructure)],
+                            ["critical_infrastructure_sectors"], ["production_relocation"])]
     hits = keyword_matches(ctx, "critical_infrastructure_sectors")
     if not (t.critical_infrastructure or hits or t.specified_core_business_entity):
         return []
@@ -116,8 +141,41 @@ def critical_infrastructure(ctx: TargetContext) -> list[Finding]:
     if t.specified_core_business_entity:
         ev.append(("target.specified_core_business_entity", True))
     return [ctx.finding("business.critical_infrastructure", "business_content", "A3_supply",
-                        T("The target runs critical infrastructure.", "発行会社は重要インフラを担う。"), ev,
+                        T("The target has a role in critical infrastructure.", "発行会社は重要インフラに関与する。"), ev,
                         ["critical_infrastructure_sectors"], ["production_relocation"])]
+
+
+def export_controlled(ctx: TargetContext) -> list[Finding]:
+    """A2: goods or technology on an export-control list (dual-use or military)."""
+    t = ctx.target
+    if not t.export_controlled:
+        return []
+    entries = ", ".join(t.export_control_entries)
+    return [ctx.finding("business.export_controlled", "business_content", "A2_leakage_misuse",
+                        T(f"The target's goods or technology are export-controlled{f' ({entries})' if entries else ''}.",
+                          f"発行会社の貨物・技術は輸出管理の対象である{f'（{entries}）' if entries else ''}。"),
+                        [("target.export_controlled", True), ("target.export_control_entries", t.export_control_entries)], [],
+                        ["critical_technology", "technology_access"])]
+
+
+def critical_minerals(ctx: TargetContext) -> list[Finding]:
+    """A3: mining, refining or supplying critical minerals."""
+    if not ctx.target.critical_minerals:
+        return []
+    return [ctx.finding("business.critical_minerals", "business_content", "A3_supply",
+                        T("The target mines, refines or supplies critical minerals.", "発行会社は重要鉱物の採掘・精製・供給を行う。"),
+                        [("target.critical_minerals", True)], ["specified_critical_materials"], ["production_relocation"])]
+
+
+def sensitive_personal_data(ctx: TargetContext) -> list[Finding]:
+    """A2: sensitive personal data, by the number of people it covers."""
+    n = ctx.target.sensitive_personal_data_subjects
+    if not n:
+        return []
+    scale = 1.0 if n >= 1_000_000 else 0.6 if n >= 100_000 else 0.3
+    return [ctx.finding("business.sensitive_personal_data", "business_content", "A2_leakage_misuse",
+                        T(f"The target holds sensitive personal data on {n:,} people.", f"発行会社は{n:,}人分の機微な個人データを保有する。"),
+                        [("target.sensitive_personal_data_subjects", n)], [], ["information_rights", "technology_access"], scale)]
 
 
 def defence_supply(ctx: TargetContext) -> list[Finding]:
@@ -154,5 +212,5 @@ def government_funded_research(ctx: TargetContext) -> list[Finding]:
                         [("target.government_funded_research", True)], [], ["critical_technology"])]
 
 
-RULES = [core_or_designated_business, dialogue_technology, critical_material, critical_infrastructure, defence_supply,
-         indispensability, government_funded_research]
+RULES = [core_or_designated_business, dialogue_technology, export_controlled, critical_material, critical_minerals, critical_infrastructure,
+         defence_supply, indispensability, government_funded_research, sensitive_personal_data]

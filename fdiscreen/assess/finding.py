@@ -13,8 +13,10 @@ from fdiscreen.i18n import T, Text
 from fdiscreen.model import Deal, Target
 from fdiscreen.regime import Citation, Regime, add_citation
 
-Dimension = Literal["leakage", "control", "supply"]
-DIMENSIONS: tuple[Dimension, ...] = ("leakage", "control", "supply")
+Dimension = Literal["threat", "sensitivity", "access"]
+"""The three components of risk: the investor's threat (capability and intent), the target's
+sensitivity (what it is and does) and the access and control the deal gives."""
+DIMENSIONS: tuple[Dimension, ...] = ("threat", "sensitivity", "access")
 Factor = Literal["business_content", "investor_attributes", "investment_terms", "board_seats", "technology_access",
                  "proposals", "target_protection", "listing_exposure"]
 

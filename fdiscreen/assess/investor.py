@@ -62,17 +62,15 @@ def state_control(ctx: Context) -> list[Finding]:
 
 
 def opaque_ownership(ctx: Context) -> list[Finding]:
-    """B1: beneficial owners (実質的支配者) not known."""
+    """B1: beneficial owners (実質的支配者) not disclosed: the file says its list of owners is incomplete
+    (``owners_complete: false``). Owners simply not stated are an unknown fact: they widen the score
+    range (range_unknowns) instead of adding points."""
     acq = ctx.deal.entity(ctx.deal.acquirer)
-    if acq.kind == "individual" or acq.kind in STATE_KINDS or acq.listed:
-        return []
-    known = bool(acq.owners) or acq.owners_complete is True or (
-        acq.partnership is not None and (acq.partnership.contributions or acq.partnership.foreign_contribution_pct is not None))
-    if known and acq.owners_complete is not False:
+    if acq.kind == "individual" or acq.kind in STATE_KINDS or acq.listed or acq.owners_complete is not False:
         return []
     i = ctx.deal.entity_index(acq.id)
     return [ctx.finding("investor.opaque_ownership", "investor_attributes", "B1_structure_plan_conduct",
-                        T("The acquirer's owners are not known.", "取得者の実質的支配者が判明していない。"),
+                        T("The acquirer's owners are not disclosed in full.", "取得者の実質的支配者が十分に開示されていない。"),
                         [(f"entities[{i}].owners", [h.owner for h in acq.owners]), (f"entities[{i}].owners_complete", acq.owners_complete)],
                         [], ["opaque_ownership"])]
 
@@ -83,6 +81,18 @@ def military_links(ctx: Context) -> list[Finding]:
         return []
     return [ctx.finding("investor.military_links", "investor_attributes", "B1_structure_plan_conduct",
                         T("The acquirer or an owner has military or defence-industry links.", "取得者又はその出資者は軍・防衛産業との関係を有する。"),
+                        ev, [], ["intelligence_duty", "state_ownership"])]
+
+
+def security_list(ctx: Context) -> list[Finding]:
+    """B1/B2: a public end-user or military-company list names the acquirer or an entity in its chain."""
+    ev = [(f"entities[{i}].security_list_designations", e.security_list_designations) for i, e in _chain(ctx) if e.security_list_designations]
+    if not ev:
+        return []
+    lists = sorted({name for _, names in ev for name in names})
+    return [ctx.finding("investor.security_list", "investor_attributes", "B1_structure_plan_conduct",
+                        T(f"A public security list names the acquirer or an owner: {', '.join(lists)}.",
+                          f"取得者又はその出資者は公的な安全保障上のリストに掲載されている：{'、'.join(lists)}。"),
                         ev, [], ["intelligence_duty", "state_ownership"])]
 
 
@@ -134,5 +144,5 @@ def watchlist_hits(ctx: Context) -> list[Finding]:
     return out
 
 
-RULES = [intelligence_duty, state_control, opaque_ownership, military_links, fefta_violation, past_conduct, investment_plan,
+RULES = [intelligence_duty, state_control, opaque_ownership, military_links, security_list, fefta_violation, past_conduct, investment_plan,
          watchlist_hits]

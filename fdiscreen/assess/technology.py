@@ -25,15 +25,14 @@ ACCESS_RULES: list[tuple[str, str, Text, list[str], list[str]]] = [
 
 
 def technology_access(ctx: Context) -> list[Finding]:
-    """C2(iii): each form of access is its own finding; an unknown answer counts as access (conservative)."""
+    """C2(iii): each form of access is its own finding. An unknown answer gives no points here; it widens
+    the score range instead (the conservative reading, assess.ranges)."""
     access = ctx.deal.transaction.technology_access
     out = []
     for field, rule, text, basis, keys in ACCESS_RULES:
         value = getattr(access, field)
-        if value is False:
+        if value is not True:
             continue
-        if value is None:
-            text = T(text.en + " (not stated: read conservatively)", text.ja + "（未記載のため保守的に判断）")
         out.append(ctx.finding(rule, "technology_access", "C2iii_secret_technology", text,
                                [(f"transaction.technology_access.{field}", value)], basis, keys))
     return out

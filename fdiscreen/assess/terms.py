@@ -46,7 +46,13 @@ def stake_band(ctx: Context) -> list[Finding]:
                         [("transaction.voting_after_pct", tx.voting_after),
                          ("entities[*].target_voting_pct + transaction.closely_related_voting_pct",
                           closely_related_persons(ctx.deal, ctx.regime).added_pct)],
-                        ["stake_bands"], ["stake_band", "voting_influence"], float(len(reached)))]
+                        ["stake_bands", "stake_band_points"], ["stake_band", "voting_influence"], band_points(ctx, reached))]
+
+
+def band_points(ctx: Context, reached: list[dict[str, object]]) -> float:
+    """The access points of the bands reached (stake_band_points): more stake never lowers them."""
+    table = ctx.regime.value("stake_band_points") or {}
+    return float(sum(float(table.get(str(b["id"]), 0)) for b in reached))
 
 
 def loan(ctx: Context) -> list[Finding]:

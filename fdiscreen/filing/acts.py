@@ -142,7 +142,7 @@ def unlisted_share_acquisition(deal: Deal, regime: Regime, tc: TargetClassConclu
 def _implied_proposals(deal: Deal) -> list[ShareholderProposal]:
     tx = deal.transaction
     props = list(tx.proposals)
-    seats = tx.board_seats + tx.auditor_seats
+    seats = (tx.board_seats or 0) + (tx.auditor_seats or 0)  # unknown seats imply no consent act; the share act still decides
     if seats and not any(p.kind == "director_appointment" for p in props):
         props.append(ShareholderProposal(kind="director_appointment", investor_consents=True, appointee_is_investor_or_related=True))
     return props
@@ -183,7 +183,7 @@ def consent_acts(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> list[
         else:
             met = True
             r.say("For an unlisted company the consent is covered at any holding.", "非上場会社では保有比率にかかわらず同意が対象となる。", item)
-        if deal.transaction.board_seats + deal.transaction.auditor_seats and p.kind == "director_appointment":
+        if ((deal.transaction.board_seats or 0) + (deal.transaction.auditor_seats or 0)) and p.kind == "director_appointment":
             r.say("The seats sought will be filled by a shareholders' meeting election the investor consents to.",
                   "求める役員ポストは、投資家が同意する株主総会の選任議案により充足される。")
         out[act] = _act(r, act, met, "inward_direct_investment", tc, held, limit)

@@ -42,9 +42,16 @@ class ExemptionConclusion(Conclusion):
     conditions: list[ExemptionCondition] = Field(default_factory=list)
 
 
+def _none_of(*values: int | bool | None) -> Tri:
+    """No: one of the values is present (a seat, an access right); unknown when none is but one is unknown."""
+    if any(values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
 def _no_officer_seat(tx: Transaction) -> Tri:
     related = any(p.kind == "director_appointment" and p.investor_consents and p.appointee_is_investor_or_related for p in tx.proposals)
-    return not (tx.board_seats or tx.auditor_seats or related)
+    return _none_of(tx.board_seats, tx.auditor_seats, related)
 
 
 def _no_transfer_proposal(tx: Transaction) -> Tri:
@@ -52,18 +59,14 @@ def _no_transfer_proposal(tx: Transaction) -> Tri:
                    for p in tx.proposals)
 
 
-def _negate(value: bool | None) -> Tri:
-    return None if value is None else not value
-
-
 CONDITION_TESTS: dict[str, Callable[[Transaction], Tri]] = {
     "no_officer_seat": _no_officer_seat,
     "no_designated_business_transfer_proposal": _no_transfer_proposal,
-    "no_nonpublic_technology_access": lambda tx: _negate(tx.technology_access.non_public_technology_information),
-    "no_core_committee_attendance": lambda tx: not tx.core_committee_attendance,
+    "no_nonpublic_technology_access": lambda tx: _none_of(tx.technology_access.non_public_technology_information),
+    "no_core_committee_attendance": lambda tx: _none_of(tx.core_committee_attendance),
     "no_deadline_written_proposals": lambda tx: not tx.written_proposals_with_deadline,
-    "no_nonpublic_information_access": lambda tx: _negate(tx.technology_access.any_non_public_information),
-    "personnel_limits": lambda tx: not (tx.board_seats or tx.auditor_seats or tx.technology_access.personnel_exchange),
+    "no_nonpublic_information_access": lambda tx: _none_of(tx.technology_access.any_non_public_information),
+    "personnel_limits": lambda tx: _none_of(tx.board_seats, tx.auditor_seats, tx.technology_access.personnel_exchange),
 }
 
 GROUP_ITEMS = {"basic": "basic_criteria", "additional": "additional_criteria", "equivalent": "equivalent_extra_criteria"}

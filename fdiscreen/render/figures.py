@@ -37,7 +37,7 @@ def _fit(s: str, width: float, size: float) -> str:
 
 
 def risk_matrix(data: dict[str, Any]) -> Drawing:
-    """Leakage (x) against control (y), 0-100, shaded by tier bands; gross point, residual point, arrow."""
+    """Two risk measures against each other (x, y: 0-100), shaded by bands; gross point, residual point, arrow."""
     size, left, bottom = 200.0, 60.0, 34.0
     d = Drawing(WIDTH, size + bottom + 20)
     bands = data.get("bands") or [0, 25, 45, 65]
@@ -50,20 +50,20 @@ def risk_matrix(data: dict[str, Any]) -> Drawing:
     for t in (0, 25, 50, 75, 100):
         d.add(_text(left + t * size / 100, bottom - 10, str(t), 6, "middle", GREY))
         d.add(_text(left - 4, bottom + t * size / 100 - 2, str(t), 6, "end", GREY))
-    d.add(_text(left + size / 2, bottom - 22, data.get("x_label", "leakage"), 8, "middle"))
-    d.add(_text(left - 30, bottom + size + 8, data.get("y_label", "control"), 8, "start"))
+    d.add(_text(left + size / 2, bottom - 22, data.get("x_label", "x"), 8, "middle"))
+    d.add(_text(left - 30, bottom + size + 8, data.get("y_label", "y"), 8, "start"))
     g, r = data["gross"], data["residual"]
-    gx, gy = left + g["leakage"] * size / 100, bottom + g["control"] * size / 100
-    rx, ry = left + r["leakage"] * size / 100, bottom + r["control"] * size / 100
+    gx, gy = left + g["x"] * size / 100, bottom + g["y"] * size / 100
+    rx, ry = left + r["x"] * size / 100, bottom + r["y"] * size / 100
     if (gx, gy) != (rx, ry):
         d.add(Line(gx, gy, rx, ry, strokeColor=CALM, strokeWidth=1, strokeDashArray=[3, 2]))
         d.add(Circle(rx, ry, 5, fillColor=colors.white, strokeColor=CALM, strokeWidth=1.5))
     d.add(Circle(gx, gy, 5, fillColor=ACCENT, strokeColor=ACCENT))
     lx = left + size + 24
     d.add(Circle(lx, bottom + size - 10, 4, fillColor=ACCENT, strokeColor=ACCENT))
-    d.add(_text(lx + 10, bottom + size - 13, f"{data.get('gross_label', 'gross')} ({g['leakage']:g}, {g['control']:g})", 8))
+    d.add(_text(lx + 10, bottom + size - 13, f"{data.get('gross_label', 'gross')} ({g['x']:g}, {g['y']:g})", 8))
     d.add(Circle(lx, bottom + size - 28, 4, fillColor=colors.white, strokeColor=CALM, strokeWidth=1.5))
-    d.add(_text(lx + 10, bottom + size - 31, f"{data.get('residual_label', 'residual')} ({r['leakage']:g}, {r['control']:g})", 8))
+    d.add(_text(lx + 10, bottom + size - 31, f"{data.get('residual_label', 'residual')} ({r['x']:g}, {r['y']:g})", 8))
     return d
 
 

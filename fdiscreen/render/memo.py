@@ -13,7 +13,8 @@ from fdiscreen.filing.conclusion import Conclusion
 from fdiscreen.filing.reports import deadline_text
 from fdiscreen.i18n import Lang, T, Text
 from fdiscreen.regime import Citation
-from fdiscreen.assess.finding import FACTOR_TEXT
+from fdiscreen.assess.combine import Scores
+from fdiscreen.assess.finding import DIMENSIONS, FACTOR_TEXT
 from fdiscreen.render.document import Bullets, Document, Figure, Para, Pre, Section, Table
 from fdiscreen.screening import Screening
 
@@ -58,15 +59,22 @@ S = {
     "dimension": T("Risk", "リスク"),
     "gross": T("Gross", "措置前"),
     "residual": T("Residual", "措置後"),
-    "leakage": T("Technology and information leakage", "技術・情報流出"),
-    "control": T("Control and influence", "支配・影響力"),
-    "supply": T("Supply and continuity", "供給・事業継続"),
+    "threat": T("Investor threat", "投資家の脅威"),
+    "sensitivity": T("Target sensitivity", "投資先の機微性"),
+    "access": T("Access and control", "アクセス・支配"),
+    "range": T("Range where facts are unknown", "不明な事実による幅"),
+    "range_text": T("{low}-{high} (known facts to the conservative reading of the unknowns)", "{low}〜{high}（既知の事実のみ〜不明な事実を保守的に読んだ場合）"),
+    "range_crosses": T("The range crosses into the {tier} tier: the tier and predicted outcome above read the known facts only.",
+                       "幅は{tier}ティアに及ぶ。上記のティアと予測結果は既知の事実のみによる。"),
+    "movers": T("Facts that would move the score most", "スコアを最も動かす事実"),
+    "combine": T("Overall = 100 x (threat/100)^{wt} x (sensitivity/100)^{ws} x (access/100)^{wa}: risk needs all three, so a low component keeps the overall low. Each component is its base ({bt}/{bs}/{ba}) plus its findings' points, within 0-100.",
+                 "総合点 = 100 × (脅威/100)^{wt} × (機微性/100)^{ws} × (アクセス/100)^{wa}（リスクには三要素すべてが必要であり、いずれかの要素が低ければ総合点も低い）。各要素は基礎点（{bt}/{bs}/{ba}）に所見の点数を加え、0〜100に収めたもの。"),
     "overall": T("Overall", "総合"),
     "tier": T("Tier", "評価区分"),
     "predicted": T("Predicted outcome", "予測される結果"),
     "factors": T("Findings by review factor", "審査考慮要素ごとの所見"),
     "finding": T("Finding", "所見"),
-    "points": T("Points (L/C/S)", "点数（流出/支配/供給）"),
+    "points": T("Points (component)", "点数（要素）"),
     "evidence": T("Evidence", "根拠事実"),
     "mitigation": T("Mitigation package and residual risk", "リスク軽減措置と残存リスク"),
     "applied": T("Measures applied", "適用する措置"),
@@ -327,20 +335,51 @@ OUTCOME_TEXT = {"clear": T("clear", "問題なし"), "clear_with_conditions": T(
 
 
 def points_text(points: Mapping[str, float]) -> str:
-    """A finding's points as leakage/control/supply, signed."""
-    return "/".join(f"{points.get(d, 0):+g}" for d in ("leakage", "control", "supply"))
+    """A finding's points as the component it adds to (threat, sensitivity or access), signed."""
+    return ", ".join(f"{d} {points[d]:+g}" for d in DIMENSIONS if points.get(d)) or "0"
+
+
+def range_text(scores: Scores, lang: Lang) -> str:
+    """'low-high' of the overall score over the unknown facts; the bare score when nothing is unknown."""
+    rg = scores.range
+    if rg is None or rg.high == rg.low:
+        return f"{scores.overall:g}"
+    return f"{rg.low:g}-{rg.high:g}"
+
+
+def _range_paras(scores: Scores, lang: Lang) -> list[Para]:
+    rg = scores.range
+    if rg is None or rg.high == rg.low:
+        return []
+    out = [Para(text=_t(S["range_text"], lang).format(low=f"{rg.low:g}", high=f"{rg.high:g}"), bold_lead=_t(S["range"], lang) + ":")]
+    if rg.crosses_tier:
+        out.append(Para(text=_t(S["range_crosses"], lang).format(tier=_t(TIER_TEXT[rg.high_tier], lang)), tone="note"))
+    if rg.movers:
+        out.append(Para(text="; ".join(f"{_t(m.question, lang)}: {rg.low:g}-{m.overall_if_conservative:g}" for m in rg.movers),
+                        bold_lead=_t(S["movers"], lang) + ":"))
+    return out
+
+
+def _combine_note(s: Screening, lang: Lang) -> Para:
+    w, b = s.scores.formula["weights"], s.scores.formula["base"]
+    return Para(text=_t(S["combine"], lang).format(wt=f"{w['threat']:.2f}", ws=f"{w['sensitivity']:.2f}", wa=f"{w['access']:.2f}",
+                                                   bt=f"{b['threat']:g}", bs=f"{b['sensitivity']:g}", ba=f"{b['access']:g}"), tone="note")
 
 
 def _risk(s: Screening, lang: Lang) -> Section:
     g, r = s.scores, s.mitigations.residual
     sec = Section(title=_t(S["risk"], lang))
-    rows = [[_t(S[d], lang), f"{getattr(g, d):g}", f"{getattr(r, d):g}"] for d in ("leakage", "control", "supply", "overall")]
+    rows = [[_t(S[d], lang), f"{g.component(d):g}", f"{r.component(d):g}"] for d in DIMENSIONS]
+    rows.append([_t(S["overall"], lang), range_text(g, lang), range_text(r, lang)])
     rows.append([_t(S["tier"], lang), _t(TIER_TEXT[g.tier], lang), _t(TIER_TEXT[r.tier], lang)])
     rows.append([_t(S["predicted"], lang), _t(OUTCOME_TEXT[g.predicted_outcome], lang), _t(OUTCOME_TEXT[r.predicted_outcome], lang)])
     sec.add(Table(header=[_t(S["dimension"], lang), _t(S["gross"], lang), _t(S["residual"], lang)], rows=rows, widths=[4, 2.5, 2.5]))
+    for para in _range_paras(g, lang):
+        sec.add(para)
+    sec.add(_combine_note(s, lang))
     sec.add(Figure(figure="risk_matrix", caption=_t(S["risk"], lang),
-                   data={"gross": {"leakage": g.leakage, "control": g.control}, "residual": {"leakage": r.leakage, "control": r.control},
-                         "x_label": _t(S["leakage"], lang), "y_label": _t(S["control"], lang),
+                   data={"gross": {"x": g.threat, "y": round(g.sensitivity * g.access / 100, 1)}, "residual": {"x": r.threat, "y": round(r.sensitivity * r.access / 100, 1)},
+                         "x_label": _t(S["threat"], lang), "y_label": f"{_t(S['sensitivity'], lang)} x {_t(S['access'], lang)} / 100",
                          "gross_label": _t(S["gross"], lang), "residual_label": _t(S["residual"], lang)}))
     if g.capped:
         sec.add(Para(text=", ".join(_t(S[d], lang) for d in g.capped), bold_lead=_t(S["capped"], lang), tone="note"))
@@ -385,14 +424,18 @@ def _watch(s: Screening, lang: Lang) -> Section | None:
 def _explain(s: Screening, lang: Lang) -> list[Section]:
     by: dict[str, list[float]] = {}
     for f in s.findings:
-        acc = by.setdefault(f.factor, [0.0, 0.0, 0.0])
-        for i, d in enumerate(("leakage", "control", "supply")):
-            acc[i] += f.points[d]  # type: ignore[index]
+        acc = by.setdefault(f.factor, [0.0] * len(DIMENSIONS))
+        for i, d in enumerate(DIMENSIONS):
+            acc[i] += f.points.get(d, 0.0)
     rows = [[_t(FACTOR_TEXT[k], lang), *[f"{v:g}" for v in vals]] for k, vals in by.items()]
-    rows.append([_t(S["overall"], lang) + " (sum)", *[f"{s.scores.raw[d]:g}" for d in ("leakage", "control", "supply")]])
-    sec = Section(title=_t(S["explain"], lang)).add(Table(header=[_t(S["factor"], lang), _t(S["leakage"], lang), _t(S["control"], lang), _t(S["supply"], lang)],
+    rows.append([_t(S["points"], lang) + " (sum)", *[f"{s.scores.raw[d]:g}" for d in DIMENSIONS]])
+    rows.append([_t(S["dimension"], lang) + " (base + sum, 0-100)", *[f"{s.scores.component(d):g}" for d in DIMENSIONS]])
+    sec = Section(title=_t(S["explain"], lang)).add(Table(header=[_t(S["factor"], lang), *[_t(S[d], lang) for d in DIMENSIONS]],
                                                         rows=rows, widths=[4, 2, 2, 2]))
-    sec.add(Para(text=f"overall = {s.scores.overall:g} = 0.6 x max + 0.4 x mean of the three (clamped to 0-100); tier {s.scores.tier}", tone="note"))
+    sec.add(_combine_note(s, lang))
+    sec.add(Para(text=f"{range_text(s.scores, lang)} ({_t(TIER_TEXT[s.scores.tier], lang)})", bold_lead=_t(S["overall"], lang) + ":"))
+    for para in _range_paras(s.scores, lang):
+        sec.add(para)
     return [sec, _findings(s, lang)]
 
 
@@ -462,7 +505,8 @@ def _listing_sections(ls: "ListingScreening", lang: Lang) -> list[Section]:
     head = Section(title=_t(S["summary"], lang))
     head.add(Para(text=_t(ls.target_class.summary, lang)))
     head.add(Table(header=[_t(S["dimension"], lang), _t(S["gross"], lang), _t(S["residual"], lang)],
-                   rows=[[_t(S[d], lang), f"{getattr(g, d):g}", f"{getattr(r, d):g}"] for d in ("leakage", "control", "supply", "overall")]
+                   rows=[[_t(S[d], lang), f"{g.component(d):g}", f"{r.component(d):g}"] for d in DIMENSIONS]
+                   + [[_t(S["overall"], lang), range_text(g, lang), range_text(r, lang)]]
                    + [[_t(S["tier"], lang), _t(TIER_TEXT[g.tier], lang), _t(TIER_TEXT[r.tier], lang)]], widths=[4, 2, 2]))
     finds = Section(title=_t(S["factors"], lang)).add(Table(
         header=[_t(S["finding"], lang), _t(S["points"], lang), _t(S["evidence"], lang)],
@@ -490,7 +534,7 @@ def _bid_row(s: Screening, lang: Lang) -> list[str]:
     top = sorted(s.findings, key=lambda x: -x.total)[:3]
     best = s.mitigations.suggestions[0] if s.mitigations.suggestions else None
     return [s.matter, _t(f.outcome.summary, lang), timeline,
-            f"{s.scores.leakage:g}/{s.scores.control:g}/{s.scores.supply:g} = {s.scores.overall:g} ({_t(TIER_TEXT[s.scores.tier], lang)})",
+            f"{s.scores.threat:g}/{s.scores.sensitivity:g}/{s.scores.access:g} -> {range_text(s.scores, lang)} ({_t(TIER_TEXT[s.scores.tier], lang)})",
             " / ".join(_t(x.text, lang) for x in top),
             f"{_t(best.text, lang)} (→ {_t(S['overall'], lang)} {best.overall_after:g})" if best else _t(S["none"], lang)]
 

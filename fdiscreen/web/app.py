@@ -272,9 +272,13 @@ def _replay(rules: str, day: dt.date, lang: PageLang) -> dict[str, Any]:
 
     table = cases.replay(None, rules, day)  # type: ignore[arg-type]
     ev = cases.evaluate(table)
+    import matplotlib.pyplot as plt
+
     with _RENDER_LOCK, tempfile.TemporaryDirectory(prefix="fdiscreen-replay-") as folder:
-        paths = cases.plot(table, ev, Path(folder), lang)
-        plots = {p.name: p.read_bytes() for p in paths}
+        drawn = cases.plot(table, ev, Path(folder), lang)
+        plots = {p.name: p.read_bytes() for p in drawn["paths"].values()}
+        for fig in drawn["figures"].values():
+            plt.close(fig)
     return {"table": table, "evaluation": ev, "plots": plots}
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from fdiscreen.assess.finding import FACTOR_TEXT
+from fdiscreen.assess.combine import Scores
+from fdiscreen.assess.finding import DIMENSIONS, FACTOR_TEXT
 from fdiscreen.assess.mitigation import Measure
 from fdiscreen.filing.conclusion import Conclusion
 from fdiscreen.i18n import Text
@@ -22,7 +23,7 @@ from fdiscreen.render.document import Document, Figure
 from fdiscreen.render.document import Table as DocTable
 from fdiscreen.render.html import block_html
 from fdiscreen.render.html import esc as html_esc
-from fdiscreen.render.memo import LIGHT, OUTCOME_TEXT, QUESTIONS, TIER_TEXT, points_text
+from fdiscreen.render.memo import LIGHT, OUTCOME_TEXT, QUESTIONS, TIER_TEXT, points_text, range_text
 from fdiscreen.screening import Screening
 from fdiscreen.web.forms import (ACQUIRER_TRI, INDIRECT_PCTS, LOAN_FIELDS, MAX_BUSINESSES, MAX_OWNERS, MAX_SUBSIDIARIES, PAST_CONDUCT, TARGET_TRI, TECH_ACCESS, TX_BOXES,
                                  TX_COUNTS)
@@ -413,14 +414,38 @@ def _bar(value: float, residual: bool = False) -> str:
     return f'<div class="meter{" res" if residual else ""}"><i style="width:{width:.1f}%"></i></div>'
 
 
+def _overall_cell(scores: Scores, cell_id: str) -> str:
+    """The overall score (known facts) and, beside it, its range where facts are unknown."""
+    shown = range_text(scores, "en")
+    extra = f' <span class="muted range-span">({esc(shown)})</span>' if shown != f"{scores.overall:g}" else ""
+    return f'<span id="{cell_id}">{scores.overall:g}</span>{extra}'
+
+
+def _range_block(ctx: Ctx, s: Screening) -> str:
+    """The range over the unknown facts and the facts that would move it most."""
+    rg = s.scores.range
+    if rg is None or rg.high == rg.low:
+        return ""
+    parts = [f'<div class="range" id="score-range"><strong>{ctx.t("range")}:</strong> {rg.low:g}-{rg.high:g} '
+             f'<span class="muted">({ctx.t("range_note")})</span>']
+    if rg.crosses_tier:
+        parts.append(f'<p class="note">{ctx.t("range_crosses")} ({ctx.tx(TIER_TEXT[rg.high_tier])})</p>')
+    if rg.movers:
+        parts.append(f'<p>{ctx.t("movers")}:</p><ul>' + "".join(
+            f"<li>{esc(ctx.tx(m.question))}: {rg.low:g}-{m.overall_if_conservative:g} <code>{esc(m.path)}</code></li>" for m in rg.movers) + "</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
 def _scores(ctx: Ctx, s: Screening) -> str:
     g, r = s.scores, s.mitigations.residual
     rows = []
-    for d in ("leakage", "control", "supply", "overall"):
-        gv, rv = getattr(g, d), getattr(r, d)
-        strong = (" style=\"font-weight:700\"" if d == "overall" else "")
-        rows.append(f'<tr{strong}><td>{ctx.t(d)}</td><td class="num" id="gross-{d}">{gv:g}</td><td>{_bar(gv)}</td>'
+    for d in DIMENSIONS:
+        gv, rv = g.component(d), r.component(d)
+        rows.append(f'<tr><td>{ctx.t(d)}</td><td class="num" id="gross-{d}">{gv:g}</td><td>{_bar(gv)}</td>'
                     f'<td class="num" id="residual-{d}">{rv:g}</td><td>{_bar(rv, True)}</td></tr>')
+    rows.append(f'<tr style="font-weight:700"><td>{ctx.t("overall")}</td><td class="num">{_overall_cell(g, "gross-overall")}</td><td>{_bar(g.overall)}</td>'
+                f'<td class="num">{_overall_cell(r, "residual-overall")}</td><td>{_bar(r.overall, True)}</td></tr>')
     rows.append(f'<tr><td>{ctx.t("tier")}</td><td colspan="2" id="gross-tier">{ctx.tx(TIER_TEXT[g.tier])}</td>'
                 f'<td colspan="2" id="residual-tier">{ctx.tx(TIER_TEXT[r.tier])}</td></tr>')
     rows.append(f'<tr><td>{ctx.t("predicted")}</td><td colspan="2">{ctx.tx(OUTCOME_TEXT[g.predicted_outcome])}</td>'
@@ -428,7 +453,7 @@ def _scores(ctx: Ctx, s: Screening) -> str:
     return (f'<table class="data" id="scores"><colgroup><col style="width:34%"><col style="width:12%"><col style="width:21%">'
             f'<col style="width:12%"><col style="width:21%"></colgroup>'
             f'<thead><tr><th>{ctx.t("dimension")}</th><th class="num">{ctx.t("gross")}</th><th></th>'
-            f'<th class="num">{ctx.t("residual")}</th><th></th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+            f'<th class="num">{ctx.t("residual")}</th><th></th></tr></thead><tbody>{"".join(rows)}</tbody></table>' + _range_block(ctx, s))
 
 
 def _findings(ctx: Ctx, s: Screening) -> str:
@@ -704,15 +729,17 @@ def cases_page(ctx: Ctx, library: Any, rules: str | None = None, replay: dict[st
         out.append(f'<h2>{ctx.t("replay_title")}: {esc(rules)}</h2>')
         out.append(f'<div class="grid2"><div><table class="data auto" id="metrics"><tbody>'
                    f'<tr><th>{ctx.t("auc")}</th><td class="num" id="auc">{esc(ev["auc"])}</td></tr>'
+                   f'<tr><th>{ctx.t("auc_ci")}</th><td class="num" id="auc-ci">{esc("-".join(str(x) for x in ev["auc_ci95"]) if ev["auc_ci95"] else "")}</td></tr>'
                    f'<tr><th>{ctx.t("accuracy")}</th><td class="num">{esc(ev["accuracy"])}</td></tr>'
                    f'<tr><th>{ctx.t("rated")}</th><td class="num">{esc(ev["rated"])} / {esc(ev["cases"])} '
                    f'({esc(ev["positives"])} {ctx.t("n_at_risk")}, {esc(ev["negatives"])} {ctx.t("n_cleared")})</td></tr></tbody></table>'
                    f'<h3>{ctx.t("confusion")}</h3>{_confusion(ev["confusion"], ctx.lang)}{_plot(replay["plots"], "score_by_outcome.png")}</div>'
-                   f'<div>{_plot(replay["plots"], "roc.png")}</div></div>')
-        cols = ["case", "date", "jurisdiction", "actual_outcome", "filing", "leakage", "control", "supply", "overall", "tier",
-                "predicted", "agreement"]
+                   f'<div>{_plot(replay["plots"], "roc.png")}{_plot(replay["plots"], "calibration.png")}</div></div>')
+        out.append(f"<h3>{ctx.t('calibration')}</h3>" + _frame_table(ev["calibration"], "calibration", ("share_at_risk", "mean_overall"), ctx.lang))
+        cols = ["case", "date", "jurisdiction", "actual_outcome", "filing", "threat", "sensitivity", "access", "overall", "overall_high",
+                "tier", "predicted", "agreement"]
         out.append(f"<h3>{ctx.t('replay_title')}</h3>" + _frame_table(replay["table"][cols], "replay-table",
-                                                                        ("leakage", "control", "supply", "overall"), ctx.lang))
+                                                                        ("threat", "sensitivity", "access", "overall", "overall_high"), ctx.lang))
         out.append(f"<h3>{ctx.t('misses')} ({len(ev['misses'])})</h3>" + _frame_table(ev["misses"], "misses", ("overall",), ctx.lang))
     cols = [c for c in ("case", "title", "date", "jurisdiction", "outcome", "acquirer", "acquirer_country", "target", "stake_after_pct",
                         "confidence") if c in library.columns]

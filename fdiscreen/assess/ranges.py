@@ -1,0 +1,114 @@
+"""Unknown facts give a range, not a reassurance (不明な事実はスコアの幅として示す).
+
+The score itself counts only the facts stated. This module reads each unknown fact in scope the
+conservative way (factors/scoring.yaml ``range_unknowns``), scores the deal again, and reports both
+readings with the unknown facts whose answers would move the overall score most."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fdiscreen.assess.business import sensitivity_class
+from fdiscreen.assess.combine import RangeMover, ScoreRange, Scores, tier_of
+from fdiscreen.assess.finding import Context, Finding
+from fdiscreen.i18n import T
+from fdiscreen.model import Deal
+from fdiscreen.ownership import STATE_KINDS
+
+Rescore = Callable[[Deal], Scores]
+
+
+def resolve_path(deal: Deal, key: str) -> str:
+    """``acquirer.x`` is the acquiring entity's field ``entities[i].x``."""
+    if key.startswith("acquirer."):
+        return f"entities[{deal.entity_index(deal.acquirer)}].{key.removeprefix('acquirer.')}"
+    return key
+
+
+def _steps(path: str) -> list[str | int]:
+    return [int(p) if p.isdigit() else p for p in path.replace("]", "").replace("[", ".").split(".")]
+
+
+def read_fact(data: dict[str, Any], path: str) -> Any:
+    node: Any = data
+    for step in _steps(path):
+        node = node[step] if isinstance(step, int) else (node or {}).get(step)
+        if node is None:
+            return None
+    return node
+
+
+def with_fact(deal: Deal, path: str, value: Any) -> Deal:
+    """A copy of the deal with one field set."""
+    data = deal.model_dump(mode="python")
+    node: Any = data
+    steps = _steps(path)
+    for step in steps[:-1]:
+        node = node[step]
+    node[steps[-1]] = value
+    return Deal.model_validate(data)
+
+
+def _state_linked(ctx: Context, findings: list[Finding]) -> bool:
+    """A state already owns part of the investor, its owners are unknown, or it is bound by an
+    intelligence duty: then unknown investor facts are read conservatively."""
+    ids = {f.id for f in findings}
+    acq = ctx.deal.entity(ctx.deal.acquirer)
+    owners_unknown = acq.owners_complete is not True and not acq.owners and not acq.listed and acq.kind != "individual"
+    return owners_unknown or bool({"investor.state_control", "investor.opaque_ownership", "investor.intelligence_duty"} & ids) or any(
+        (e.state_owned_pct or 0) > 0 for e in ctx.deal.entities)
+
+
+def in_scope(scope: str, ctx: Context, findings: list[Finding]) -> bool:
+    if scope == "always":
+        return True
+    if scope == "sensitive_target":
+        cls, _ = sensitivity_class(ctx)
+        return cls in (None, "designated", "core")
+    if scope == "state_linked_investor":
+        return _state_linked(ctx, findings)
+    if scope == "unlisted_company_investor":
+        acq = ctx.deal.entity(ctx.deal.acquirer)
+        return acq.kind not in ("individual", *STATE_KINDS) and not acq.listed and not acq.owners
+
+    raise ValueError(f"unknown range scope {scope!r}")
+
+
+def _applies(deal: Deal, path: str) -> bool:
+    """The stake after is read from the share acquisition's own field only."""
+    return not (path == "transaction.shares_after_pct" and deal.transaction.kind != "share_acquisition")
+
+
+def unknown_facts(ctx: Context, findings: list[Finding]) -> list[tuple[str, Any, dict[str, Any]]]:
+    """(path, conservative value, table row) of each fact in scope that the deal leaves unknown."""
+    table: dict[str, dict[str, Any]] = ctx.regime.value("range_unknowns") or {}
+    data = ctx.deal.model_dump(mode="python")
+    out = []
+    for key, row in table.items():
+        path = resolve_path(ctx.deal, key)
+        if _applies(ctx.deal, path) and read_fact(data, path) is None and in_scope(str(row["scope"]), ctx, findings):
+            out.append((path, row["conservative"], row))
+    return out
+
+
+def score_range(ctx: Context, findings: list[Finding], known: Scores, rescore: Rescore, movers: int = 3) -> ScoreRange | None:
+    """The known-facts score and the conservative one; None when nothing in scope is unknown."""
+    unknown = unknown_facts(ctx, findings)
+    if not unknown:
+        return None
+    deal = ctx.deal
+    for path, value, _ in unknown:
+        deal = with_fact(deal, path, value)
+    high = rescore(deal)
+    formula = ctx.regime.value("score_formula")
+    ranked = []
+    for path, value, row in unknown:
+        alone = rescore(with_fact(ctx.deal, path, value)).overall
+        if alone > known.overall:
+            ranked.append(RangeMover(path=path, question=T(f"confirm {row['en']}", f"{row['ja']}を確認"), overall_if_conservative=alone))
+    ranked.sort(key=lambda m: (-m.overall_if_conservative, m.path))
+    top = max(high.overall, known.overall)
+    return ScoreRange(low=known.overall, high=top, high_tier=tier_of(top, formula), crosses_tier=tier_of(top, formula) != known.tier,
+                      components_high={"threat": high.threat, "sensitivity": high.sensitivity, "access": high.access},
+                      unknown=[p for p, _, _ in unknown], movers=ranked[:movers])

@@ -1,0 +1,70 @@
+"""The three-component risk model on the sanity deals: investor threat x target sensitivity x access
+and control, combined so that a low component keeps the overall low (factors/scoring.yaml)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from fdiscreen.load import load_deal
+from fdiscreen.screening import Screening, screen
+
+SANITY = ROOT / "examples" / "sanity"
+
+
+def run(name: str) -> Screening:
+    return screen(load_deal(SANITY / name))
+
+
+def test_state_linked_buyer_with_intelligence_duty_in_core_semiconductor_equipment_is_top_tier() -> None:
+    s = run("state-linked-semicap-25pct-board.yaml")
+    assert s.scores.tier == "severe" and s.scores.predicted_outcome == "at_risk"
+    assert min(s.scores.threat, s.scores.sensitivity) >= 80
+
+
+def test_public_pension_buying_two_percent_of_a_retailer_scores_lowest() -> None:
+    low = run("public-pension-2pct-retailer.yaml")
+    assert low.scores.tier == "low" and low.scores.predicted_outcome == "clear"
+    others = [screen(load_deal(p)).scores.overall for p in sorted(SANITY.glob("*.yaml")) + sorted((ROOT / "examples" / "bids").glob("*.yaml"))
+              if p.name != "public-pension-2pct-retailer.yaml"]
+    assert low.scores.overall < min(others)
+
+
+@pytest.mark.parametrize("name", ["public-pension-3pct-defence.yaml", "state-linked-buyer-noodle-chain.yaml"])
+def test_a_low_component_keeps_the_overall_low(name: str) -> None:
+    """A pension fund in a defence maker (little threat, little access) or a state-linked buyer of a
+    noodle chain (nothing sensitive) is not at risk, though one or two components are high."""
+    s = run(name)
+    assert max(s.scores.threat, s.scores.sensitivity, s.scores.access) >= 85
+    assert s.scores.predicted_outcome != "at_risk"
+
+
+def test_one_low_component_caps_the_overall_below_the_high_tier() -> None:
+    """The weights are set so that a component at 20 keeps the overall below 45 with the others at 100."""
+    from fdiscreen.assess.combine import combine
+    from fdiscreen.regime import make_regime
+
+    formula = make_regime(dt.date(2026, 12, 1)).value("score_formula")
+    assert combine({"threat": 20, "sensitivity": 100, "access": 100}, formula) < 45
+    assert combine({"threat": 100, "sensitivity": 100, "access": 100}, formula) == 100
+
+
+def test_bids_rank_by_threat_then_access() -> None:
+    bids = {p.stem: screen(load_deal(p)).scores for p in (ROOT / "examples" / "bids").glob("*.yaml")}
+    a, b, c = bids["bid-a-pe-take-private"], bids["bid-b-strategic-intel-duty"], bids["bid-c-european-minority"]
+    assert b.overall > a.overall > c.overall
+    assert b.predicted_outcome == "at_risk" and c.predicted_outcome == "clear"
+
+
+def test_range_names_the_facts_that_move_it(tmp_path: Path) -> None:
+    """Seats left unknown: the known-facts score, a higher conservative end, and the seat question among the movers."""
+    text = (SANITY / "state-linked-semicap-25pct-board.yaml").read_text(encoding="utf-8").replace("  board_seats: 1\n", "  board_seats: null\n")
+    f = tmp_path / "deal.yaml"
+    f.write_text(text, encoding="utf-8")
+    s = screen(load_deal(f))
+    rg = s.scores.range
+    assert rg is not None and rg.low == s.scores.overall < rg.high
+    assert rg.movers and rg.movers[0].path == "transaction.board_seats" and "board seats" in rg.movers[0].question.en
