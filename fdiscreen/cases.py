@@ -88,7 +88,7 @@ class ReviewContext(BaseModel):
 KEY_FACTS: tuple[str, ...] = (
     "transaction.board_seats", "transaction.technology_access.non_public_technology_information",
     "target.defence_supplier", "target.export_controlled", "target.critical_minerals", "target.critical_infrastructure_operator",
-    "target.sensitive_personal_data_subjects", "target.single_source_supplier", "target.government_funded_research",
+    "target.sensitive_personal_data_subjects", "target.near_defence_site", "target.single_source_supplier", "target.government_funded_research",
     "acquirer.state_owned_pct", "acquirer.military_links", "acquirer.security_list_designations",
     "acquirer.information_cooperation_duty",
 )

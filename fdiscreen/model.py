@@ -186,6 +186,9 @@ class Target(Strict):
     critical_infrastructure_operator: bool | None = Field(
         None, description="operates critical infrastructure itself (grid, network, port, pipeline, data centre for government ...), "
         "not only sells to its operators; null: unknown")
+    near_defence_site: bool | None = Field(
+        None, description="has sites close to a defence or other important facility (重要施設周辺: a military base, weapons range, "
+        "nuclear or border facility); null: unknown")
     sensitive_personal_data_subjects: int | None = Field(
         None, ge=0, description="number of people whose sensitive personal data (health, genetic, location, financial, "
         "government-staff data) the target holds; 0: none; null: unknown")

@@ -20,7 +20,7 @@ from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList
 from fdiscreen.regime import Assumption, Regime, make_regime
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 class RegimeInfo(BaseModel):

@@ -57,7 +57,11 @@ def test_investor_attribute_findings() -> None:
                             **{**CLEAN, "information_cooperation_duty": True, "fefta_violation_sanctioned": True})])
     got = ids(run(d))
     assert {"investor.intelligence_duty", "investor.state_control", "investor.military_links", "investor.fefta_violation",
-            "investor.past_conduct_blocked", "investor.past_conduct_activist", "investor.control_plan", "investor.opaque_ownership"} <= got
+            "investor.past_conduct_blocked", "investor.past_conduct_activist", "investor.control_plan"} <= got
+    # owners merely not stated widen the range; owners stated to be incomplete are a finding
+    assert "investor.opaque_ownership" not in got
+    undisclosed = deal(entities=[dict(id="buyer", name="B", kind="corporation", jurisdiction="CN", owners_complete=False, **CLEAN)])
+    assert "investor.opaque_ownership" in ids(run(undisclosed))
 
 
 def test_state_control_scales_with_state_share() -> None:

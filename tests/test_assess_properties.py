@@ -138,8 +138,9 @@ def test_unknown_facts_widen_the_range_never_lower_the_score(p: dict[str, Any], 
     assert g.range is None or g.range.high >= g.range.low == g.overall
     known, _ = scores({**p, "seats": seats, "access": access})
     assert known.overall >= g.overall - 1e-9
-    if g.range is not None and seats <= 1:
-        assert known.overall <= g.range.high + 1e-9
+    # seats are always in the range's scope (technology access only for a designated or core business)
+    one_seat, _ = scores({**p, "seats": min(seats, 1), "access": False})
+    assert g.range is not None and g.overall - 1e-9 <= one_seat.overall <= g.range.high + 1e-9
 
 
 @SET

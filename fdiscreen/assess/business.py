@@ -167,6 +167,16 @@ def critical_minerals(ctx: TargetContext) -> list[Finding]:
                         [("target.critical_minerals", True)], ["specified_critical_materials"], ["production_relocation"])]
 
 
+def near_defence_site(ctx: TargetContext) -> list[Finding]:
+    """A2: sites close to defence or other important facilities, from which they can be watched or
+    disturbed (the concern of Japan's Important Land Act and of CFIUS's real-estate rules)."""
+    if not ctx.target.near_defence_site:
+        return []
+    return [ctx.finding("business.near_defence_site", "business_content", "A2_leakage_misuse",
+                        T("The target has sites close to defence or other important facilities.", "発行会社は防衛関係施設等の重要施設の周辺に拠点を有する。"),
+                        [("target.near_defence_site", True)], [], ["site_access"])]
+
+
 def sensitive_personal_data(ctx: TargetContext) -> list[Finding]:
     """A2: sensitive personal data, by the number of people it covers."""
     n = ctx.target.sensitive_personal_data_subjects
@@ -213,4 +223,4 @@ def government_funded_research(ctx: TargetContext) -> list[Finding]:
 
 
 RULES = [core_or_designated_business, dialogue_technology, export_controlled, critical_material, critical_minerals, critical_infrastructure,
-         defence_supply, indispensability, government_funded_research, sensitive_personal_data]
+         defence_supply, near_defence_site, indispensability, government_funded_research, sensitive_personal_data]
