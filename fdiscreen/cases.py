@@ -373,7 +373,7 @@ def calibration(rated: pd.DataFrame) -> pd.DataFrame:
     """Predicted tier against the share of its cases actually blocked, restricted or withdrawn."""
     rows = []
     for tier in TIERS:
-        part = rated[rated["tier"] == tier]
+        part = rated[rated["tier"] == tier] if "tier" in rated else rated.iloc[0:0]
         n = int(len(part))
         at_risk = int((part["actual_class"] == "at_risk").sum())
         rows.append({"tier": tier, "cases": n, "at_risk": at_risk, "share_at_risk": round(at_risk / n, 3) if n else None,
@@ -405,16 +405,18 @@ def evaluate(table: pd.DataFrame) -> dict[str, Any]:
     auc = roc_auc(scores, positive)
     matrix = pd.crosstab(pd.Categorical(rated["actual_class"], CLASSES), pd.Categorical(rated["predicted"], CLASSES),
                          rownames=["actual"], colnames=["predicted"], dropna=False)
-    misses = rated[rated["actual_class"] != rated["predicted"]][["case", "jurisdiction", "actual_outcome", "actual_class", "predicted", "overall",
-                                                                 "overall_high", "threat", "sensitivity", "access", "top_findings"]]
+    miss_cols = [c for c in ("case", "jurisdiction", "actual_outcome", "actual_class", "predicted", "overall", "overall_high", "threat",
+                             "sensitivity", "access", "top_findings") if c in rated.columns]
+    misses = rated[rated["actual_class"] != rated["predicted"]][miss_cols]
     blocked_clear = rated[(rated["actual_class"] == "at_risk") & (rated["predicted"] == "clear")]["case"].tolist()
     high = list(rated["overall_high"]) if "overall_high" in rated else scores
     return {"cases": int(len(table)), "rated": int(len(rated)), "positives": int(sum(positive)), "negatives": int(len(positive) - sum(positive)),
             "auc": auc, "auc_ci95": bootstrap_auc(scores, positive), "auc_conservative": roc_auc(high, positive),
             "accuracy": round(float((rated["actual_class"] == rated["predicted"]).mean()), 4) if len(rated) else None,
             "at_risk_predicted_clear": blocked_clear,
-            "confusion": matrix, "calibration": calibration(rated), "by_jurisdiction": _group_figures(rated, "jurisdiction"),
-            "by_decade": _group_figures(rated, "decade"), "misses": misses, "roc": roc_points(scores, positive),
+            "confusion": matrix, "calibration": calibration(rated),
+            "by_jurisdiction": _group_figures(rated, "jurisdiction") if "jurisdiction" in rated else pd.DataFrame(),
+            "by_decade": _group_figures(rated, "decade") if "decade" in rated else pd.DataFrame(), "misses": misses, "roc": roc_points(scores, positive),
             "roc_band": roc_band(scores, positive), "fitted_parameters": list(FITTED_PARAMETERS),
             "auc_cross_validated": None if not FITTED_PARAMETERS else "required", "rules": str(table["rules"].iloc[0]) if len(table) else None}
 

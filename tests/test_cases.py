@@ -133,9 +133,24 @@ def test_auc_and_confusion_on_a_known_table() -> None:
     table = pd.DataFrame({"case": list("abcd"), "actual_outcome": ["blocked", "cleared", "cleared", None],
                           "actual_class": ["at_risk", "clear", "clear", None], "predicted": ["at_risk", "at_risk", "clear", "clear"],
                           "overall": [70.0, 60.0, 10.0, 5.0], "top_findings": ["", "", "", ""], "rules": ["decision-date"] * 4})
+    table["tier"] = ["severe", "high", "low", "low"]
+    table["jurisdiction"] = ["US", "US", "JP", "JP"]
     ev = cases.evaluate(table)
     assert ev["rated"] == 3 and ev["auc"] == 1.0 and ev["accuracy"] == round(2 / 3, 4)
     assert ev["confusion"].loc["clear", "at_risk"] == 1 and list(ev["misses"]["case"]) == ["b"]
+    cal = ev["calibration"].set_index("tier")
+    assert cal.loc["severe", "share_at_risk"] == 1.0 and cal.loc["high", "share_at_risk"] == 0.0 and cal.loc["low", "cases"] == 1
+    assert ev["by_jurisdiction"].set_index("jurisdiction").loc["US", "auc"] == 1.0
+    assert ev["fitted_parameters"] == [] and ev["at_risk_predicted_clear"] == []
+
+
+def test_bootstrap_interval_brackets_the_auc() -> None:
+    scores = [0.9, 0.8, 0.7, 0.4, 0.6, 0.3, 0.2, 0.1]
+    positive = [True, True, True, True, False, False, False, False]
+    auc = cases.roc_auc(scores, positive)
+    lo, hi = cases.bootstrap_auc(scores, positive)
+    assert lo <= auc <= hi and 0 <= lo < hi <= 1
+    assert cases.bootstrap_auc(scores, positive) == (lo, hi)  # fixed seed: reproducible
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -177,7 +192,7 @@ def test_bad_case_file_names_file_and_field(tmp_path: Path) -> None:
 
 
 def test_new_cases_dropped_into_a_folder_replay(tmp_path: Path) -> None:
-    for name in ("jp-tci-jpower-2008.yaml", "jp-yageo-shibaura-2025.yaml", "de-midea-kuka-2016.yaml"):
+    for name in ("jp-tci-jpower-2008.yaml", "jp-yageo-shibaura-2025.yaml", "us-midea-kuka-2016.yaml"):
         shutil.copy(ROOT / "cases" / name, tmp_path / name)
     out = tmp_path / "replay.csv"
     res = cli("replay", "--cases", str(tmp_path), "--today", "2026-11-22", "--out", str(out), "--plots", str(tmp_path / "plots"))

@@ -68,3 +68,33 @@ def test_range_names_the_facts_that_move_it(tmp_path: Path) -> None:
     rg = s.scores.range
     assert rg is not None and rg.low == s.scores.overall < rg.high
     assert rg.movers and rg.movers[0].path == "transaction.board_seats" and "board seats" in rg.movers[0].question.en
+
+
+def _unknown_seats(tmp_path: Path) -> Path:
+    text = (SANITY / "state-linked-semicap-25pct-board.yaml").read_text(encoding="utf-8").replace("  board_seats: 1\n", "  board_seats: null\n")
+    f = tmp_path / "unknown-seats.yaml"
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+def test_range_is_on_every_output(tmp_path: Path) -> None:
+    """JSON, the memo, the terminal layout and the web page all show the range where facts are unknown."""
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from fdiscreen.render.markdown import to_markdown
+    from fdiscreen.render.memo import build_memo
+    from fdiscreen.web.app import create_app
+
+    f = _unknown_seats(tmp_path)
+    s = screen(load_deal(f))
+    rg = s.scores.range
+    assert rg is not None
+    js = json.loads(s.to_json())
+    assert js["scores"]["range"]["high"] == rg.high and js["scores"]["range"]["movers"][0]["path"] == "transaction.board_seats"
+    md = to_markdown(build_memo(s, "both"))
+    assert f"{rg.low:g}-{rg.high:g}" in md.replace("\\", "") and "Range where facts are unknown" in md and "不明な事実による幅" in md
+    with TestClient(create_app(), base_url="http://127.0.0.1:8765") as client, f.open("rb") as fh:
+        page = client.post("/upload", files={"deal_file": (f.name, fh, "application/yaml")})
+    assert page.status_code == 200 and 'id="score-range"' in page.text and f"{rg.low:g}-{rg.high:g}" in page.text
