@@ -10,7 +10,7 @@ from fdiscreen.assess import business, investor, proposals, protection, seats, t
 from fdiscreen.assess.combine import Scores, overall_score, point_sums, score
 from fdiscreen.assess.finding import Context, Finding
 from fdiscreen.assess.mitigation import annotate, catalog, residual, residual_points, residual_points_adding, validate_ids
-from fdiscreen.assess.ranges import Rescore, score_range
+from fdiscreen.assess.ranges import FindingsFor, Readings, conservative_readings, score_range
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, match_deal
 from fdiscreen.filing import Determination
 from fdiscreen.i18n import T, Text
@@ -43,13 +43,27 @@ class Assessment(BaseModel):
     watchlist_hits: list[WatchHit] = Field(default_factory=list)
 
 
-def review_findings(ctx: Context) -> list[Finding]:
-    """Run every finding rule of every review factor, in a fixed order."""
-    out: list[Finding] = []
+def findings_by_module(ctx: Context, modules: set[str] | None = None) -> dict[str, list[Finding]]:
+    """Run the finding rules of the review factors (all, or the named modules), in a fixed order."""
+    out: dict[str, list[Finding]] = {}
     for module in RULE_MODULES:
-        for rule in module.RULES:  # type: ignore[attr-defined]
-            out.extend(rule(ctx))
-    return annotate(out, ctx.regime)
+        name = module.__name__.rsplit(".", 1)[-1]
+        if modules is None or name in modules:
+            out[name] = annotate([f for rule in module.RULES for f in rule(ctx)], ctx.regime)  # type: ignore[attr-defined]
+    return out
+
+
+def review_findings(ctx: Context) -> list[Finding]:
+    """Every finding of every review factor, in a fixed order."""
+    return [f for group in findings_by_module(ctx).values() for f in group]
+
+
+def _findings_for(ctx: Context, base: dict[str, list[Finding]]) -> FindingsFor:
+    """Findings of another reading of the deal: the named modules re-run, the others' findings kept."""
+    def findings_for(deal: Deal, modules: set[str]) -> list[Finding]:
+        redone = findings_by_module(Context.of(deal, ctx.det, ctx.regime, ctx.watch_hits), modules)
+        return [f for name, group in base.items() for f in redone.get(name, group)]
+    return findings_for
 
 
 def _notification_duty(det: Determination, regime: Regime, applied: list[str]) -> Text | None:
@@ -86,17 +100,11 @@ def _bands(ctx: Context) -> set[str]:
     return {str(b["id"]) for b in terms.stake_bands_reached(ctx, terms.influence_holding(ctx))}
 
 
-def _rescorer(det: Determination, regime: Regime, hits: list[WatchHit], applied: list[str]) -> Rescore:
-    """Score another reading of the deal's facts with the same determination, law and measures."""
-    def rescore(deal: Deal) -> Scores:
-        return score(residual(review_findings(Context.of(deal, det, regime, hits)), applied, regime), regime)
-    return rescore
-
-
-def with_range(ctx: Context, findings: list[Finding], scores: Scores, applied: list[str]) -> Scores:
-    """The scores with their range over the unknown facts (scores.range)."""
-    found = score_range(ctx, findings, scores, _rescorer(ctx.det, ctx.regime, ctx.watch_hits, applied))
-    return scores.model_copy(update={"range": found})
+def with_range(scores: Scores, readings: Readings | None, applied: list[str], regime: Regime) -> Scores:
+    """The scores with their range over the unknown facts (scores.range), after the applied measures."""
+    def score_of(found: list[Finding]) -> Scores:
+        return score(residual(found, applied, regime), regime)
+    return scores.model_copy(update={"range": score_range(readings, scores, score_of, regime.value("score_formula"))})
 
 
 def assess(deal: Deal, det: Determination, regime: Regime, watchlists: list[ListEntry] | None = None,
@@ -105,14 +113,16 @@ def assess(deal: Deal, det: Determination, regime: Regime, watchlists: list[List
     each with its range where facts are unknown."""
     hits = match_deal(deal, watchlists or [])
     ctx = Context.of(deal, det, regime, hits)
-    findings = review_findings(ctx)
-    gross = with_range(ctx, findings, score(findings, regime), [])
+    by_module = findings_by_module(ctx)
+    findings = [f for group in by_module.values() for f in group]
+    readings = conservative_readings(ctx, findings, _findings_for(ctx, by_module))
+    gross = with_range(score(findings, regime), readings, [], regime)
     measures = catalog(regime)
     applied = list(dict.fromkeys([*deal.transaction.risk_mitigation_measures, *(extra_measures or [])]))
     validate_ids(applied, measures, "--mitigate")
     after = residual(findings, applied, regime)
     result = MitigationResult(applied=applied, applied_text=[measures[m].text for m in applied],
-                              residual=with_range(ctx, findings, score(after, regime), applied),
+                              residual=with_range(score(after, regime), readings, applied, regime),
                               residual_points={f"{i}:{f.id}": round(f.total, 3) for i, f in enumerate(after)},
                               notification_duty=_notification_duty(det, regime, applied),
                               suggestions=suggest(findings, applied, regime, _bands(ctx)))

@@ -25,16 +25,16 @@ def target_texts(ctx: TargetContext) -> list[tuple[str, str]]:
     return out
 
 
-_KEYWORDS: dict[int, list[tuple[dict[str, Any], re.Pattern[str] | None]]] = {}
+_KEYWORDS: dict[int, tuple[list[dict[str, Any]], list[tuple[dict[str, Any], re.Pattern[str] | None]]]] = {}
 
 
 def _normalised_keywords(entries: list[dict[str, Any]]) -> list[tuple[dict[str, Any], re.Pattern[str] | None]]:
     """Each list entry with one pattern matching any of its normalised keywords (None when it has
-    none), computed once per loaded list."""
-    key = id(entries)
-    if key not in _KEYWORDS:
-        _KEYWORDS[key] = [(e, _any_of([_norm(k) for k in e.get("keywords", []) if k])) for e in entries]
-    return _KEYWORDS[key]
+    none), computed once per loaded list. The cache holds the list itself, so its id is not reused."""
+    cached = _KEYWORDS.get(id(entries))
+    if cached is None or cached[0] is not entries:
+        cached = _KEYWORDS[id(entries)] = (entries, [(e, _any_of([_norm(k) for k in e.get("keywords", []) if k])) for e in entries])
+    return cached[1]
 
 
 def _any_of(keywords: list[str]) -> re.Pattern[str] | None:

@@ -23,14 +23,14 @@ class Measure(BaseModel):
     measure gives up, so it is not put forward as a suggestion."""
 
 
-_CATALOGS: dict[int, dict[str, Measure]] = {}
+_CATALOGS: dict[int, tuple[list[Any], dict[str, Measure]]] = {}
 
 
 def catalog(regime: Regime) -> dict[str, Measure]:
     """The measures in force, built once per list of the loaded factors."""
     raw = regime.value("risk_mitigation_measures") or []
     key = id(raw)
-    if key not in _CATALOGS:
+    if key not in _CATALOGS or _CATALOGS[key][0] is not raw:
         bands = {b["id"] for b in regime.value("stake_bands") or []}
         measures = {m["id"]: Measure(id=m["id"], text=T(m["en"], m["ja"]), side=m["side"], addresses=list(m.get("addresses", [])),
                                      not_suggested_from_band=m.get("not_suggested_from_band")) for m in raw}
@@ -38,8 +38,8 @@ def catalog(regime: Regime) -> dict[str, Measure]:
             if m.not_suggested_from_band is not None and m.not_suggested_from_band not in bands:
                 raise FdiscreenError(f"unknown stake band {m.not_suggested_from_band!r}", file="mitigations.yaml",
                                      path=f"risk_mitigation_measures[{i}].not_suggested_from_band", expected=f"one of {sorted(bands)}")
-        _CATALOGS[key] = measures
-    return _CATALOGS[key]
+        _CATALOGS[key] = (raw, measures)  # holding the list keeps its id from being reused
+    return _CATALOGS[key][1]
 
 
 def measures_for(finding: Finding, measures: dict[str, Measure], effects: dict[str, Any]) -> list[str]:
@@ -50,19 +50,19 @@ def measures_for(finding: Finding, measures: dict[str, Measure], effects: dict[s
     return sorted(full | by_key)
 
 
-_INDEXES: dict[int, dict[str, list[str]]] = {}
+_INDEXES: dict[int, tuple[dict[str, Measure], dict[str, list[str]]]] = {}
 
 
 def _by_risk_key(measures: dict[str, Measure]) -> dict[str, list[str]]:
     """Risk key -> the measures that address it, built once per catalog."""
     key = id(measures)
-    if key not in _INDEXES:
+    if key not in _INDEXES or _INDEXES[key][0] is not measures:
         index: dict[str, list[str]] = {}
         for m in measures.values():
             for k in m.addresses:
                 index.setdefault(k, []).append(m.id)
-        _INDEXES[key] = index
-    return _INDEXES[key]
+        _INDEXES[key] = (measures, index)  # holding the catalog keeps its id from being reused
+    return _INDEXES[key][1]
 
 
 def addresses(measure: Measure, finding: Finding) -> bool:
@@ -91,7 +91,7 @@ def _kept_share(finding: Finding, applied: list[str], measures: dict[str, Measur
     if finding.total < 0:
         return 1.0
     keep = 1.0
-    for mid in applied:
+    for mid in sorted(applied):  # a fixed order: the same measures give the same float, however they are listed
         keep *= 1.0 - reduction(measures[mid], finding, effects)
     return keep
 

@@ -7,6 +7,7 @@ readings with the unknown facts whose answers would move the overall score most.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fdiscreen.assess.business import sensitivity_class
@@ -15,9 +16,6 @@ from fdiscreen.assess.finding import Context, Finding
 from fdiscreen.i18n import T
 from fdiscreen.model import Deal
 from fdiscreen.ownership import STATE_KINDS
-
-Rescore = Callable[[Deal], Scores]
-
 
 def resolve_path(deal: Deal, key: str) -> str:
     """``acquirer.x`` is the acquiring entity's field ``entities[i].x``."""
@@ -92,23 +90,61 @@ def unknown_facts(ctx: Context, findings: list[Finding]) -> list[tuple[str, Any,
     return out
 
 
-def score_range(ctx: Context, findings: list[Finding], known: Scores, rescore: Rescore, movers: int = 3) -> ScoreRange | None:
-    """The known-facts score and the conservative one; None when nothing in scope is unknown."""
+#: which rule modules read a fact: a reading that changes it re-runs only those (structure, not law)
+FACT_READERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("target.", ("business",)),
+    ("transaction.technology_access.", ("technology",)),
+    ("transaction.shares_after_pct", ("terms",)),
+    ("transaction.", ("seats",)),
+    ("entities[", ("investor",)),
+)
+
+
+def readers(path: str) -> set[str]:
+    """The rule modules that read a fact path (the first matching prefix)."""
+    return next((set(mods) for prefix, mods in FACT_READERS if path.startswith(prefix)), set())
+
+
+FindingsFor = Callable[[Deal, set[str]], list[Finding]]
+ScoreOf = Callable[[list[Finding]], Scores]
+
+
+@dataclass
+class Readings:
+    """The findings under the conservative reading of every unknown fact in scope (``all``), and of each
+    alone (``single``: path, table row, findings)."""
+
+    unknown: list[tuple[str, Any, dict[str, Any]]]
+    all: list[Finding]
+    single: list[tuple[str, dict[str, Any], list[Finding]]]
+
+
+def conservative_readings(ctx: Context, findings: list[Finding], findings_for: FindingsFor) -> Readings | None:
+    """None when nothing in scope is unknown; ``findings_for(deal, modules)`` re-runs the named rule
+    modules on another reading of the deal and keeps the other modules' findings."""
     unknown = unknown_facts(ctx, findings)
     if not unknown:
         return None
     deal = ctx.deal
     for path, value, _ in unknown:
         deal = with_fact(deal, path, value)
-    high = rescore(deal)
-    formula = ctx.regime.value("score_formula")
+    everything = set().union(*(readers(p) for p, _, _ in unknown))
+    single = [(path, row, findings_for(with_fact(ctx.deal, path, value), readers(path))) for path, value, row in unknown]
+    return Readings(unknown=unknown, all=findings_for(deal, everything), single=single)
+
+
+def score_range(readings: Readings | None, known: Scores, score_of: ScoreOf, formula: dict[str, Any], movers: int = 3) -> ScoreRange | None:
+    """The known-facts score and the conservative one, with the unknown facts that move it most."""
+    if readings is None:
+        return None
+    high = score_of(readings.all)
     ranked = []
-    for path, value, row in unknown:
-        alone = rescore(with_fact(ctx.deal, path, value)).overall
+    for path, row, found in readings.single:
+        alone = score_of(found).overall
         if alone > known.overall:
             ranked.append(RangeMover(path=path, question=T(f"confirm {row['en']}", f"{row['ja']}を確認"), overall_if_conservative=alone))
     ranked.sort(key=lambda m: (-m.overall_if_conservative, m.path))
     top = max(high.overall, known.overall)
     return ScoreRange(low=known.overall, high=top, high_tier=tier_of(top, formula), crosses_tier=tier_of(top, formula) != known.tier,
                       components_high={"threat": high.threat, "sensitivity": high.sensitivity, "access": high.access},
-                      unknown=[p for p, _, _ in unknown], movers=ranked[:movers])
+                      unknown=[p for p, _, _ in readings.unknown], movers=ranked[:movers])
