@@ -200,3 +200,9 @@ def test_new_cases_dropped_into_a_folder_replay(tmp_path: Path) -> None:
     assert len(pd.read_csv(out)) == 3 and "ROC AUC" in res.stdout and (tmp_path / "plots" / "roc.png").exists()
     tl = cli("replay", "--cases", str(tmp_path), "--timeline", "--today", "2026-11-22")
     assert tl.returncode == 0 and "How the law changed" in tl.stdout
+
+
+def test_cases_readme_lists_every_case() -> None:
+    text = (ROOT / "cases" / "README.md").read_text(encoding="utf-8")
+    missing = [c.meta.id for c in cases.load_cases() if f"| {c.meta.id} |" not in text]
+    assert not missing, missing

@@ -98,3 +98,4 @@ def test_range_is_on_every_output(tmp_path: Path) -> None:
     with TestClient(create_app(), base_url="http://127.0.0.1:8765") as client, f.open("rb") as fh:
         page = client.post("/upload", files={"deal_file": (f.name, fh, "application/yaml")})
     assert page.status_code == 200 and 'id="score-range"' in page.text and f"{rg.low:g}-{rg.high:g}" in page.text
+    assert 'id="score-formula"' in page.text and "Investor threat" in page.text

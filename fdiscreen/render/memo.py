@@ -360,10 +360,15 @@ def _range_paras(scores: Scores, lang: Lang) -> list[Para]:
     return out
 
 
+def combine_text(scores: Scores, lang: Lang) -> str:
+    """How the three components combine into the overall score, with the bases and weights used."""
+    w, b = scores.formula["weights"], scores.formula["base"]
+    return _t(S["combine"], lang).format(wt=f"{w['threat']:.2f}", ws=f"{w['sensitivity']:.2f}", wa=f"{w['access']:.2f}",
+                                         bt=f"{b['threat']:g}", bs=f"{b['sensitivity']:g}", ba=f"{b['access']:g}")
+
+
 def _combine_note(s: Screening, lang: Lang) -> Para:
-    w, b = s.scores.formula["weights"], s.scores.formula["base"]
-    return Para(text=_t(S["combine"], lang).format(wt=f"{w['threat']:.2f}", ws=f"{w['sensitivity']:.2f}", wa=f"{w['access']:.2f}",
-                                                   bt=f"{b['threat']:g}", bs=f"{b['sensitivity']:g}", ba=f"{b['access']:g}"), tone="note")
+    return Para(text=combine_text(s.scores, lang), tone="note")
 
 
 def _risk(s: Screening, lang: Lang) -> Section:

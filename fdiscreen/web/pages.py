@@ -23,7 +23,7 @@ from fdiscreen.render.document import Document, Figure
 from fdiscreen.render.document import Table as DocTable
 from fdiscreen.render.html import block_html
 from fdiscreen.render.html import esc as html_esc
-from fdiscreen.render.memo import LIGHT, OUTCOME_TEXT, QUESTIONS, TIER_TEXT, points_text, range_text
+from fdiscreen.render.memo import LIGHT, OUTCOME_TEXT, QUESTIONS, TIER_TEXT, combine_text, points_text, range_text
 from fdiscreen.screening import Screening
 from fdiscreen.web.forms import (ACQUIRER_TRI, INDIRECT_PCTS, LOAN_FIELDS, MAX_BUSINESSES, MAX_OWNERS, MAX_SUBSIDIARIES, PAST_CONDUCT, TARGET_TRI, TECH_ACCESS, TX_BOXES,
                                  TX_COUNTS)
@@ -453,7 +453,8 @@ def _scores(ctx: Ctx, s: Screening) -> str:
     return (f'<table class="data" id="scores"><colgroup><col style="width:34%"><col style="width:12%"><col style="width:21%">'
             f'<col style="width:12%"><col style="width:21%"></colgroup>'
             f'<thead><tr><th>{ctx.t("dimension")}</th><th class="num">{ctx.t("gross")}</th><th></th>'
-            f'<th class="num">{ctx.t("residual")}</th><th></th></tr></thead><tbody>{"".join(rows)}</tbody></table>' + _range_block(ctx, s))
+            f'<th class="num">{ctx.t("residual")}</th><th></th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            f'<p class="muted" id="score-formula">{esc(combine_text(g, ctx.lang))}</p>' + _range_block(ctx, s))
 
 
 def _findings(ctx: Ctx, s: Screening) -> str:
