@@ -395,8 +395,9 @@ def evaluate(table: pd.DataFrame) -> dict[str, Any]:
     """How well the overall score tracks what reviewing governments decided: ROC AUC (at risk, i.e.
     blocked, restricted, ordered or withdrawn, against cleared with or without conditions) with its
     stratified bootstrap 95% interval; accuracy and the confusion matrix of predicted against actual
-    class; the calibration table; figures by reviewing state and by decade; the misses with the
-    findings that drove them. The AUC of the conservative end of the range is reported beside it.
+    class; the calibration table; figures by reviewing state, by decade and by the confidence of the
+    case's facts; each component's own AUC (which part of the model carries the ranking); the misses
+    with the findings that drove them. The AUC of the conservative end of the range is reported beside it.
     Nothing is fitted to the cases (``fitted_parameters`` is empty), so the in-sample figure is the
     only one; a fitted parameter would add a cross-validated AUC."""
     rated = table[table["actual_class"].notna()]
@@ -416,7 +417,9 @@ def evaluate(table: pd.DataFrame) -> dict[str, Any]:
             "at_risk_predicted_clear": blocked_clear,
             "confusion": matrix, "calibration": calibration(rated),
             "by_jurisdiction": _group_figures(rated, "jurisdiction") if "jurisdiction" in rated else pd.DataFrame(),
-            "by_decade": _group_figures(rated, "decade") if "decade" in rated else pd.DataFrame(), "misses": misses, "roc": roc_points(scores, positive),
+            "by_decade": _group_figures(rated, "decade") if "decade" in rated else pd.DataFrame(),
+            "by_confidence": _group_figures(rated, "confidence") if "confidence" in rated else pd.DataFrame(),
+            "component_auc": {d: roc_auc(list(rated[d]), positive) for d in ("threat", "sensitivity", "access") if d in rated}, "misses": misses, "roc": roc_points(scores, positive),
             "roc_band": roc_band(scores, positive), "fitted_parameters": list(FITTED_PARAMETERS),
             "auc_cross_validated": None if not FITTED_PARAMETERS else "required", "rules": str(table["rules"].iloc[0]) if len(table) else None}
 

@@ -204,6 +204,8 @@ def print_evaluation(con: Console, ev: dict[str, Any]) -> None:
     print_table(con, ev["calibration"], "Calibration: predicted tier against the share actually blocked, restricted or withdrawn")
     print_table(con, ev["by_jurisdiction"], "By reviewing state")
     print_table(con, ev["by_decade"], "By decade")
+    print_table(con, ev["by_confidence"], "By confidence of the case's facts")
+    con.print("Each component's own AUC: " + ", ".join(f"{k} {v}" for k, v in ev["component_auc"].items()))
     print_table(con, ev["misses"], f"Misses ({len(ev['misses'])}): the findings that drove each")
 
 
