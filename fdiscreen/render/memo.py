@@ -63,6 +63,8 @@ S = {
     "sensitivity": T("Target sensitivity", "投資先の機微性"),
     "access": T("Access and control", "アクセス・支配"),
     "range": T("Range where facts are unknown", "不明な事実による幅"),
+    "residual_note": T("Residual: each finding's points after the measures. A measure that protects a sensitive asset (keeping production and know-how in Japan, walling off technology) lowers the weight that asset carries, so target sensitivity can fall too.",
+                       "措置後：措置適用後の各所見の点数。機微な資産を守る措置（国内での生産・ノウハウの維持、技術の遮断等）は当該資産の重みを下げるため、投資先の機微性も低下し得る。"),
     "range_text": T("{low}-{high} (known facts to the conservative reading of the unknowns)", "{low}〜{high}（既知の事実のみ〜不明な事実を保守的に読んだ場合）"),
     "range_crosses": T("The range crosses into the {tier} tier: the tier and predicted outcome above read the known facts only.",
                        "幅は{tier}ティアに及ぶ。上記のティアと予測結果は既知の事実のみによる。"),
@@ -382,6 +384,8 @@ def _risk(s: Screening, lang: Lang) -> Section:
     for para in _range_paras(g, lang):
         sec.add(para)
     sec.add(_combine_note(s, lang))
+    if s.mitigations.applied:
+        sec.add(Para(text=_t(S["residual_note"], lang), tone="note"))
     sec.add(Figure(figure="risk_matrix", caption=_t(S["risk"], lang),
                    data={"gross": {"x": g.threat, "y": round(g.sensitivity * g.access / 100, 1)}, "residual": {"x": r.threat, "y": round(r.sensitivity * r.access / 100, 1)},
                          "x_label": _t(S["threat"], lang), "y_label": f"{_t(S['sensitivity'], lang)} x {_t(S['access'], lang)} / 100",
