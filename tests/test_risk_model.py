@@ -99,3 +99,25 @@ def test_range_is_on_every_output(tmp_path: Path) -> None:
         page = client.post("/upload", files={"deal_file": (f.name, fh, "application/yaml")})
     assert page.status_code == 200 and 'id="score-range"' in page.text and f"{rg.low:g}-{rg.high:g}" in page.text
     assert 'id="score-formula"' in page.text and "Investor threat" in page.text
+
+
+@pytest.mark.parametrize("name", ["state-linked-semicap-25pct-board.yaml", "public-pension-3pct-defence.yaml"])
+def test_re_running_only_the_rules_that_read_a_fact_equals_re_running_all(name: str) -> None:
+    """The range re-runs only the rules FACT_READERS names for a changed fact; for every fact the
+    range reads, that gives the same findings as running every rule on the changed deal."""
+    from fdiscreen.assess import _findings_for, findings_by_rule, review_findings
+    from fdiscreen.assess.finding import Context
+    from fdiscreen.assess.ranges import readers, resolve_path, with_fact
+    from fdiscreen.filing import determine
+    from fdiscreen.regime import make_regime
+
+    deal = load_deal(SANITY / name)
+    regime = make_regime(dt.date(2026, 12, 1))
+    det = determine(deal, regime)
+    ctx = Context.of(deal, det, regime, [])
+    findings_for = _findings_for(ctx, findings_by_rule(ctx))
+    for key, row in regime.value("range_unknowns").items():
+        path = resolve_path(deal, key)
+        changed = with_fact(deal, path, row["conservative"])
+        full = review_findings(Context.of(changed, det, regime, []))
+        assert findings_for(changed, readers(path)) == full, path

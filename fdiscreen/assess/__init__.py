@@ -7,8 +7,8 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from fdiscreen.assess import business, investor, proposals, protection, seats, technology, terms
-from fdiscreen.assess.combine import Scores, overall_score, point_sums, score
-from fdiscreen.assess.finding import Context, Finding
+from fdiscreen.assess.combine import Scores, combine, components, overall_score, point_sums, score
+from fdiscreen.assess.finding import Context, Dimension, Finding
 from fdiscreen.assess.mitigation import annotate, catalog, residual, residual_points, residual_points_adding, validate_ids
 from fdiscreen.assess.ranges import FindingsFor, Readings, conservative_readings, score_range
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, match_deal
@@ -43,26 +43,36 @@ class Assessment(BaseModel):
     watchlist_hits: list[WatchHit] = Field(default_factory=list)
 
 
-def findings_by_module(ctx: Context, modules: set[str] | None = None) -> dict[str, list[Finding]]:
-    """Run the finding rules of the review factors (all, or the named modules), in a fixed order."""
+def rule_key(module: object, rule: object) -> str:
+    return f"{getattr(module, '__name__', '').rsplit('.', 1)[-1]}.{getattr(rule, '__name__', '')}"
+
+
+def _selected(key: str, rules: set[str] | None) -> bool:
+    """Is the rule ``module.rule`` among ``rules`` (which may name "module.*" or "*")?"""
+    return rules is None or "*" in rules or key in rules or f"{key.split('.', 1)[0]}.*" in rules
+
+
+def findings_by_rule(ctx: Context, rules: set[str] | None = None) -> dict[str, list[Finding]]:
+    """Run the finding rules of the review factors (all, or the named ones), in a fixed order."""
     out: dict[str, list[Finding]] = {}
     for module in RULE_MODULES:
-        name = module.__name__.rsplit(".", 1)[-1]
-        if modules is None or name in modules:
-            out[name] = annotate([f for rule in module.RULES for f in rule(ctx)], ctx.regime)  # type: ignore[attr-defined]
+        for rule in module.RULES:  # type: ignore[attr-defined]
+            key = rule_key(module, rule)
+            if _selected(key, rules):
+                out[key] = annotate(rule(ctx), ctx.regime)
     return out
 
 
 def review_findings(ctx: Context) -> list[Finding]:
     """Every finding of every review factor, in a fixed order."""
-    return [f for group in findings_by_module(ctx).values() for f in group]
+    return [f for group in findings_by_rule(ctx).values() for f in group]
 
 
 def _findings_for(ctx: Context, base: dict[str, list[Finding]]) -> FindingsFor:
-    """Findings of another reading of the deal: the named modules re-run, the others' findings kept."""
-    def findings_for(deal: Deal, modules: set[str]) -> list[Finding]:
-        redone = findings_by_module(Context.of(deal, ctx.det, ctx.regime, ctx.watch_hits), modules)
-        return [f for name, group in base.items() for f in redone.get(name, group)]
+    """Findings of another reading of the deal: the named rules re-run, the others' findings kept."""
+    def findings_for(deal: Deal, rules: set[str]) -> list[Finding]:
+        redone = findings_by_rule(Context.of(deal, ctx.det, ctx.regime, ctx.watch_hits), rules)
+        return [f for key, group in base.items() for f in redone.get(key, group)]
     return findings_for
 
 
@@ -102,9 +112,12 @@ def _bands(ctx: Context) -> set[str]:
 
 def with_range(scores: Scores, readings: Readings | None, applied: list[str], regime: Regime) -> Scores:
     """The scores with their range over the unknown facts (scores.range), after the applied measures."""
-    def score_of(found: list[Finding]) -> Scores:
-        return score(residual(found, applied, regime), regime)
-    return scores.model_copy(update={"range": score_range(readings, scores, score_of, regime.value("score_formula"))})
+    formula = regime.value("score_formula")
+
+    def summary_of(found: list[Finding]) -> tuple[dict[Dimension, float], float]:
+        parts = components(point_sums(residual_points(found, applied, regime)), formula)
+        return parts, combine(parts, formula)
+    return scores.model_copy(update={"range": score_range(readings, scores, summary_of, formula)})
 
 
 def assess(deal: Deal, det: Determination, regime: Regime, watchlists: list[ListEntry] | None = None,
@@ -113,9 +126,9 @@ def assess(deal: Deal, det: Determination, regime: Regime, watchlists: list[List
     each with its range where facts are unknown."""
     hits = match_deal(deal, watchlists or [])
     ctx = Context.of(deal, det, regime, hits)
-    by_module = findings_by_module(ctx)
-    findings = [f for group in by_module.values() for f in group]
-    readings = conservative_readings(ctx, findings, _findings_for(ctx, by_module))
+    by_rule = findings_by_rule(ctx)
+    findings = [f for group in by_rule.values() for f in group]
+    readings = conservative_readings(ctx, findings, _findings_for(ctx, by_rule))
     gross = with_range(score(findings, regime), readings, [], regime)
     measures = catalog(regime)
     applied = list(dict.fromkeys([*deal.transaction.risk_mitigation_measures, *(extra_measures or [])]))

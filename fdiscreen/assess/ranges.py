@@ -6,13 +6,14 @@ readings with the unknown facts whose answers would move the overall score most.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fdiscreen.assess.business import sensitivity_class
 from fdiscreen.assess.combine import RangeMover, ScoreRange, Scores, tier_of
-from fdiscreen.assess.finding import Context, Finding
+from fdiscreen.assess.finding import Context, Dimension, Finding
 from fdiscreen.i18n import T
 from fdiscreen.model import Deal
 from fdiscreen.ownership import STATE_KINDS
@@ -38,14 +39,17 @@ def read_fact(data: dict[str, Any], path: str) -> Any:
 
 
 def with_fact(deal: Deal, path: str, value: Any) -> Deal:
-    """A copy of the deal with one field set."""
-    data = deal.model_dump(mode="python")
-    node: Any = data
-    steps = _steps(path)
-    for step in steps[:-1]:
-        node = node[step]
-    node[steps[-1]] = value
-    return Deal.model_validate(data)
+    """A copy of the deal with one field set (the objects along the path copied, the rest shared)."""
+    return _set(deal, _steps(path), value)
+
+
+def _set(node: Any, steps: list[str | int], value: Any) -> Any:
+    head, rest = steps[0], steps[1:]
+    if isinstance(head, int):
+        items = list(node)
+        items[head] = _set(items[head], rest, value) if rest else value
+        return items
+    return node.model_copy(update={head: _set(getattr(node, head), rest, value) if rest else value})
 
 
 def _state_linked(ctx: Context, findings: list[Finding]) -> bool:
@@ -90,23 +94,40 @@ def unknown_facts(ctx: Context, findings: list[Finding]) -> list[tuple[str, Any,
     return out
 
 
-#: which rule modules read a fact: a reading that changes it re-runs only those (structure, not law)
-FACT_READERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("target.", ("business",)),
-    ("transaction.technology_access.", ("technology",)),
-    ("transaction.shares_after_pct", ("terms",)),
-    ("transaction.", ("seats",)),
-    ("entities[", ("investor",)),
-)
+#: which finding rules ("module.rule") read a fact: a reading that changes it re-runs only those
+#: (structure, not law; tests/test_risk_model.py checks each against re-running every rule)
+FACT_READERS: dict[str, set[str]] = {
+    "target.defence_supplier": {"business.defence_supply"},
+    "target.export_controlled": {"business.export_controlled"},
+    "target.single_source_supplier": {"business.indispensability"},
+    "target.government_funded_research": {"business.government_funded_research"},
+    "target.near_defence_site": {"business.near_defence_site"},
+    "transaction.shares_after_pct": {"terms.stake_band"},
+    "transaction.board_seats": {"seats.board_seats"},
+    "transaction.auditor_seats": {"seats.auditor_seats"},
+    "transaction.observer_seats": {"seats.observer_seats"},
+    "transaction.core_committee_attendance": {"seats.committee_attendance"},
+    "transaction.technology_access": {"technology.technology_access"},
+    "entities[].owners_complete": {"investor.opaque_ownership"},
+    "entities[].state_owned_pct": {"investor.state_control"},
+    "entities[].military_links": {"investor.military_links"},
+}
+#: a fact not listed above re-runs every rule of the module its block belongs to
+MODULE_OF_BLOCK = (("target.", "business.*"), ("transaction.", "*"), ("entities[", "investor.*"))
 
 
 def readers(path: str) -> set[str]:
-    """The rule modules that read a fact path (the first matching prefix)."""
-    return next((set(mods) for prefix, mods in FACT_READERS if path.startswith(prefix)), set())
+    """The rules that read a fact path: listed, or every rule of its block's module ("module.*", "*")."""
+    generic = re.sub(r"\[\d+\]", "[]", path)
+    for key, rules in FACT_READERS.items():
+        if generic == key or generic.startswith(key + "."):
+            return rules
+    return {next((mod for prefix, mod in MODULE_OF_BLOCK if path.startswith(prefix)), "*")}
 
 
 FindingsFor = Callable[[Deal, set[str]], list[Finding]]
-ScoreOf = Callable[[list[Finding]], Scores]
+Summary = tuple[dict[Dimension, float], float]
+SummaryOf = Callable[[list[Finding]], Summary]
 
 
 @dataclass
@@ -120,8 +141,8 @@ class Readings:
 
 
 def conservative_readings(ctx: Context, findings: list[Finding], findings_for: FindingsFor) -> Readings | None:
-    """None when nothing in scope is unknown; ``findings_for(deal, modules)`` re-runs the named rule
-    modules on another reading of the deal and keeps the other modules' findings."""
+    """None when nothing in scope is unknown; ``findings_for(deal, rules)`` re-runs the named rules on
+    another reading of the deal and keeps the other rules' findings."""
     unknown = unknown_facts(ctx, findings)
     if not unknown:
         return None
@@ -133,18 +154,19 @@ def conservative_readings(ctx: Context, findings: list[Finding], findings_for: F
     return Readings(unknown=unknown, all=findings_for(deal, everything), single=single)
 
 
-def score_range(readings: Readings | None, known: Scores, score_of: ScoreOf, formula: dict[str, Any], movers: int = 3) -> ScoreRange | None:
-    """The known-facts score and the conservative one, with the unknown facts that move it most."""
+def score_range(readings: Readings | None, known: Scores, summary_of: SummaryOf, formula: dict[str, Any], movers: int = 3) -> ScoreRange | None:
+    """The known-facts score and the conservative one, with the unknown facts that move it most.
+    ``summary_of`` gives a reading's components and overall score."""
     if readings is None:
         return None
-    high = score_of(readings.all)
+    parts, high = summary_of(readings.all)
     ranked = []
     for path, row, found in readings.single:
-        alone = score_of(found).overall
+        alone = summary_of(found)[1]
         if alone > known.overall:
             ranked.append(RangeMover(path=path, question=T(f"confirm {row['en']}", f"{row['ja']}を確認"), overall_if_conservative=alone))
     ranked.sort(key=lambda m: (-m.overall_if_conservative, m.path))
-    top = max(high.overall, known.overall)
+    top = max(high, known.overall)
     return ScoreRange(low=known.overall, high=top, high_tier=tier_of(top, formula), crosses_tier=tier_of(top, formula) != known.tier,
-                      components_high={"threat": high.threat, "sensitivity": high.sensitivity, "access": high.access},
+                      components_high={d: round(v, 1) for d, v in parts.items()},
                       unknown=[p for p, _, _ in readings.unknown], movers=ranked[:movers])
