@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fdiscreen.assess.ranges import resolve_path
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.i18n import T, Text
 from fdiscreen.load import parse_deal, read_mapping, validation_error
@@ -161,13 +162,6 @@ def load_case(path: Path) -> Case:
     return Case(meta=meta, deal=deal, path=path)
 
 
-def _key_fact_path(deal: Deal, key: str) -> str:
-    """``acquirer.x`` names the acquiring entity's field as a deal path (entities[i].x)."""
-    if key.startswith("acquirer."):
-        return f"entities[{deal.entity_index(deal.acquirer)}].{key.removeprefix('acquirer.')}"
-    return key
-
-
 def _lookup(data: Any, path: str) -> tuple[bool, Any]:
     """(present, value) of a dotted path with [i] indices in the raw file."""
     node = data
@@ -206,7 +200,7 @@ def check_evidence(data: dict[str, Any], deal: Deal, meta: CaseMeta, file: str) 
     else:
         keys = [*KEY_FACTS, "transaction.shares_after_pct"]
     for key in keys:
-        path = _key_fact_path(deal, key)
+        path = resolve_path(deal, key)
         present, value = _lookup(data, path)
         if not present:
             raise FdiscreenError("key fact not stated", file=file, path=path,
@@ -306,10 +300,15 @@ SEED = 20261201
 FITTED_PARAMETERS: list[str] = []
 
 
+def _split(scores: list[float], positive: list[bool]) -> tuple[np.ndarray, np.ndarray]:
+    """The scores of the positive (at-risk) and the negative (cleared) cases."""
+    return (np.asarray([s for s, p in zip(scores, positive) if p], dtype=float),
+            np.asarray([s for s, p in zip(scores, positive) if not p], dtype=float))
+
+
 def roc_auc(scores: list[float], positive: list[bool]) -> float | None:
     """Area under the ROC curve: the chance a random positive outscores a random negative (ties count half)."""
-    pos = np.asarray([s for s, p in zip(scores, positive) if p], dtype=float)
-    neg = np.asarray([s for s, p in zip(scores, positive) if not p], dtype=float)
+    pos, neg = _split(scores, positive)
     if not len(pos) or not len(neg):
         return None
     return round(_auc(pos, neg), 4)
@@ -322,8 +321,7 @@ def _auc(pos: np.ndarray, neg: np.ndarray) -> float:
 
 def bootstrap_auc(scores: list[float], positive: list[bool], n: int = BOOTSTRAP, seed: int = SEED) -> tuple[float, float] | None:
     """95% percentile interval of the AUC, resampling positives and negatives separately (stratified)."""
-    pos = np.asarray([s for s, p in zip(scores, positive) if p], dtype=float)
-    neg = np.asarray([s for s, p in zip(scores, positive) if not p], dtype=float)
+    pos, neg = _split(scores, positive)
     if len(pos) < 2 or len(neg) < 2:
         return None
     rng = np.random.default_rng(seed)
@@ -349,8 +347,7 @@ def roc_points(scores: list[float], positive: list[bool]) -> list[tuple[float, f
 def roc_band(scores: list[float], positive: list[bool], n: int = 500, seed: int = SEED) -> pd.DataFrame:
     """The ROC curve's 95% bootstrap band: true positive rate at each false positive rate on a grid."""
     grid = np.linspace(0, 1, 51)
-    pos = np.asarray([s for s, p in zip(scores, positive) if p], dtype=float)
-    neg = np.asarray([s for s, p in zip(scores, positive) if not p], dtype=float)
+    pos, neg = _split(scores, positive)
     if len(pos) < 2 or len(neg) < 2:
         return pd.DataFrame({"fpr": grid, "tpr_low": np.nan, "tpr_high": np.nan})
     rng = np.random.default_rng(seed)

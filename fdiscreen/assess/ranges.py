@@ -14,9 +14,11 @@ from typing import Any
 from fdiscreen.assess.business import sensitivity_class
 from fdiscreen.assess.combine import RangeMover, ScoreRange, Scores, tier_of
 from fdiscreen.assess.finding import Context, Dimension, Finding
+from fdiscreen.errors import FdiscreenError
 from fdiscreen.i18n import T
 from fdiscreen.model import Deal
 from fdiscreen.ownership import STATE_KINDS
+
 
 def resolve_path(deal: Deal, key: str) -> str:
     """``acquirer.x`` is the acquiring entity's field ``entities[i].x``."""
@@ -29,10 +31,14 @@ def _steps(path: str) -> list[str | int]:
     return [int(p) if p.isdigit() else p for p in path.replace("]", "").replace("[", ".").split(".")]
 
 
-def read_fact(data: dict[str, Any], path: str) -> Any:
-    node: Any = data
+def read_fact(deal: Deal, path: str) -> Any:
+    """The value at a field path of the deal (None when a step on the way is missing or None)."""
+    node: Any = deal
     for step in _steps(path):
-        node = node[step] if isinstance(step, int) else (node or {}).get(step)
+        if isinstance(step, int):
+            node = node[step] if step < len(node) else None
+        else:
+            node = getattr(node, step, None)
         if node is None:
             return None
     return node
@@ -73,8 +79,8 @@ def in_scope(scope: str, ctx: Context, findings: list[Finding]) -> bool:
     if scope == "unlisted_company_investor":
         acq = ctx.deal.entity(ctx.deal.acquirer)
         return acq.kind not in ("individual", *STATE_KINDS) and not acq.listed and not acq.owners
-
-    raise ValueError(f"unknown range scope {scope!r}")
+    raise FdiscreenError(f"unknown range scope {scope!r}", file="factors/scoring.yaml", path="range_unknowns",
+                         expected="always, sensitive_target, state_linked_investor or unlisted_company_investor")
 
 
 def _applies(deal: Deal, path: str) -> bool:
@@ -85,11 +91,10 @@ def _applies(deal: Deal, path: str) -> bool:
 def unknown_facts(ctx: Context, findings: list[Finding]) -> list[tuple[str, Any, dict[str, Any]]]:
     """(path, conservative value, table row) of each fact in scope that the deal leaves unknown."""
     table: dict[str, dict[str, Any]] = ctx.regime.value("range_unknowns") or {}
-    data = ctx.deal.model_dump(mode="python")
     out = []
     for key, row in table.items():
         path = resolve_path(ctx.deal, key)
-        if _applies(ctx.deal, path) and read_fact(data, path) is None and in_scope(str(row["scope"]), ctx, findings):
+        if _applies(ctx.deal, path) and read_fact(ctx.deal, path) is None and in_scope(str(row["scope"]), ctx, findings):
             out.append((path, row["conservative"], row))
     return out
 
