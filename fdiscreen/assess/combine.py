@@ -50,7 +50,7 @@ class Scores(BaseModel):
     raw: dict[Dimension, float] = Field(description="the findings' points per component, before the base and the clamp")
     capped: list[Dimension]
     range: ScoreRange | None = None
-    formula: dict[str, dict[Dimension, float]] = Field(default_factory=dict, description="the bases and weights used (score_formula)")
+    formula: dict[str, dict[str, float]] = Field(default_factory=dict, description="the bases, weights and tier cut points used (score_formula)")
 
     def component(self, d: Dimension) -> float:
         return float(getattr(self, d))
@@ -108,4 +108,5 @@ def score_sums(raw: dict[Dimension, float], regime: Regime) -> Scores:
     return Scores(threat=round(parts["threat"], 1), sensitivity=round(parts["sensitivity"], 1), access=round(parts["access"], 1),
                   overall=overall, tier=tier, predicted_outcome=formula["outcome_by_tier"][tier], raw=raw,
                   capped=[d for d in DIMENSIONS if float(formula["base"][d]) + raw[d] > cap or float(formula["base"][d]) + raw[d] < 0],
-                  formula={"base": {d: float(formula["base"][d]) for d in DIMENSIONS}, "weights": {d: float(formula["weights"][d]) for d in DIMENSIONS}})
+                  formula={"base": {d: float(formula["base"][d]) for d in DIMENSIONS}, "weights": {d: float(formula["weights"][d]) for d in DIMENSIONS},
+                           "tiers": {str(step["tier"]): float(step["from"]) for step in formula["tiers"]}})

@@ -1,5 +1,5 @@
 """The target's own protection: the METI guideline checklist (seed 000 appendix), each 'yes' a finding
-that lowers leakage points."""
+that lowers the access points (what the investor can reach)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fdiscreen.i18n import T
 
 
 def protection_checklist(ctx: TargetContext) -> list[Finding]:
-    """Each checklist question answered 'yes' lowers leakage; questions that address no deal risk count
+    """Each checklist question answered 'yes' lowers access; questions that address no deal risk count
     at a fraction (score_formula.checklist_unaddressed_factor)."""
     answers = ctx.target.protection_checklist
     questions = {q["id"]: q for q in ctx.regime.value("protection_checklist") or []}

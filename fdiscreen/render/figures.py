@@ -36,16 +36,22 @@ def _fit(s: str, width: float, size: float) -> str:
     return out
 
 
+def _tier_region(cut: float, left: float, bottom: float, size: float, steps: int = 24) -> list[float]:
+    """The points (flattened) of the region x * y >= cut^2 inside the 0-100 square."""
+    x0 = cut * cut / 100
+    xs = [x0 + (100 - x0) * k / steps for k in range(steps + 1)]
+    pts = [(x, cut * cut / x) for x in xs] + [(100.0, 100.0)]
+    return [v for x, y in pts for v in (left + x * size / 100, bottom + y * size / 100)]
+
+
 def risk_matrix(data: dict[str, Any]) -> Drawing:
-    """Two risk measures against each other (x, y: 0-100), shaded by bands; gross point, residual point, arrow."""
+    """Two risk measures against each other (x, y: 0-100), shaded by tier where the overall score is
+    sqrt(x * y) (``tiers``: the cut points); gross point, residual point, arrow."""
     size, left, bottom = 200.0, 60.0, 34.0
     d = Drawing(WIDTH, size + bottom + 20)
-    bands = data.get("bands") or [0, 25, 45, 65]
-    for i, start in enumerate(bands):
-        end = bands[i + 1] if i + 1 < len(bands) else 100
-        for (x0, y0, w, h) in ((start, 0, end - start, end), (0, start, start, end - start)):
-            d.add(Rect(left + x0 * size / 100, bottom + y0 * size / 100, w * size / 100, h * size / 100,
-                       fillColor=TIER_FILL[min(i, 3)], strokeColor=None))
+    d.add(Rect(left, bottom, size, size, fillColor=TIER_FILL[0], strokeColor=None))
+    for i, cut in enumerate(data.get("tiers") or [30, 45, 60]):
+        d.add(Polygon(_tier_region(float(cut), left, bottom, size), fillColor=TIER_FILL[min(i + 1, 3)], strokeColor=None))
     d.add(Rect(left, bottom, size, size, fillColor=None, strokeColor=GREY, strokeWidth=0.6))
     for t in (0, 25, 50, 75, 100):
         d.add(_text(left + t * size / 100, bottom - 10, str(t), 6, "middle", GREY))

@@ -373,6 +373,11 @@ def _combine_note(s: Screening, lang: Lang) -> Para:
     return Para(text=combine_text(s.scores, lang), tone="note")
 
 
+def _matrix_point(sc: Scores) -> dict[str, float]:
+    """Threat on x; on y what sensitivity and access add (overall^2 / threat), so overall = sqrt(x * y)."""
+    return {"x": sc.threat, "y": round(min(100.0, sc.overall ** 2 / sc.threat), 1) if sc.threat else 0.0}
+
+
 def _risk(s: Screening, lang: Lang) -> Section:
     g, r = s.scores, s.mitigations.residual
     sec = Section(title=_t(S["risk"], lang))
@@ -387,8 +392,8 @@ def _risk(s: Screening, lang: Lang) -> Section:
     if s.mitigations.applied:
         sec.add(Para(text=_t(S["residual_note"], lang), tone="note"))
     sec.add(Figure(figure="risk_matrix", caption=_t(S["risk"], lang),
-                   data={"gross": {"x": g.threat, "y": round(g.sensitivity * g.access / 100, 1)}, "residual": {"x": r.threat, "y": round(r.sensitivity * r.access / 100, 1)},
-                         "x_label": _t(S["threat"], lang), "y_label": f"{_t(S['sensitivity'], lang)} x {_t(S['access'], lang)} / 100",
+                   data={"gross": _matrix_point(g), "residual": _matrix_point(r), "tiers": [v for v in g.formula["tiers"].values() if v > 0],
+                         "x_label": _t(S["threat"], lang), "y_label": f"{_t(S['sensitivity'], lang)} x {_t(S['access'], lang)}",
                          "gross_label": _t(S["gross"], lang), "residual_label": _t(S["residual"], lang)}))
     if g.capped:
         sec.add(Para(text=", ".join(_t(S[d], lang) for d in g.capped), bold_lead=_t(S["capped"], lang), tone="note"))
