@@ -321,8 +321,8 @@ def _summary(s: Screening, lang: Lang) -> Section:
     for c in (f.foreign_investor, f.target_class, f.must_file, f.exemption):
         sec.add(Para(text=_t(c.summary, lang)))
     g, r = s.scores, s.mitigations.residual
-    sec.add(Para(text=f"{_t(S['overall'], lang)} {g.overall:g} ({_t(TIER_TEXT[g.tier], lang)}; {_t(OUTCOME_TEXT[g.predicted_outcome], lang)})"
-                 + (f" -> {r.overall:g} ({_t(TIER_TEXT[r.tier], lang)})" if s.mitigations.applied else ""), bold_lead=_t(S["risk"], lang) + ":"))
+    sec.add(Para(text=f"{_t(S['overall'], lang)} {range_text(g, lang)} ({_t(TIER_TEXT[g.tier], lang)}; {_t(OUTCOME_TEXT[g.predicted_outcome], lang)})"
+                 + (f" -> {range_text(r, lang)} ({_t(TIER_TEXT[r.tier], lang)})" if s.mitigations.applied else ""), bold_lead=_t(S["risk"], lang) + ":"))
     return sec
 
 
@@ -417,7 +417,7 @@ def _mitigation(s: Screening, lang: Lang) -> Section:
     m = s.mitigations
     sec = Section(title=_t(S["mitigation"], lang))
     sec.add(Para(text=("; ".join(_t(x, lang) for x in m.applied_text)) or _t(S["none"], lang), bold_lead=_t(S["applied"], lang) + ":"))
-    sec.add(Para(text=f"{s.scores.overall:g} -> {m.residual.overall:g} ({_t(TIER_TEXT[s.scores.tier], lang)} -> {_t(TIER_TEXT[m.residual.tier], lang)})",
+    sec.add(Para(text=f"{range_text(s.scores, lang)} -> {range_text(m.residual, lang)} ({_t(TIER_TEXT[s.scores.tier], lang)} -> {_t(TIER_TEXT[m.residual.tier], lang)})",
                  bold_lead=_t(S["overall"], lang) + ":"))
     if m.notification_duty:
         sec.add(Para(text=_t(m.notification_duty, lang), tone="note"))
