@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fdiscreen.clock import japan_today
 from fdiscreen.assess.ranges import resolve_path
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.i18n import T, Text
@@ -286,7 +287,7 @@ def replay_row(case: Case, s: Screening, rules: Rules) -> dict[str, Any]:
 
 def replay(folder: str | Path | None = None, rules: Rules = "decision-date", today: dt.date | None = None) -> pd.DataFrame:
     """Screen every case under the chosen rules; one row per case."""
-    day = today or dt.date.today()
+    day = today or japan_today()
     return pd.DataFrame([replay_row(c, replay_one(c, rules, day), rules) for c in load_cases(folder)])
 
 
@@ -529,7 +530,7 @@ def regime_timeline(folder: str | Path | None = None, today: dt.date | None = No
     """For each date the law changed between the library's first case and today: which items changed,
     and which cases would have been determined differently had they been decided just after it rather
     than just before."""
-    day = today or dt.date.today()
+    day = today or japan_today()
     library = load_cases(folder)
     dated = [c.date for c in library if c.date]
     start = min(dated) if dated else day
@@ -546,7 +547,7 @@ def regime_timeline(folder: str | Path | None = None, today: dt.date | None = No
 def amendment_effect(folder: str | Path | None = None, today: dt.date | None = None) -> pd.DataFrame:
     """Cases the 2026 amendment would bring into prior notification (or otherwise change): each case
     under today's law, without and with the amendment in force."""
-    day = today or dt.date.today()
+    day = today or japan_today()
     rows = []
     for c in load_cases(folder):
         as_of = day

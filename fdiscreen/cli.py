@@ -12,6 +12,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.console import Console
 
+from fdiscreen.clock import japan_today
 from fdiscreen.assess.watchlist import load_watchlist
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.i18n import Lang
@@ -29,13 +30,13 @@ from fdiscreen.screening import Screening, screen
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Screen inward investments into Japanese companies under FEFTA (外為法).")
 
-AsOf = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date of the law to apply (default: the deal's as_of, else today).")]
+AsOf = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date of the law to apply (default: the deal's as_of, else today in Japan, JST).")]
 Amend = Annotated[Optional[dt.datetime], typer.Option("--assume-amendment-effective", formats=["%Y-%m-%d"], help="Model the 2026 amendment as effective from this date.")]
 Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a factor or assumption: ID=VALUE (repeatable).")]
 DbOpt = Annotated[Optional[Path], typer.Option("--db", help="Ownership-graph database, for deals naming acquirer_graph_id (default: the user data dir).")]
 MofOpt = Annotated[Optional[Path], typer.Option("--mof-list", help="MOF classification list (CSV) to classify the target by securities code.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="en, ja or both.")]
-MemoDate = Annotated[Optional[dt.datetime], typer.Option("--date", formats=["%Y-%m-%d"], help="Memo date (default today); fixes the PDF's dates for reproducible files.")]
+MemoDate = Annotated[Optional[dt.datetime], typer.Option("--date", formats=["%Y-%m-%d"], help="Memo date (default: today in Japan, JST); fixes the PDF's dates for reproducible files.")]
 WatchOpt = Annotated[Optional[list[Path]], typer.Option("--watchlist", help="Watch list CSV (OpenSanctions targets.simple.csv or METI End User List); repeatable.")]
 MitigateOpt = Annotated[Optional[list[str]], typer.Option("--mitigate", help="Apply a risk-mitigation measure by id (repeatable); see `fdiscreen factors --id risk_mitigation_measures`.")]
 ExplainOpt = Annotated[bool, typer.Option("--explain", help="Show where every point of the scores comes from.")]
@@ -152,7 +153,7 @@ def replay(cases_dir: Annotated[Optional[Path], typer.Argument(help="Case folder
            out: Annotated[Optional[Path], typer.Option("--out", help="Write the replay table (.csv or .parquet).")] = None,
            plots: Annotated[Optional[Path], typer.Option("--plots", help="Folder for the PNG plots.")] = Path("replay-plots"),
            timeline: Annotated[bool, typer.Option("--timeline", help="Show how the regime changed across the library's dates and which cases each change touched.")] = False,
-           today: Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="Date used as 'today' (default: the real date).")] = None,
+           today: Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="Date used as 'today' (default: today in Japan, JST).")] = None,
            lang: Annotated[str, typer.Option("--lang", help="Language of the plots: en or ja.")] = "en") -> None:
     """Replay the historical case library and evaluate the scores against what governments decided."""
     from fdiscreen import cases
@@ -162,7 +163,7 @@ def replay(cases_dir: Annotated[Optional[Path], typer.Argument(help="Case folder
     if lang not in ("en", "ja"):
         raise FdiscreenError(f"unknown language {lang!r}", path="--lang", expected="en or ja")
     folder = cases_opt or cases_dir
-    day = _date(today) or dt.date.today()
+    day = _date(today) or japan_today()
     con = Console(highlight=False, width=max(Console().width, 160))
     if timeline:
         print_table(con, cases.regime_timeline(folder, day), "How the law changed across the library's dates")
@@ -252,7 +253,7 @@ def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--acti
             item: Annotated[Optional[str], typer.Option("--id", help="Show one item with its history.")] = None,
             json_out: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = "en") -> None:
     """Browse the law as encoded: every threshold, list and criterion in force on a date."""
-    regime = make_regime(_date(as_of) or dt.date.today())
+    regime = make_regime(_date(as_of) or japan_today())
     lg: Lang = "ja" if _lang(lang) == "ja" else "en"
     if activities or search is not None:
         print_activities(regime, lg, search, json_out)

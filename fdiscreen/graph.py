@@ -103,6 +103,7 @@ from typing import Any, get_args
 import numpy as np
 import pandas as pd
 
+from fdiscreen.clock import japan_today
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.model import EntityKind
 from fdiscreen.ownership import COMPANY_KINDS
@@ -493,7 +494,7 @@ def _index_of(con: Any, entity_id: str) -> int:
 
 
 def _regime(as_of: dt.date | None, overrides: dict[str, Any] | None = None) -> Regime:
-    return make_regime(as_of or dt.date.today(), overrides)
+    return make_regime(as_of or japan_today(), overrides)
 
 
 def _meets(share: np.ndarray, limit: float, op: str) -> np.ndarray:

@@ -33,7 +33,7 @@ graph_app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_excep
                              "indirect holdings and the foreign-investor status of every Japanese entity.")
 
 DbOpt = Annotated[Optional[Path], typer.Option("--db", help="Graph database (default: $XDG_DATA_HOME or ~/.local/share, fdiscreen/graph.duckdb).")]
-AsOf = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date of the law to apply (default today).")]
+AsOf = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date of the law to apply (default: today in Japan, JST).")]
 
 
 def _console() -> Console:

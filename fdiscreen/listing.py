@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from fdiscreen.clock import japan_today
 from fdiscreen.assess import business, protection
 from fdiscreen.assess.combine import Scores, score
 from fdiscreen.assess.finding import Finding, TargetContext
@@ -159,7 +160,7 @@ def residual_after(findings: list[Finding], recs: list[Recommendation]) -> list[
 
 def screen_listing(plan: ListingPlan, as_of: dt.date | None = None, mof: MofList | None = None,
                    overrides: dict[str, Any] | None = None) -> ListingScreening:
-    regime = make_regime(as_of or plan.as_of or dt.date.today(), overrides)
+    regime = make_regime(as_of or plan.as_of or japan_today(), overrides)
     known = {m["id"] for m in regime.value("capital_policy_measures") or []}
     for i, mid in enumerate(plan.measures_planned):
         if mid not in known:

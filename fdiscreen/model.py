@@ -365,7 +365,7 @@ class Deal(Strict):
     entities: list[Entity] = Field(min_length=1)
     target: Target
     transaction: Transaction
-    as_of: dt.date | None = Field(None, description="date of the law to apply; --as-of overrides; default today")
+    as_of: dt.date | None = Field(None, description="date of the law to apply; --as-of overrides; default today in Japan (JST)")
 
     def entity(self, entity_id: str) -> Entity:
         return self.entity_map()[entity_id]

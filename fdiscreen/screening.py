@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from fdiscreen.clock import japan_today
 from fdiscreen import __version__
 from fdiscreen.assess import Assessment, MitigationResult, assess
 from fdiscreen.assess.combine import Scores
@@ -23,8 +24,13 @@ from fdiscreen.regime import Assumption, Regime, make_regime
 SCHEMA_VERSION = "2"
 
 
+AsOfFrom = Literal["option", "deal_file", "today_in_japan"]
+
+
 class RegimeInfo(BaseModel):
     as_of: dt.date
+    as_of_from: AsOfFrom = Field("option", description="where the as-of date came from: the --as-of option (or API field), the deal "
+                                 "file's as_of, or today's date in Japan (JST, UTC+9)")
     version: str
     assumptions: list[Assumption]
     overrides: dict[str, Any] = Field(default_factory=dict)
@@ -66,8 +72,12 @@ def fingerprint(deal: Deal, regime: Regime, mitigate: list[str] | None = None,
 
 
 def resolve_as_of(deal: Deal, as_of: dt.date | None, today: dt.date | None = None) -> dt.date:
-    """--as-of, else the deal file's as_of, else today."""
-    return as_of or deal.as_of or today or dt.date.today()
+    """--as-of, else the deal file's as_of, else today in Japan."""
+    return as_of or deal.as_of or today or japan_today()
+
+
+def as_of_source(deal: Deal, as_of: dt.date | None) -> AsOfFrom:
+    return "option" if as_of else "deal_file" if deal.as_of else "today_in_japan"
 
 
 def screen(deal: Deal, as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
@@ -78,7 +88,7 @@ def screen(deal: Deal, as_of: dt.date | None = None, overrides: dict[str, Any] |
     regime = make_regime(resolve_as_of(deal, as_of), overrides, amendment_effective)
     det = determine(deal, regime, mof)
     assessment: Assessment = assess(deal, det, regime, watchlists, mitigate)
-    info = RegimeInfo(as_of=regime.as_of, version=regime.version, assumptions=regime.assumptions(),
+    info = RegimeInfo(as_of=regime.as_of, as_of_from=as_of_source(deal, as_of), version=regime.version, assumptions=regime.assumptions(),
                       overrides={k: str(v) for k, v in regime.overrides.items()})
     return Screening(matter=deal.matter, fingerprint=fingerprint(deal, regime, mitigate, watchlists), regime=info, filing=det,
                      scores=assessment.scores, findings=assessment.findings, mitigations=assessment.mitigations,

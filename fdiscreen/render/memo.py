@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 
 import yaml
 
+from fdiscreen.clock import japan_today
 from fdiscreen.filing.conclusion import Conclusion
 from fdiscreen.filing.reports import deadline_text
 from fdiscreen.i18n import Lang, T, Text
@@ -26,7 +27,7 @@ LangChoice = Literal["en", "ja", "both"]
 S = {
     "title": T("FEFTA inward investment screening memo", "外為法 対内直接投資等 審査メモ"),
     "matter": T("Matter", "案件"),
-    "date": T("Date", "作成日"),
+    "date": T("Date (Japan time)", "作成日（日本時間）"),
     "note": T("Note", "注記"),
     "override": T("the user's assumption (override)", "利用者の仮定（上書き）"),
     "capped": T("Capped at the scale's maximum:", "上限で打切り："),
@@ -487,7 +488,7 @@ def build_memo(s: Screening, lang: LangChoice = "en", date: dt.date | None = Non
     langs = _langs(lang)
     meta = [
         (_key("matter", langs), s.matter),
-        (_key("date", langs), (date or dt.date.today()).isoformat()),
+        (_key("date", langs), (date or japan_today()).isoformat()),
         (_key("as_of", langs), s.regime.as_of.isoformat()),
         (_key("regime", langs), s.regime.version),
         (_key("fingerprint", langs), s.fingerprint[:16]),
@@ -534,7 +535,7 @@ def build_listing_memo(ls: "ListingScreening", lang: LangChoice = "en", date: dt
     langs = _langs(lang)
     doc = Document(title=" / ".join(_t(L["listing_title"], x) for x in langs), subtitle=ls.matter, lang=lang,
                    meta=[(_key("as_of", langs), ls.as_of.isoformat()), (_key("regime", langs), ls.regime_version),
-                         (_key("fingerprint", langs), ls.fingerprint[:16]), (_key("date", langs), (date or dt.date.today()).isoformat())])
+                         (_key("fingerprint", langs), ls.fingerprint[:16]), (_key("date", langs), (date or japan_today()).isoformat())])
     for x in langs:
         doc.sections += _listing_sections(ls, x)
     return doc
@@ -557,7 +558,7 @@ def build_comparison(screenings: list[Screening], lang: LangChoice = "en", date:
     """Bids side by side: determination, timeline, scores, top findings and the best next mitigation."""
     langs = _langs(lang)
     doc = Document(title=" / ".join(_t(L["compare_title"], x) for x in langs), lang=lang,
-                   meta=[(_key("date", langs), (date or dt.date.today()).isoformat()),
+                   meta=[(_key("date", langs), (date or japan_today()).isoformat()),
                          (_key("as_of", langs), ", ".join(sorted({s.regime.as_of.isoformat() for s in screenings})))])
     for x in langs:
         header = [_t(L["bid"], x), _t(S["answer"], x), _t(L["timeline"], x), _t(S["points"], x) + " = " + _t(S["overall"], x),

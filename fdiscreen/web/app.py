@@ -34,6 +34,7 @@ from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from fdiscreen.clock import japan_today
 from fdiscreen import __version__, batch
 from fdiscreen.assess.mitigation import Measure, catalog
 from fdiscreen.cases import RULES
@@ -184,11 +185,11 @@ def _measure_ids(values: Any, path: str) -> list[str]:
 
 
 def _measures(as_of: dt.date | None = None) -> dict[str, Measure]:
-    return catalog(make_regime(as_of or dt.date.today()))
+    return catalog(make_regime(as_of or japan_today()))
 
 
 def _activities() -> list[tuple[Any, str | None]]:
-    regime = make_regime(dt.date.today())
+    regime = make_regime(japan_today())
     return [(a, regime.activity_class(a.id)) for a in load_catalog().activities()]
 
 
@@ -224,14 +225,14 @@ def _slug(text: str) -> str:
 def memo_file(s: Screening, fmt: str, lang: LangChoice, date: dt.date | None = None, privileged: bool = False) -> tuple[bytes, str, str]:
     """The memo's bytes, media type and a download file name (ASCII only)."""
     _check_memo_choice(fmt, lang)
-    day = date or dt.date.today()
+    day = date or japan_today()
     return document_file(build_memo(s, lang, day, privileged), fmt, day), MEDIA[fmt], f"fdiscreen-memo-{_slug(s.matter)}-{lang}.{fmt}"
 
 
 def comparison_file(screenings: list[Screening], fmt: str, lang: LangChoice, date: dt.date | None = None) -> tuple[bytes, str, str]:
     """The bid-comparison memo's bytes, media type and download file name."""
     _check_memo_choice(fmt, lang)
-    day = date or dt.date.today()
+    day = date or japan_today()
     return document_file(build_comparison(screenings, lang, day), fmt, day), MEDIA[fmt], f"fdiscreen-comparison-{len(screenings)}-bids-{lang}.{fmt}"
 
 
@@ -527,7 +528,7 @@ def create_app(token: str | None = None) -> FastAPI:
         if rules not in RULES:
             return HTMLResponse(pages.cases_page(ctx, library, error=FdiscreenError(
                 f"unknown rules {rules[:40]!r}", path="rules", expected="decision-date, today or amended").one_line()), status_code=422)
-        replayed = await run_in_threadpool(_replay, rules, dt.date.today(), ctx.lang)
+        replayed = await run_in_threadpool(_replay, rules, japan_today(), ctx.lang)
         return HTMLResponse(pages.cases_page(ctx, library, rules, replayed))
 
     # -- JSON API -------------------------------------------------------------------------------
@@ -585,7 +586,7 @@ def create_app(token: str | None = None) -> FastAPI:
                           lang: Literal["en", "ja"] = Query("en")) -> JSONResponse:
         """The law as encoded on a date: every threshold and list, the activity catalog with classes, and the
         risk-mitigation measures (like `fdiscreen factors --json` and `--activities`)."""
-        return JSONResponse(await run_in_threadpool(factors_json, as_of or dt.date.today(), lang))
+        return JSONResponse(await run_in_threadpool(factors_json, as_of or japan_today(), lang))
 
     @app.get("/api/schema", tags=["api"])
     async def api_schema() -> JSONResponse:
