@@ -6,6 +6,7 @@ Every failure raises :class:`FdiscreenError` naming the file, the field path and
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,63 @@ def read_mapping(path: Path) -> dict[str, Any]:
     return parse_mapping_bytes(data, path.suffix, name)
 
 
+class DuplicateKey(ValueError):
+    """A mapping names the same key twice (reported with the key and, for YAML, its line)."""
+
+
+class DealYamlLoader(YamlLoader):  # type: ignore[misc, valid-type]
+    """YAML for deal files with YAML 1.2 core-schema scalars: only true/false are booleans, no
+    sexagesimal numbers (``1:30`` stays text, so a number field refuses it), no yes/no/on/off; and a
+    key given twice in one mapping is an error, not a silent overwrite."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise DuplicateKey(f"key {key!r} appears twice (line {key_node.start_mark.line + 1})")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_CORE_RESOLVERS: list[tuple[str, str, list[str]]] = [
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    ("tag:yaml.org,2002:float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+     list("-+0123456789.")),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:timestamp", r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?"
+     r"(?:(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)?)$",
+     list("0123456789")),
+]
+for _tag, _pattern, _first in _CORE_RESOLVERS:
+    DealYamlLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(f"key {key!r} appears twice")
+        out[key] = value
+    return out
+
+
+class NonFiniteNumber(ValueError):
+    """NaN, Infinity or -Infinity in JSON: not a number a deal can hold."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise NonFiniteNumber(f"{name} is not a number JSON allows")
+
+
+def strict_json_loads(text: str | bytes) -> Any:
+    """JSON with each key once per object and no NaN or Infinity."""
+    return json.loads(text, object_pairs_hook=_json_object, parse_constant=_reject_constant)
+
+
 MAX_DEPTH = 64
 MAX_NODES = 200_000
 _OPEN = ("BlockSequenceStartToken", "BlockMappingStartToken", "FlowSequenceStartToken", "FlowMappingStartToken")
@@ -94,10 +152,14 @@ def parse_mapping_bytes(data: bytes, suffix: str, name: str) -> dict[str, Any]:
         raise FdiscreenError("file is empty", file=name, expected="a deal: matter, acquirer, entities, target, transaction")
     try:
         if suffix.lower() == ".json":
-            parsed = json.loads(text)
+            parsed = strict_json_loads(text)
         else:
             _check_yaml_depth(text, name)
-            parsed = yaml.load(text, Loader=YamlLoader)  # noqa: S506 - a safe loader
+            parsed = yaml.load(text, Loader=DealYamlLoader)  # noqa: S506 - a safe loader
+    except DuplicateKey as exc:
+        raise FdiscreenError(f"duplicate key: {exc}", file=name, expected="each key once per mapping") from None
+    except NonFiniteNumber as exc:
+        raise FdiscreenError(f"not valid JSON: {exc}", file=name, expected="finite numbers") from None
     except json.JSONDecodeError as exc:
         raise json_error(exc, name) from None
     except yaml.YAMLError as exc:

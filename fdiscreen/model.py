@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+import types
+import typing
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Pct = Annotated[float, Field(ge=0, le=100, description="percentage, 0-100")]
 FeftaClass = Literal["non_designated", "designated", "core"]
@@ -21,8 +24,29 @@ EntityKind = Literal[
 ]
 
 
+def _numeric(annotation: Any) -> bool:
+    """Does a field's type take a number (int or float, possibly optional or annotated) and not a boolean?"""
+    if annotation in (int, float):
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _numeric(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(annotation)
+        return bool not in args and any(_numeric(a) for a in args)
+    return False
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_boolean_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """A boolean is never a number: ``board_seats: true`` is an error, not 1."""
+        if isinstance(value, bool) and info.field_name is not None and _numeric(cls.model_fields[info.field_name].annotation):
+            raise ValueError("a boolean (true/false) where a number is expected")
+        return value
 
 
 class Holding(Strict):

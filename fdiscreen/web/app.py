@@ -39,7 +39,7 @@ from fdiscreen import __version__, batch
 from fdiscreen.assess.mitigation import Measure, catalog
 from fdiscreen.cases import RULES
 from fdiscreen.errors import FdiscreenError
-from fdiscreen.load import deal_mapping, json_error, parse_deal
+from fdiscreen.load import deal_mapping, json_error, parse_deal, strict_json_loads
 from fdiscreen.model import Deal
 from fdiscreen.regime import load_catalog, make_regime
 from fdiscreen.render.document import Document
@@ -623,18 +623,14 @@ def _page_deal(raw: str, name: str) -> Deal:
 
 
 def _json_mapping(raw: str | bytes, name: str) -> dict[str, Any]:
-    """A JSON object from a request (NaN and Infinity refused), size-checked like a deal file."""
+    """A JSON object from a request (NaN and Infinity refused, each key once), size-checked like a deal file."""
     try:
-        data = json.loads(raw, parse_constant=_reject_constant)
+        data = strict_json_loads(raw)
     except json.JSONDecodeError as exc:
         raise json_error(exc, name) from None
     except (ValueError, RecursionError) as exc:
         raise FdiscreenError(f"not valid JSON: {str(exc)[:80]}", file=name) from None
     return deal_mapping(data, name)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def factors_json(as_of: dt.date, lang: str = "en") -> dict[str, Any]:

@@ -1,0 +1,54 @@
+"""Bad input is refused with a located message: duplicate keys, YAML 1.1 surprises, booleans as
+numbers, non-finite JSON numbers (issue 17, item 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fdiscreen.errors import FdiscreenError
+from fdiscreen.load import load_deal
+
+HEAD = """matter: t
+acquirer: a
+entities:
+- {id: a, name: A, kind: corporation, jurisdiction: US}
+target: {name: T, listed: false, businesses: [{name: b, activity: software}]}
+transaction:
+"""
+
+
+def _deal(tmp_path: Path, tx: str, name: str = "deal.yaml") -> Path:
+    f = tmp_path / name
+    f.write_text(HEAD + tx, encoding="utf-8")
+    return f
+
+
+@pytest.mark.parametrize("tx, where, what", [
+    ("  shares_after_pct: 5\n  shares_after_pct: 95\n", "shares_after_pct", "appears twice"),
+    ("  shares_after_pct: 1:30\n", "transaction.shares_after_pct", "number"),
+    ("  shares_after_pct: 10\n  board_seats: true\n", "transaction.board_seats", "boolean"),
+    ("  shares_after_pct: yes\n", "transaction.shares_after_pct", "number"),
+])
+def test_yaml_surprises_are_errors_naming_the_field(tmp_path: Path, tx: str, where: str, what: str) -> None:
+    f = _deal(tmp_path, tx)
+    with pytest.raises(FdiscreenError) as err:
+        load_deal(f)
+    assert str(f) in str(err.value) and where in str(err.value) and what in str(err.value)
+
+
+def test_yes_and_on_stay_text_and_true_stays_a_boolean(tmp_path: Path) -> None:
+    d = load_deal(_deal(tmp_path, "  shares_after_pct: 10\n  convertible_instruments: true\n"))
+    assert d.transaction.convertible_instruments is True and d.transaction.shares_after_pct == 10
+
+
+@pytest.mark.parametrize("text, what", [
+    ('{"matter": "t", "matter": "u"}', "appears twice"),
+    ('{"matter": NaN}', "NaN"),
+])
+def test_json_duplicates_and_non_finite_numbers_are_errors(tmp_path: Path, text: str, what: str) -> None:
+    f = tmp_path / "deal.json"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(FdiscreenError, match=what):
+        load_deal(f)
