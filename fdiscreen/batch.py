@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from fdiscreen.errors import FdiscreenError
+from fdiscreen.outfiles import write_table
 from fdiscreen.load import expand_graph_refs, parse_deal
 from fdiscreen.model import kind_detail_mismatch
 from fdiscreen.screening import Screening, screen
@@ -497,20 +498,6 @@ def _read_table(source: Path | io.BytesIO, suffix: str, name: str) -> pd.DataFra
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise FdiscreenError(f"cannot read table: {str(exc)[:200]}", file=name) from None
     raise FdiscreenError(f"unsupported table format {suffix!r}", file=name, expected=".csv, .parquet or .jsonl")
-
-
-def write_table(frame: pd.DataFrame, path: Path) -> None:
-    suffix = path.suffix.lower()
-    if not path.parent.exists():
-        raise FdiscreenError("folder does not exist", file=str(path.parent), expected="an existing folder")
-    if suffix == ".csv":
-        frame.to_csv(path, index=False)
-    elif suffix == ".parquet":
-        frame.to_parquet(path, index=False)
-    elif suffix in (".jsonl", ".ndjson"):
-        frame.to_json(path, orient="records", lines=True, force_ascii=False)
-    else:
-        raise FdiscreenError(f"unsupported table format {suffix!r}", file=str(path), expected=".csv, .parquet or .jsonl")
 
 
 def errors_path_for(out: Path) -> Path:

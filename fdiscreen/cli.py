@@ -19,6 +19,7 @@ from fdiscreen.i18n import Lang
 from fdiscreen.load import load_deal
 from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList, load_mof_list
+from fdiscreen.outfiles import check_output, write_table
 from fdiscreen.regime import load_catalog, make_regime, parse_override
 from fdiscreen.render.output import write_document
 from fdiscreen.graph_cli import graph_app
@@ -226,8 +227,9 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
 
     if engine not in ("local", "dask"):
         raise FdiscreenError(f"unknown engine {engine!r}", path="--engine", expected="local or dask")
-    if not out.parent.exists():
-        raise FdiscreenError("folder does not exist", file=str(out.parent), path="--out", expected="an existing folder")
+    err_path = b.errors_path_for(out)
+    check_output(out, [input_])
+    check_output(err_path, [input_], "--out (its .errors.csv)")
     frame = b.read_table(input_)
     with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("screening", total=len(frame))
@@ -239,9 +241,8 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
             results, errors = b.screen_frame_dask(frame, _date(as_of), scheduler, workers=workers, tick=tick, graph_db=db)
         else:
             results, errors = b.screen_frame(frame, _date(as_of), tick=tick, graph_db=db)
-    b.write_table(results, out)
-    err_path = b.errors_path_for(out)
-    errors.to_csv(err_path, index=False)
+    write_table(results, out, [input_])
+    write_table(errors, err_path, [input_], "--out (its .errors.csv)")
     typer.echo(f"{len(results)} rows screened -> {out}; {len(errors)} bad rows -> {err_path}")
     for line in b.summary(results):
         typer.echo(f"  {line}")
@@ -371,18 +372,6 @@ def print_table(con: Console, frame: Any, title: str) -> None:
     for _, row in frame.iterrows():
         t.add_row(*[Text("" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in row])
     con.print(t)
-
-
-def write_table(frame: Any, path: Path) -> None:
-    """CSV or Parquet by suffix; the folder must exist."""
-    if not path.parent.exists():
-        raise FdiscreenError("folder does not exist", file=str(path.parent), path="--out", expected="an existing folder")
-    if path.suffix.lower() == ".csv":
-        frame.to_csv(path, index=False)
-    elif path.suffix.lower() == ".parquet":
-        frame.to_parquet(path, index=False)
-    else:
-        raise FdiscreenError(f"unsupported table format {path.suffix!r}", file=str(path), path="--out", expected=".csv or .parquet")
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from fdiscreen.outfiles import write_table
 from fdiscreen.errors import FdiscreenError
 
 
@@ -137,5 +138,5 @@ def foreign(as_of: AsOf = None, db: DbOpt = None,
               f"(threshold {a['threshold_pct']:g}%, attribution {a['attribution']}; assumptions: {', '.join(a['assumptions']) or 'none'}). "
               "Unlisted holders are read as not foreign.")
     if out is not None:
-        frame.to_csv(out, index=False)
+        write_table(frame, out)
         con.print(f"-> {out}")

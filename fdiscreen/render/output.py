@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from fdiscreen.outfiles import atomic_path, check_output
 from fdiscreen.render.document import Document
 
 
 def write_document(doc: Document, path: Path, date: dt.date | None = None) -> None:
-    suffix = path.suffix.lower()
+    """Render to a temporary file beside ``path`` and rename it into place when complete."""
+    check_output(path, option="--memo")
+    with atomic_path(path) as temp:
+        _render(doc, temp, path.suffix.lower(), date)
+
+
+def _render(doc: Document, path: Path, suffix: str, date: dt.date | None) -> None:
     if suffix == ".pdf":
         from fdiscreen.render.pdf import to_pdf
 

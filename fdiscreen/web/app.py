@@ -40,6 +40,7 @@ from fdiscreen.assess.mitigation import Measure, catalog
 from fdiscreen.cases import RULES
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import deal_mapping, json_error, parse_deal, strict_json_loads
+from fdiscreen.outfiles import csv_bytes
 from fdiscreen.model import Deal
 from fdiscreen.regime import load_catalog, make_regime
 from fdiscreen.render.document import Document
@@ -328,7 +329,7 @@ class BatchRuns:
 
     def keep(self, results: Any, errors: Any) -> str:
         run_id = secrets.token_urlsafe(12)
-        tables = {"results": results.to_csv(index=False).encode("utf-8"), "errors": errors.to_csv(index=False).encode("utf-8")}
+        tables = {"results": csv_bytes(results), "errors": csv_bytes(errors)}
         with self.lock:
             self.runs[run_id] = tables
             while len(self.runs) > self.keep_last:
