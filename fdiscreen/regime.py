@@ -163,6 +163,14 @@ class Catalog:
         return [i for i in self.items.values() if i.unit == "class"]
 
     @cached_property
+    def encoded_from(self) -> dt.date:
+        """The first date any value is encoded for (the 1979 amendment of FEFTA in force on 1980-12-01):
+        before it the regime is not encoded."""
+        dates = [dt.date.fromisoformat(k) for item in self.items.values() for k in item.values
+                 if isinstance(k, str) and len(k) == 10 and k[4] == "-"]
+        return min(dates)
+
+    @cached_property
     def activity_aliases(self) -> dict[str, str]:
         """Old activity id -> the catalog item that replaces it."""
         return {a: i.id for i in self.activities() for a in i.aliases}
@@ -619,10 +627,23 @@ def _override_value(item: FactorItem, raw: str) -> Any:
     return value
 
 
+#: the last date fdiscreen screens on: a product horizon, not law (dates beyond it are refused)
+HORIZON = dt.date(2100, 12, 31)
+
+
+def check_encoded(as_of: dt.date, catalog: Catalog) -> None:
+    """Refuse a date the regime is not encoded for, with the range it is."""
+    if not catalog.encoded_from <= as_of <= HORIZON:
+        when = f"before {catalog.encoded_from.isoformat()}" if as_of < catalog.encoded_from else f"after {HORIZON.isoformat()}"
+        raise FdiscreenError(f"the regime is not encoded {when} (as of {as_of.isoformat()})", path="as_of",
+                             expected=f"a date from {catalog.encoded_from.isoformat()} to {HORIZON.isoformat()}")
+
+
 def make_regime(as_of: dt.date, overrides: dict[str, Any] | None = None,
                 amendment_effective: dt.date | None = None, root: str | None = None) -> Regime:
     """Build the regime for a date; ``amendment_effective`` models the 2026 amendment's start."""
     catalog = load_catalog(root)
+    check_encoded(as_of, catalog)
     ov = dict(overrides or {})
     if amendment_effective is not None:
         ov["amendment_2026_effective_date"] = amendment_effective.isoformat()

@@ -52,3 +52,22 @@ def test_json_duplicates_and_non_finite_numbers_are_errors(tmp_path: Path, text:
     f.write_text(text, encoding="utf-8")
     with pytest.raises(FdiscreenError, match=what):
         load_deal(f)
+
+
+@pytest.mark.parametrize("as_of, when", [("1900-01-01", "before 1980-12-01"), ("1980-11-30", "before 1980-12-01"), ("2101-01-01", "after 2100-12-31")])
+def test_a_date_the_regime_is_not_encoded_for_is_refused(as_of: str, when: str) -> None:
+    from conftest import ROOT
+    from test_cli import cli
+
+    res = cli("check", str(ROOT / "examples" / "us-fund-5pct-core.yaml"), "--as-of", as_of)
+    assert res.returncode == 2 and f"the regime is not encoded {when}" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_the_first_encoded_date_screens() -> None:
+    import datetime as dt
+
+    from conftest import ROOT
+    from fdiscreen.screening import screen
+
+    s = screen(load_deal(ROOT / "examples" / "us-fund-5pct-core.yaml"), as_of=dt.date(1980, 12, 1))
+    assert s.regime.as_of == dt.date(1980, 12, 1)

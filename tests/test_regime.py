@@ -33,10 +33,12 @@ def test_every_value_switches_exactly_on_its_date() -> None:
         timeline = r.timeline(item.id)
         for i, (when, value) in enumerate(timeline):
             assert make_regime(when).value(item.id) == value, item.id
+            checked += 1
+            if when - DAY < catalog.encoded_from:
+                continue  # the day before the first encoded date is refused (test_input_rules.py)
             before = make_regime(when - DAY).value(item.id)
             expected_before = timeline[i - 1][1] if i else None
             assert before == expected_before, (item.id, when)
-            checked += 1
     assert checked > 60
 
 
