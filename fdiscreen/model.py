@@ -37,15 +37,25 @@ def _numeric(annotation: Any) -> bool:
     return False
 
 
+#: the largest magnitude any number in a deal file may have (a product bound, not law: ¥10^18 is far
+#: beyond any deal, and larger numbers only overflow later arithmetic)
+MAX_MAGNITUDE = 10**18
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_boolean_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        """A boolean is never a number: ``board_seats: true`` is an error, not 1."""
-        if isinstance(value, bool) and info.field_name is not None and _numeric(cls.model_fields[info.field_name].annotation):
+    def _plain_bounded_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """A boolean is never a number (``board_seats: true`` is an error, not 1), and no number is
+        larger in magnitude than MAX_MAGNITUDE."""
+        if info.field_name is None or not _numeric(cls.model_fields[info.field_name].annotation):
+            return value
+        if isinstance(value, bool):
             raise ValueError("a boolean (true/false) where a number is expected")
+        if isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
+            raise ValueError(f"a number larger than {MAX_MAGNITUDE:.0e} in magnitude")
         return value
 
 
@@ -253,7 +263,7 @@ class Loan(Strict):
     Cabinet Order Art. 2(14); Order on Inward Direct Investment Art. 2(4))."""
 
     amount_jpy: int = Field(ge=0, description="amount of this loan (JPY; a foreign-currency loan converted at the reference rate)")
-    term_years: float = Field(gt=0, description="term of the loan in years (covered above one year)")
+    term_years: float = Field(gt=0, le=100, description="term of the loan in years (covered above one year; at most 100)")
     currency: str | None = Field(
         None, description="currency of the loan (ISO code, e.g. JPY); yen loans by a resident foreign investor (居住者外国投資家) are excluded")
     lender_loan_balance_after_jpy: int | None = Field(

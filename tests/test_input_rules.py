@@ -71,3 +71,17 @@ def test_the_first_encoded_date_screens() -> None:
 
     s = screen(load_deal(ROOT / "examples" / "us-fund-5pct-core.yaml"), as_of=dt.date(1980, 12, 1))
     assert s.regime.as_of == dt.date(1980, 12, 1)
+
+
+@pytest.mark.parametrize("tx, where", [
+    ("  shares_after_pct: 10\n  board_seats: " + "9" * 400 + "\n", "transaction.board_seats"),
+    ("  kind: loan\n  loan: {amount_jpy: 1000000000, term_years: .inf}\n", "transaction.loan.term_years"),
+    ("  kind: loan\n  loan: {amount_jpy: 1000000000, term_years: .nan}\n", "transaction.loan.term_years"),
+    ("  kind: loan\n  loan: {amount_jpy: 1000000000, term_years: 1000}\n", "transaction.loan.term_years"),
+    ("  shares_after_pct: 10\n  consideration_jpy: " + "1" * 30 + "\n", "transaction.consideration_jpy"),
+])
+def test_huge_and_non_finite_numbers_are_refused_with_their_field(tmp_path: Path, tx: str, where: str) -> None:
+    f = _deal(tmp_path, tx)
+    with pytest.raises(FdiscreenError) as err:
+        load_deal(f)
+    assert where in str(err.value)
