@@ -285,14 +285,15 @@ def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--acti
 
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="Interface to listen on; other than loopback only with --token.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port.")] = 8765,
+          port: Annotated[int, typer.Option(help="Port (1-65535).", min=1, max=65535)] = 8765,
           token: Annotated[Optional[str], typer.Option(help="Secret every request must carry (X-Fdiscreen-Token header or ?token=).")] = None) -> None:
     """Start the local web workbench (screening form, memos, comparison, case library, JSON API)."""
     from fdiscreen.web.app import check_host, serve as run
 
     check_host(host, token)
-    shown = f"http://{host if ':' not in host else '[' + host.strip('[]') + ']'}:{port}/" + (f"?token={token}" if token else "")
-    typer.echo(f"fdiscreen workbench on {shown}  (Ctrl+C stops it; deal data stays on this machine)")
+    shown = f"http://{host if ':' not in host else '[' + host.strip('[]') + ']'}:{port}/"
+    guard = "; every request must carry the token you set, as ?token=... or the X-Fdiscreen-Token header" if token else ""
+    typer.echo(f"fdiscreen workbench on {shown}  (Ctrl+C stops it; deal data stays on this machine{guard})")
     run(host, port, token)
 
 
@@ -376,8 +377,17 @@ def print_table(con: Console, frame: Any, title: str) -> None:
 
 def main() -> None:
     """Entry point: one line and exit code 2 for bad input; no traceback."""
+    from typer._click import exceptions as click_exceptions  # typer's own copy of click's exception types
+
     try:
-        app(standalone_mode=True)
+        code = app(standalone_mode=False)
+    except click_exceptions.UsageError as exc:
+        hint = f" (see {exc.ctx.command_path} --help)" if exc.ctx else ""
+        typer.echo(f"error: {' '.join(exc.format_message().split())}{hint}", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
     except FdiscreenError as exc:
         typer.echo(f"error: {exc.one_line()}", err=True)
         sys.exit(2)
@@ -386,6 +396,8 @@ def main() -> None:
             raise
         typer.echo(f"internal error: {type(exc).__name__}: {exc} (set FDISCREEN_DEBUG=1 for details)", err=True)
         sys.exit(1)
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -85,3 +85,17 @@ def test_huge_and_non_finite_numbers_are_refused_with_their_field(tmp_path: Path
     with pytest.raises(FdiscreenError) as err:
         load_deal(f)
     assert where in str(err.value)
+
+
+@pytest.mark.parametrize("args, where", [
+    (["check", "DEAL", "--as-of", "2026-13-01"], "--as-of"),
+    (["serve", "--port", "70000"], "--port"),
+    (["check"], "deal"),
+])
+def test_bad_options_get_one_line_and_exit_2(args: list[str], where: str) -> None:
+    from conftest import ROOT
+    from test_cli import cli
+
+    res = cli(*[str(ROOT / "examples" / "us-fund-5pct-core.yaml") if a == "DEAL" else a for a in args])
+    assert res.returncode == 2 and where in res.stderr and "Traceback" not in res.stderr and "╭" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
