@@ -556,3 +556,10 @@ def test_batch_page_refuses_bad_tables_with_the_cli_messages(client: TestClient)
     big = "shares_after_pct\n" + "5\n" * (MAX_TABLE_ROWS + 1)
     r = client.post("/batch", files={"table": ("big.csv", big.encode(), "text/csv")})
     assert r.status_code == 422 and "fdiscreen batch" in r.text
+
+
+@pytest.mark.parametrize("host", ["localhost:80@evil.example", "evil.example", "localhost:8765/x", "127.0.0.1:8765:1"])
+def test_host_headers_that_are_not_exactly_loopback_are_refused(host: str) -> None:
+    c = TestClient(create_app(), base_url=LOCAL)
+    r = c.get("/", headers={"host": host})
+    assert r.status_code == 400 and "host not allowed" in r.text

@@ -77,11 +77,16 @@ class ScreenRequest(Deal):
 
 # -- guard: token, host, body size, security headers -----------------------------------------------
 
+_HOST = re.compile(r"^(?:\[(?P<v6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9.-]+))(?::(?P<port>[0-9]{1,5}))?$")
+
+
 def _hostname(host_header: str) -> str:
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[1:].split("]", 1)[0]
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    """The host name of a Host header that is exactly a name or bracketed IPv6 address with an
+    optional port; "" for anything else (``localhost:80@evil.example`` is not a loopback name)."""
+    match = _HOST.match(host_header.strip().lower())
+    if match is None:
+        return ""
+    return match.group("v6") or match.group("name") or ""
 
 
 class _BodyTooLarge(Exception):
