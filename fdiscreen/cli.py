@@ -375,13 +375,31 @@ def print_table(con: Console, frame: Any, title: str) -> None:
     con.print(t)
 
 
+def _usage_error_types() -> tuple[type[Exception], ...]:
+    """The usage-error class of the option parser typer uses: its own copy of click (typer >= 0.22) or click."""
+    found: list[type[Exception]] = []
+    try:
+        from typer._click.exceptions import UsageError as TyperUsageError
+        found.append(TyperUsageError)
+    except ImportError:
+        pass
+    try:
+        from click.exceptions import UsageError as ClickUsageError
+        found.append(ClickUsageError)
+    except ImportError:
+        pass
+    return tuple(found)
+
+
 def main() -> None:
     """Entry point: one line and exit code 2 for bad input; no traceback."""
-    from typer._click import exceptions as click_exceptions  # typer's own copy of click's exception types
-
+    usage_errors = _usage_error_types()
     try:
         code = app(standalone_mode=False)
-    except click_exceptions.UsageError as exc:
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
+        sys.exit(130)
+    except usage_errors as exc:
         hint = f" (see {exc.ctx.command_path} --help)" if exc.ctx else ""
         typer.echo(f"error: {' '.join(exc.format_message().split())}{hint}", err=True)
         sys.exit(2)
