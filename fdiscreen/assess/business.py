@@ -182,10 +182,12 @@ def sensitive_personal_data(ctx: TargetContext) -> list[Finding]:
     n = ctx.target.sensitive_personal_data_subjects
     if not n:
         return []
-    scale = 1.0 if n >= 1_000_000 else 0.6 if n >= 100_000 else 0.3
+    steps = ctx.regime.value("sensitive_personal_data_scale") or []
+    scale = next((float(step["scale"]) for step in steps if n >= int(step["from"])), 0.0)
     return [ctx.finding("business.sensitive_personal_data", "business_content", "A2_leakage_misuse",
                         T(f"The target holds sensitive personal data on {n:,} people.", f"発行会社は{n:,}人分の機微な個人データを保有する。"),
-                        [("target.sensitive_personal_data_subjects", n)], [], ["information_rights", "technology_access"], scale)]
+                        [("target.sensitive_personal_data_subjects", n)], ["sensitive_personal_data_scale"], ["information_rights", "technology_access"],
+                        scale)]
 
 
 def defence_supply(ctx: TargetContext) -> list[Finding]:
