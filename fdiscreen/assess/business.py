@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any
 
 from fdiscreen.assess.finding import Finding, TargetContext
-from fdiscreen.i18n import T
+from fdiscreen.i18n import T, Text
 
 
 def _norm(text: str) -> str:
@@ -158,23 +158,27 @@ def export_controlled(ctx: TargetContext) -> list[Finding]:
                         ["critical_technology", "technology_access"])]
 
 
+def _flag_finding(ctx: TargetContext, field: str, rule: str, consideration: str, text: Text, basis: list[str],
+                  keys: list[str]) -> list[Finding]:
+    """A finding for a yes/no fact of the target that holds (``target.<field>`` is true); none otherwise."""
+    if not getattr(ctx.target, field):
+        return []
+    return [ctx.finding(rule, "business_content", consideration, text, [(f"target.{field}", True)], basis, keys)]
+
+
 def critical_minerals(ctx: TargetContext) -> list[Finding]:
     """A3: mining, refining or supplying critical minerals."""
-    if not ctx.target.critical_minerals:
-        return []
-    return [ctx.finding("business.critical_minerals", "business_content", "A3_supply",
-                        T("The target mines, refines or supplies critical minerals.", "発行会社は重要鉱物の採掘・精製・供給を行う。"),
-                        [("target.critical_minerals", True)], ["specified_critical_materials"], ["production_relocation"])]
+    return _flag_finding(ctx, "critical_minerals", "business.critical_minerals", "A3_supply",
+                         T("The target mines, refines or supplies critical minerals.", "発行会社は重要鉱物の採掘・精製・供給を行う。"),
+                         ["specified_critical_materials"], ["production_relocation"])
 
 
 def near_defence_site(ctx: TargetContext) -> list[Finding]:
     """A2: sites close to defence or other important facilities, from which they can be watched or
     disturbed (the concern of Japan's Important Land Act and of CFIUS's real-estate rules)."""
-    if not ctx.target.near_defence_site:
-        return []
-    return [ctx.finding("business.near_defence_site", "business_content", "A2_leakage_misuse",
-                        T("The target has sites close to defence or other important facilities.", "発行会社は防衛関係施設等の重要施設の周辺に拠点を有する。"),
-                        [("target.near_defence_site", True)], [], ["site_access"])]
+    return _flag_finding(ctx, "near_defence_site", "business.near_defence_site", "A2_leakage_misuse",
+                         T("The target has sites close to defence or other important facilities.", "発行会社は防衛関係施設等の重要施設の周辺に拠点を有する。"),
+                         [], ["site_access"])
 
 
 def sensitive_personal_data(ctx: TargetContext) -> list[Finding]:
@@ -192,11 +196,8 @@ def sensitive_personal_data(ctx: TargetContext) -> list[Finding]:
 
 def defence_supply(ctx: TargetContext) -> list[Finding]:
     """A2: a supplier to the defence sector."""
-    if not ctx.target.defence_supplier:
-        return []
-    return [ctx.finding("business.defence_supply", "business_content", "A2_leakage_misuse",
-                        T("The target supplies the defence sector.", "発行会社は防衛関連の供給者である。"),
-                        [("target.defence_supplier", True)], [], ["critical_technology"])]
+    return _flag_finding(ctx, "defence_supplier", "business.defence_supply", "A2_leakage_misuse",
+                         T("The target supplies the defence sector.", "発行会社は防衛関連の供給者である。"), [], ["critical_technology"])
 
 
 def indispensability(ctx: TargetContext) -> list[Finding]:
@@ -217,11 +218,8 @@ def indispensability(ctx: TargetContext) -> list[Finding]:
 
 
 def government_funded_research(ctx: TargetContext) -> list[Finding]:
-    if not ctx.target.government_funded_research:
-        return []
-    return [ctx.finding("business.government_funded_research", "business_content", "A2_leakage_misuse",
-                        T("The target carries out government-funded research.", "発行会社は政府資金による研究開発を行う。"),
-                        [("target.government_funded_research", True)], [], ["critical_technology"])]
+    return _flag_finding(ctx, "government_funded_research", "business.government_funded_research", "A2_leakage_misuse",
+                         T("The target carries out government-funded research.", "発行会社は政府資金による研究開発を行う。"), [], ["critical_technology"])
 
 
 RULES = [core_or_designated_business, dialogue_technology, export_controlled, critical_material, critical_minerals, critical_infrastructure,
