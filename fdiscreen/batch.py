@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import csv
 import logging
+import math
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -156,8 +158,58 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and value.strip() == "")
 
 
+_WHOLE = re.compile(r"[-+]?[0-9]{1,19}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _refuse(name: str, value: Any, what: str, expected: str) -> FdiscreenError:
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+    return FdiscreenError(f"{what}: {shown}", path=name, expected=expected)
+
+
+def _number(name: str, value: Any, expected: str) -> float | int:
+    """A cell as a finite number (text as written, or a number from Parquet / JSON Lines); never a yes/no."""
+    if isinstance(value, bool) or isinstance(value, (list, dict)):
+        raise _refuse(name, value, "not a number", expected)
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if _WHOLE.fullmatch(text):
+        return int(text)
+    try:
+        if len(text) > 40:
+            raise ValueError(text)
+        number = float(value) if isinstance(value, float) else float(text)
+    except ValueError:
+        raise _refuse(name, value, "not a number", expected) from None
+    if not math.isfinite(number):
+        raise _refuse(name, value, "not a finite number", expected)
+    return number
+
+
+def _date_cell(name: str, value: Any) -> str:
+    """A date cell as YYYY-MM-DD: a date from Parquet, or text that is exactly a date (no trailing junk)."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise _refuse(name, value, "not a date", "a date YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise _refuse(name, value, "no such date", "a date YYYY-MM-DD") from None
+
+
 def _convert(name: str, value: Any) -> Any:
+    """A cell in the type of its column, or an error naming the column."""
     kind = COLUMNS[name].kind
+    if kind == "list":
+        items = value if isinstance(value, list) else str(value).split(";")
+        return [str(x).strip() for x in items if str(x).strip()]
+    if isinstance(value, (list, dict)):
+        raise _refuse(name, value, "a list or mapping in a single-value column", "one value per cell")
     if kind == "bool":
         if isinstance(value, bool):
             return value
@@ -166,24 +218,16 @@ def _convert(name: str, value: Any) -> Any:
             return True
         if text in ("false", "no", "0", "n"):
             return False
-        raise FdiscreenError(f"not a yes/no value: {value!r}", path=name, expected="true/false")
+        raise _refuse(name, value, "not a yes/no value", "true/false")
     if kind == "int":
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise FdiscreenError(f"not a whole number: {value!r}", path=name, expected="a whole number") from None
+        number = _number(name, value, "a whole number")
         if number != int(number):
-            raise FdiscreenError(f"not a whole number: {value!r}", path=name, expected="a whole number")
+            raise _refuse(name, value, "not a whole number", "a whole number")
         return int(number)
     if kind in ("pct", "number"):
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            raise FdiscreenError(f"not a number: {value!r}", path=name, expected="a percentage 0-100" if kind == "pct" else "a number") from None
-    if kind == "list":
-        return [x.strip() for x in str(value).split(";") if x.strip()]
+        return float(_number(name, value, "a percentage 0-100" if kind == "pct" else "a number"))
     if kind == "date":
-        return str(value)[:10]
+        return _date_cell(name, value)
     return str(value).strip()
 
 
@@ -400,6 +444,8 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
         except FdiscreenError as exc:
             errors.append({"row": number, "column": _column_of(exc.path, tree, expanded),
                            "message": exc.message + (f" (expected {exc.expected})" if exc.expected else "")})
+        except Exception as exc:  # noqa: BLE001 - a fault screening one row must not cost the others
+            errors.append({"row": number, "column": "", "message": f"internal error screening this row: {type(exc).__name__}: {str(exc)[:200]}"})
         if tick:
             tick(1)
     return results, errors
@@ -408,6 +454,18 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
 def _records(frame: pd.DataFrame, first_row: int = 1) -> list[tuple[int, dict[str, Any]]]:
     cols = list(frame.columns)
     return [(first_row + i, dict(zip(cols, values))) for i, values in enumerate(frame.itertuples(index=False, name=None))]
+
+
+def screen_rows(rows: Rows, as_of: dt.date | None = None, tick: Callable[[int], None] | None = None,
+                graph_db: str | Path | None = None, engine: str = "local", scheduler: str | None = None,
+                workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A table read row by row, screened: (results, errors), the rows that could not be read among the
+    errors, every list in row order."""
+    if engine == "dask":
+        results, errors = screen_records_dask(rows.records, as_of, scheduler, workers=workers, tick=tick, graph_db=graph_db)
+    else:
+        results, errors = screen_records(rows.records, as_of, tick, graph_db)
+    return _frames(results, sorted([*rows.errors, *errors], key=lambda e: e["row"]))
 
 
 def _frames(results: list[dict[str, Any]], errors: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -428,22 +486,26 @@ def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, schedul
                       graph_db: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The same screening on Dask: a local cluster (``workers`` processes, default one per CPU) or an
     existing one at ``scheduler``; ``tick`` is told the rows of each partition as it finishes."""
+    return _frames(*screen_records_dask(_records(frame), as_of, scheduler, partitions, workers, tick, graph_db))
+
+
+def screen_records_dask(records: list[tuple[int, dict[str, Any]]], as_of: dt.date | None = None, scheduler: str | None = None,
+                        partitions: int | None = None, workers: int | None = None,
+                        tick: Callable[[int], None] | None = None,
+                        graph_db: str | Path | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """:func:`screen_records` on Dask, the rows dealt out in partitions; results and errors by row number."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     if workers is None:
         workers = os.cpu_count() or 1
     if workers < 1:
         raise FdiscreenError(f"{workers} workers", path="--workers", expected="at least 1")
-
-    numbered = frame.copy()
-    numbered.insert(0, "__row__", range(1, len(frame) + 1))
     db = str(graph_db) if graph_db is not None else None  # workers open the same file read-only
-    n = partitions or max(1, min(len(frame), workers * 4))
-    chunks = [numbered.iloc[i::n] for i in range(n)]
+    n = partitions or max(1, min(len(records), workers * 4))
+    chunks = [records[i::n] for i in range(n)]
 
-    def run(chunk: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        rows = [(int(r["__row__"]), {k: v for k, v in r.items() if k != "__row__"}) for r in chunk.to_dict("records")]
-        return screen_records(rows, as_of, graph_db=db)
+    def run(chunk: list[tuple[int, dict[str, Any]]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return screen_records(chunk, as_of, graph_db=db)
 
     # worker logs below CRITICAL are silenced: a failing task still raises here, and shutdown races
     # (a heartbeat to a closed scheduler) would otherwise print tracebacks after a good run
@@ -460,7 +522,7 @@ def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, schedul
         cluster.close()
     results = sorted((r for part in parts for r in part[0]), key=lambda r: r["row"])
     errors = sorted((e for part in parts for e in part[1]), key=lambda e: e["row"])
-    return _frames(results, errors)
+    return results, errors
 
 
 def summary(results: pd.DataFrame) -> list[str]:
@@ -474,20 +536,183 @@ def summary(results: pd.DataFrame) -> list[str]:
 
 # -- files --------------------------------------------------------------------------------------
 
+@dataclass
+class Rows:
+    """An input table read row by row: the rows that could be read (row number, cells) and, for the
+    others, an error each (row, column, message). A damaged row never costs the file's other rows."""
+
+    records: list[tuple[int, dict[str, Any]]]
+    errors: list[dict[str, Any]]
+
+    def frame(self) -> pd.DataFrame:
+        """The rows that could be read, as a DataFrame (for the Python API and the web page)."""
+        return pd.DataFrame([cells for _, cells in self.records], dtype=object)
+
+
+#: a CSV row spanning more physical lines than this is taken to have an unterminated quote
+MAX_LINES_PER_ROW = 100
+TABLE_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson")
+
+
+def _row_error(row: int, message: str, column: str = "") -> dict[str, Any]:
+    return {"row": row, "column": column, "message": message}
+
+
+def _text_of(data: bytes, name: str) -> str:
+    """The file as text: UTF-8 (a BOM allowed); a file that reads as Shift_JIS (cp932, as Japanese
+    spreadsheets save) and holds more bytes that are not UTF-8 than UTF-8 characters beyond ASCII is
+    read as Shift_JIS; otherwise bytes that are not UTF-8 are kept as markers so that only the rows
+    holding them fail."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    lenient = data.decode("utf-8", errors="surrogateescape")
+    bad = sum(1 for ch in lenient if "\udc80" <= ch <= "\udcff")
+    if bad > sum(1 for ch in lenient if ch > "\x7f") - bad:
+        try:
+            return data.decode("cp932")
+        except UnicodeDecodeError:
+            pass
+    return lenient
+
+
+def _undecodable(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _physical_lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+def _csv_records(text: str) -> Iterable[tuple[int, str | None]]:
+    """(first line number, the text of one CSV record) for each record; None as the text of a record
+    whose quote never closes (within MAX_LINES_PER_ROW lines): reading resumes on its next line."""
+    lines = _physical_lines(text)
+    i = 0
+    while i < len(lines):
+        j, quotes = i, lines[i].count('"')
+        while quotes % 2 and j + 1 < len(lines) and j - i < MAX_LINES_PER_ROW:
+            j += 1
+            quotes += lines[j].count('"')
+        if quotes % 2:
+            yield i + 1, None
+            i += 1
+            continue
+        yield i + 1, "".join(lines[i:j + 1])
+        i = j + 1
+
+
+def _csv_rows(data: bytes, name: str) -> Rows:
+    records: list[tuple[int, dict[str, Any]]] = []
+    errors: list[dict[str, Any]] = []
+    header: list[str] | None = None
+    number = 0
+    for line, record in _csv_records(_text_of(data, name)):
+        if header is None:
+            if record is None or _undecodable(record):
+                raise FdiscreenError(f"the header (line {line}) cannot be read", file=name, expected="a header row of column names in UTF-8")
+            header = next(csv.reader([record]), None) or None  # a blank first line is skipped
+            continue
+        if record is not None and not record.strip():
+            continue
+        number += 1
+        if record is None:
+            errors.append(_row_error(number, f"line {line}: a quote opened here is never closed"))
+        elif _undecodable(record):
+            errors.append(_row_error(number, f"line {line}: bytes that are not UTF-8 text (save the table as UTF-8)"))
+        else:
+            try:
+                cells = next(csv.reader([record], strict=True), [])
+            except csv.Error as exc:
+                errors.append(_row_error(number, f"line {line}: {exc}"))
+                continue
+            if len(cells) != len(header):
+                errors.append(_row_error(number, f"line {line}: {len(cells)} fields where the header has {len(header)}"))
+            else:
+                records.append((number, dict(zip(header, cells))))
+    if header is None:
+        raise FdiscreenError("no header row", file=name, expected="a CSV table with a header of column names")
+    return Rows(records, errors)
+
+
+def _jsonl_rows(data: bytes, name: str) -> Rows:
+    """One JSON object per line; each line read on its own (row number = line number)."""
+    from fdiscreen.load import strict_json_loads
+
+    records: list[tuple[int, dict[str, Any]]] = []
+    errors: list[dict[str, Any]] = []
+    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            value = strict_json_loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            errors.append(_row_error(number, "bytes that are not UTF-8 text"))
+            continue
+        except json.JSONDecodeError as exc:
+            errors.append(_row_error(number, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+            continue
+        except FdiscreenError as exc:
+            errors.append(_row_error(number, exc.message, exc.path or ""))
+            continue
+        except (ValueError, RecursionError) as exc:
+            errors.append(_row_error(number, f"not valid JSON: {str(exc)[:80]}"))
+            continue
+        if isinstance(value, dict):
+            records.append((number, value))
+        else:
+            errors.append(_row_error(number, f"a JSON {type(value).__name__}, not an object of columns"))
+    return Rows(records, errors)
+
+
+def _parquet_rows(source: Path | io.BytesIO, name: str) -> Rows:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(source)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many kinds for a damaged file
+        raise FdiscreenError(f"cannot read Parquet: {str(exc)[:200]}", file=name, expected="a Parquet table") from None
+    rows = table.to_pylist()
+    return Rows([(i, row) for i, row in enumerate(rows, start=1)], [])
+
+
+def read_rows(path: Path) -> Rows:
+    """An input table (CSV, Parquet or JSON Lines, by suffix), read row by row."""
+    from fdiscreen.infiles import TABLE_LIMIT, read_input
+
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise FdiscreenError(f"unsupported table format {suffix!r}", file=str(path), expected=".csv, .parquet or .jsonl")
+    return _rows(read_input(path, "a CSV, Parquet or JSON Lines table", TABLE_LIMIT), suffix, str(path))
+
+
+def read_rows_bytes(name: str, data: bytes) -> Rows:
+    """An uploaded table (the format by the suffix of ``name``), read like :func:`read_rows`."""
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if suffix not in TABLE_SUFFIXES:
+        raise FdiscreenError(f"unsupported table format {suffix!r}", file=name, expected=".csv, .parquet or .jsonl")
+    return _rows(data, suffix, name)
+
+
+def _rows(data: bytes, suffix: str, name: str) -> Rows:
+    if suffix == ".csv":
+        return _csv_rows(data, name)
+    if suffix == ".parquet":
+        return _parquet_rows(io.BytesIO(data), name)
+    return _jsonl_rows(data, name)
+
+
 def read_table(path: Path) -> pd.DataFrame:
-    """CSV, Parquet or JSON Lines, by suffix; every cell as read (no type guessing for CSV)."""
+    """A table of results or deals as a DataFrame (every CSV cell as text); a damaged file is an error."""
     if not path.is_file():
         raise FdiscreenError("no such file", file=str(path), expected="a CSV, Parquet or JSON Lines table")
     return _read_table(path, path.suffix.lower(), str(path))
 
 
-def read_table_bytes(name: str, data: bytes) -> pd.DataFrame:
-    """An uploaded table (the format by the suffix of ``name``), read in memory like :func:`read_table`."""
-    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    return _read_table(io.BytesIO(data), suffix, name)
-
-
-def _read_table(source: Path | io.BytesIO, suffix: str, name: str) -> pd.DataFrame:
+def _read_table(source: Path, suffix: str, name: str) -> pd.DataFrame:
     try:
         if suffix == ".csv":
             return pd.read_csv(source, dtype=str, keep_default_na=False)

@@ -230,22 +230,24 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
     err_path = b.errors_path_for(out)
     check_output(out, [input_])
     check_output(err_path, [input_], "--out (its .errors.csv)")
-    frame = b.read_table(input_)
+    rows = b.read_rows(input_)
+    total = len(rows.records) + len(rows.errors)
     with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("screening", total=len(frame))
+        task = progress.add_task("screening", total=total)
 
         def tick(n: int) -> None:
             progress.advance(task, n)
 
-        if engine == "dask":
-            results, errors = b.screen_frame_dask(frame, _date(as_of), scheduler, workers=workers, tick=tick, graph_db=db)
-        else:
-            results, errors = b.screen_frame(frame, _date(as_of), tick=tick, graph_db=db)
+        results, errors = b.screen_rows(rows, _date(as_of), tick, db, engine, scheduler, workers)
     write_table(results, out, [input_])
     write_table(errors, err_path, [input_], "--out (its .errors.csv)")
-    typer.echo(f"{len(results)} rows screened -> {out}; {len(errors)} bad rows -> {err_path}")
+    typer.echo(f"{total:,} rows: {len(results):,} screened -> {out}; {len(errors):,} bad -> {err_path}")
     for line in b.summary(results):
         typer.echo(f"  {line}")
+    if len(errors):
+        typer.echo(f"error: {input_}: {len(errors):,} of {total:,} rows are bad (row, column and message in {err_path}); "
+                   "the good rows are screened and written", err=True)
+        raise typer.Exit(2)
 
 
 @app.command()

@@ -3,6 +3,19 @@
 from __future__ import annotations
 
 
+#: the longest message and field path an error repeats: a value of 100 KB given as an id or a key
+#: is shown by its start and end, not echoed in full
+MAX_MESSAGE = 400
+MAX_PATH = 200
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    keep = (limit - 20) // 2
+    return f"{text[:keep]}…[{len(text) - 2 * keep:,} characters]…{text[-keep:]}"
+
+
 class FdiscreenError(Exception):
     """Bad input: names the file, the field path and what was expected.
 
@@ -11,10 +24,10 @@ class FdiscreenError(Exception):
 
     def __init__(self, message: str, *, file: str | None = None, path: str | None = None,
                  expected: str | None = None) -> None:
-        self.message = message
+        self.message = _shorten(message, MAX_MESSAGE)
         self.file = file
-        self.path = path
-        self.expected = expected
+        self.path = _shorten(path, MAX_PATH) if path is not None else None
+        self.expected = _shorten(expected, MAX_MESSAGE) if expected is not None else None
         super().__init__(self.one_line())
 
     def one_line(self) -> str:

@@ -19,10 +19,10 @@ from fdiscreen.assess.finding import Finding, TargetContext
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.filing.target import TargetClassConclusion, target_class
 from fdiscreen.i18n import T, Text, pct
-from fdiscreen.load import read_mapping, validation_error
+from fdiscreen.load import check_company, read_mapping, validation_error
 from fdiscreen.model import ListingPlan
 from fdiscreen.mof_list import MofList
-from fdiscreen.regime import Assumption, Regime, make_regime, to_fraction
+from fdiscreen.regime import Assumption, Regime, load_catalog, make_regime, to_fraction
 
 
 class Recommendation(BaseModel):
@@ -50,9 +50,14 @@ def load_listing_plan(path: str | Path) -> ListingPlan:
     p = Path(path)
     data = read_mapping(p)
     try:
-        return ListingPlan.model_validate(data)
+        plan = ListingPlan.model_validate(data)
     except ValidationError as exc:
         raise validation_error(exc, str(p)) from None
+    try:
+        check_company(plan.company, load_catalog(), "company")
+    except FdiscreenError as exc:
+        raise exc.with_file(str(p)) from None
+    return plan
 
 
 def _ctx(plan: ListingPlan, tc: TargetClassConclusion, regime: Regime) -> TargetContext:

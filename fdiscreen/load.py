@@ -15,7 +15,8 @@ import yaml
 from pydantic import ValidationError
 
 from fdiscreen.errors import FdiscreenError
-from fdiscreen.model import Deal
+from fdiscreen.infiles import read_input
+from fdiscreen.model import Deal, Target
 from fdiscreen.regime import Catalog, YamlLoader, load_catalog
 
 SUFFIXES = {".yaml", ".yml", ".json"}
@@ -66,14 +67,7 @@ def validation_error(exc: ValidationError, file: str | None) -> FdiscreenError:
 def read_mapping(path: Path) -> dict[str, Any]:
     """Parse a YAML or JSON file into a mapping, with clear errors for every way it can be broken."""
     name = str(path)
-    if not path.exists():
-        raise FdiscreenError("no such file", file=name, expected="a deal file (.yaml, .yml or .json)")
-    if path.is_dir():
-        raise FdiscreenError("is a directory", file=name, expected="a deal file (.yaml, .yml or .json)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FdiscreenError(f"cannot read: {exc.strerror}", file=name, expected="a readable deal file") from None
+    data = read_input(path, "a deal file (.yaml, .yml or .json)")
     return parse_mapping_bytes(data, path.suffix, name)
 
 
@@ -112,26 +106,64 @@ for _tag, _pattern, _first in _CORE_RESOLVERS:
     DealYamlLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
 
-def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+class _Refused:
+    """A JSON value the reader refuses (NaN, Infinity, an integer too long, a key given twice), left in
+    place while parsing so that the error can name the field where it stands."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+#: integers longer than this many digits are refused while parsing (every number a deal holds is at
+#: most 10^18, see fdiscreen.model.MAX_MAGNITUDE; converting a 5,000-digit integer is itself an error)
+MAX_INT_DIGITS = 20
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | _Refused:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise DuplicateKey(f"key {key!r} appears twice")
+            return _Refused(f"key {key!r} appears twice")
         out[key] = value
     return out
 
 
-class NonFiniteNumber(ValueError):
-    """NaN, Infinity or -Infinity in JSON: not a number a deal can hold."""
+def _json_constant(name: str) -> _Refused:
+    return _Refused(f"{name} is not a number JSON allows")
 
 
-def _reject_constant(name: str) -> Any:
-    raise NonFiniteNumber(f"{name} is not a number JSON allows")
+def _json_int(text: str) -> int | _Refused:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        return _Refused(f"an integer of {len(text.lstrip('-')):,} digits")
+    return int(text)
+
+
+def _first_refused(data: Any) -> tuple[str, _Refused] | None:
+    """The first refused value in document order, with its path (iterative: no recursion on depth)."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, _Refused):
+            return path, node
+        if isinstance(node, dict):
+            stack.extend(reversed([(f"{path}.{k}" if path else str(k), v) for k, v in node.items()]))
+        elif isinstance(node, list):
+            stack.extend(reversed([(f"{path}[{i}]", v) for i, v in enumerate(node)]))
+    return None
 
 
 def strict_json_loads(text: str | bytes) -> Any:
-    """JSON with each key once per object and no NaN or Infinity."""
-    return json.loads(text, object_pairs_hook=_json_object, parse_constant=_reject_constant)
+    """JSON with each key once per object, no NaN or Infinity and no integer beyond MAX_INT_DIGITS:
+    a refusal is a FdiscreenError naming the field (the caller adds the file)."""
+    data = json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant, parse_int=_json_int)
+    refused = _first_refused(data)
+    if refused:
+        path, value = refused
+        raise FdiscreenError(value.message, path=path or "(top level)",
+                             expected="each key once per object, finite numbers of at most 10^18")
+    return data
 
 
 MAX_DEPTH = 64
@@ -158,8 +190,8 @@ def parse_mapping_bytes(data: bytes, suffix: str, name: str) -> dict[str, Any]:
             parsed = yaml.load(text, Loader=DealYamlLoader)  # noqa: S506 - a safe loader
     except DuplicateKey as exc:
         raise FdiscreenError(f"duplicate key: {exc}", file=name, expected="each key once per mapping") from None
-    except NonFiniteNumber as exc:
-        raise FdiscreenError(f"not valid JSON: {exc}", file=name, expected="finite numbers") from None
+    except FdiscreenError as exc:
+        raise exc.with_file(name) from None
     except json.JSONDecodeError as exc:
         raise json_error(exc, name) from None
     except yaml.YAMLError as exc:
@@ -302,18 +334,27 @@ def check_references(deal: Deal, catalog: Catalog) -> None:
         _fail("transaction.nominee.acting_for", f"unknown entity {tx.nominee.acting_for!r}", "an id in entities")
     if tx.indirect and tx.indirect.holding_entity not in known:
         _fail("transaction.indirect.holding_entity", f"unknown entity {tx.indirect.holding_entity!r}", "an id in entities")
-    if deal.target.jurisdiction != catalog.home_country:
-        _fail("target.jurisdiction", f"{deal.target.jurisdiction!r} is not Japan",
-              f"{catalog.home_country}: FEFTA screens Japanese companies (use transaction.indirect for an overseas holder)")
+    if tx.indirect and tx.indirect.holding_entity == deal.acquirer:
+        _fail("transaction.indirect.holding_entity", f"the holding entity {tx.indirect.holding_entity!r} is the acquirer itself",
+              "the overseas entity whose voting rights the acquirer acquires (it holds the target)")
+    check_company(deal.target, catalog, "target")
     if (tx.voting_after or 0) + tx.closely_related_voting_pct > 100.0 + 1e-9:
         _fail("transaction.closely_related_voting_pct", "investor plus closely related persons exceed 100%",
               "a total of at most 100%")
     _check_target_holdings(deal)
-    _check_list_ids(catalog, "protection_checklist", deal.target.protection_checklist, "target.protection_checklist")
     _check_list_ids(catalog, "risk_mitigation_measures", tx.risk_mitigation_measures, "transaction.risk_mitigation_measures")
-    for path, biz in _businesses(deal):
+
+
+def check_company(company: Target, catalog: Catalog, path: str) -> None:
+    """The Japanese company of a deal or a listing plan (at ``path``): in Japan, its checklist answers and
+    activity codes known to the catalog."""
+    if company.jurisdiction != catalog.home_country:
+        _fail(f"{path}.jurisdiction", f"{company.jurisdiction!r} is not Japan",
+              f"{catalog.home_country}: FEFTA screens Japanese companies (use transaction.indirect for an overseas holder)")
+    _check_list_ids(catalog, "protection_checklist", company.protection_checklist, f"{path}.protection_checklist")
+    for where, biz in _businesses(company, path):
         if biz.activity is not None and not catalog.is_activity_code(biz.activity):
-            _fail(f"{path}.activity", f"unknown activity code {biz.activity!r}",
+            _fail(f"{where}.activity", f"unknown activity code {biz.activity!r}",
                   "an activity id or old id listed by `fdiscreen factors --activities`, or a JSIC code such as 2814 or E")
 
 
@@ -384,9 +425,9 @@ def _check_country(catalog: Catalog, path: str, code: str) -> None:
         _fail(path, f"unknown country code {code!r}", "an ISO 3166-1 alpha-2 code such as US, GB, CN, JP")
 
 
-def _businesses(deal: Deal) -> Iterable[tuple[str, Any]]:
-    for i, b in enumerate(deal.target.businesses):
-        yield f"target.businesses[{i}]", b
-    for s, sub in enumerate(deal.target.subsidiaries):
+def _businesses(company: Target, path: str) -> Iterable[tuple[str, Any]]:
+    for i, b in enumerate(company.businesses):
+        yield f"{path}.businesses[{i}]", b
+    for s, sub in enumerate(company.subsidiaries):
         for i, b in enumerate(sub.businesses):
-            yield f"target.subsidiaries[{s}].businesses[{i}]", b
+            yield f"{path}.subsidiaries[{s}].businesses[{i}]", b

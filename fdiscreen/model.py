@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 import types
 import typing
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 Pct = Annotated[float, Field(ge=0, le=100, description="percentage, 0-100")]
 FeftaClass = Literal["non_designated", "designated", "core"]
@@ -41,9 +41,43 @@ def _numeric(annotation: Any) -> bool:
 #: beyond any deal, and larger numbers only overflow later arithmetic)
 MAX_MAGNITUDE = 10**18
 
+#: the dates a deal may name: from the day the Foreign Exchange and Foreign Trade Act (Act No. 228 of
+#: 1949) was promulgated to a product horizon (not law); later date arithmetic overflows beyond these
+EARLIEST_DATE = dt.date(1949, 12, 1)
+HORIZON = dt.date(2100, 12, 31)
+
+#: the most items any list in a deal may hold (entities, owners, businesses, technologies, ...): a
+#: product bound that keeps a screening within seconds; a real deal lists far fewer
+MAX_ITEMS = 5_000
+
+
+def _document_limits(schema: dict[str, Any]) -> None:
+    """The JSON Schema says what the validators enforce: list lengths and the date range."""
+    for prop in schema.get("properties", {}).values():
+        for node in [prop, *prop.get("anyOf", [])]:
+            if node.get("type") == "array":
+                node["maxItems"] = MAX_ITEMS
+            if node.get("format") == "date":
+                node["formatMinimum"], node["formatMaximum"] = EARLIEST_DATE.isoformat(), HORIZON.isoformat()
+
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False,
+                              json_schema_extra=_document_limits)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _bounded_lists(cls, value: Any) -> Any:
+        if isinstance(value, list) and len(value) > MAX_ITEMS:
+            raise ValueError(f"{len(value):,} items, more than the {MAX_ITEMS:,} a deal may list")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _dates_in_range(cls, value: Any) -> Any:
+        if isinstance(value, dt.date) and not EARLIEST_DATE <= value <= HORIZON:
+            raise ValueError(f"the date {value.isoformat()} is outside {EARLIEST_DATE.isoformat()} to {HORIZON.isoformat()}")
+        return value
 
     @field_validator("*", mode="before")
     @classmethod
@@ -303,6 +337,13 @@ class IndirectAcquisition(Strict):
     acquirer_voting_after_pct: Pct = Field(description="acquirer's voting share in the holding entity after the deal")
     related_persons_take_officer_majority: bool = False
 
+    @model_validator(mode="after")
+    def _acquires(self) -> "IndirectAcquisition":
+        if self.acquirer_voting_after_pct < self.acquirer_voting_before_pct:
+            raise ValueError(f"acquirer_voting_after_pct ({self.acquirer_voting_after_pct}) is below acquirer_voting_before_pct "
+                             f"({self.acquirer_voting_before_pct}); an acquisition cannot lower the stake")
+        return self
+
 
 class FormerResidentTransfer(Strict):
     """A non-resident individual's transfer of unlisted shares held since before becoming non-resident
@@ -374,6 +415,10 @@ class Transaction(Strict):
             raise ValueError("an indirect acquisition needs `indirect`")
         if self.kind == "former_resident_share_transfer" and self.former_resident_transfer is None:
             raise ValueError("a former resident's share transfer needs `former_resident_transfer`")
+        for detail, kind in KIND_OF_DETAIL.items():
+            if getattr(self, detail) is not None and self.kind != kind:
+                raise ValueError(f"a `{detail}` block is given but kind is {self.kind!r}: it would be ignored "
+                                 f"(use kind {kind!r}, or remove the block)")
         return self
 
 
@@ -400,6 +445,7 @@ class Deal(Strict):
     target: Target
     transaction: Transaction
     as_of: dt.date | None = Field(None, description="date of the law to apply; --as-of overrides; default today in Japan (JST)")
+    _entity_map: tuple[list[Entity], int, dict[str, Entity]] | None = PrivateAttr(default=None)
 
     def entity(self, entity_id: str) -> Entity:
         return self.entity_map()[entity_id]
@@ -409,7 +455,11 @@ class Deal(Strict):
         return next(i for i, e in enumerate(self.entities) if e.id == entity_id)
 
     def entity_map(self) -> dict[str, Entity]:
-        return {e.id: e for e in self.entities}
+        """Entities by id, built once per entity list (the look-through tests ask for it often)."""
+        cached = self._entity_map
+        if cached is None or cached[0] is not self.entities or cached[1] != len(self.entities):
+            cached = self._entity_map = (self.entities, len(self.entities), {e.id: e for e in self.entities})
+        return cached[2]
 
 
 SectorCap = Literal["ntt", "radio", "broadcasting", "aviation", "freight_forwarding"]

@@ -9,6 +9,7 @@ disagree, the answer is *indeterminate* and the unknown facts are reported.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -68,6 +69,8 @@ class LookThrough:
     """Which holders' stakes count (in full); by default every marked holder's."""
     proportional: bool = False
     """What-if only (not law): weight each holder's stake by its own attributed share."""
+    extra_inputs: Callable[[Entity], list[str]] = lambda e: []
+    """The entities whose marks ``extra`` reads (besides the holders)."""
 
 
 def _held(test: LookThrough, ent: Entity, marked: dict[str, bool], share: dict[str, Fraction],
@@ -90,29 +93,51 @@ def _held(test: LookThrough, ent: Entity, marked: dict[str, bool], share: dict[s
     return min(held, Fraction(100)), counted
 
 
+def _dependents(ents: dict[str, Entity], test: LookThrough) -> dict[str, list[str]]:
+    """For each entity, the entities whose test reads its mark (those it holds, those it executes for)."""
+    out: dict[str, list[str]] = {eid: [] for eid in ents}
+    for eid, ent in ents.items():
+        for dep in dict.fromkeys([o for o, _ in test.holders(ent)] + test.extra_inputs(ent)):
+            if dep in out:
+                out[dep].append(eid)
+    return out
+
+
 def _run(ents: dict[str, Entity], own: dict[str, Tri], test: LookThrough,
          read_unknown_as: bool) -> tuple[dict[str, bool], dict[str, list[str]]]:
-    """One pass of the fixed point with unknown facts read as ``read_unknown_as`` (``own``: each
-    entity's own facts, ``test.base``)."""
+    """One run of the fixed point with unknown facts read as ``read_unknown_as`` (``own``: each
+    entity's own facts, ``test.base``). A worklist: every entity is tested once, and again only when
+    an entity its test reads changes, so a chain thousands of entities long costs time in proportion
+    to its length. The proportional what-if (shares that grow around a cycle) stops after a budget."""
     marked = {eid: bool(read_unknown_as if own[eid] is None else own[eid]) for eid in ents}
     share = {eid: Fraction(100) if m else Fraction(0) for eid, m in marked.items()}
     via: dict[str, list[str]] = {}
-    for _ in range(4 * len(ents) + 8):
+    dependents = _dependents(ents, test)
+    queue = deque(ents)
+    queued = set(ents)
+    budget = (4 * len(ents) + 8) * max(1, len(ents))
+    while queue and budget:
+        budget -= 1
+        eid = queue.popleft()
+        queued.discard(eid)
+        if marked[eid]:
+            continue
+        ent = ents[eid]
+        held, counted = _held(test, ent, marked, share, read_unknown_as)
         changed = False
-        for eid, ent in ents.items():
-            if marked[eid]:
-                continue
-            held, counted = _held(test, ent, marked, share, read_unknown_as)
-            if test.proportional and held > share[eid]:
-                share[eid] = held
-                changed = True
-            if test.limit_met(ent, held) or (test.extra is not None and test.extra(ent, marked)):
-                marked[eid] = True
-                share[eid] = Fraction(100)
-                via[eid] = counted
-                changed = True
-        if not changed:
-            break
+        if test.proportional and held > share[eid]:
+            share[eid] = held
+            changed = True
+        if test.limit_met(ent, held) or (test.extra is not None and test.extra(ent, marked)):
+            marked[eid] = True
+            share[eid] = Fraction(100)
+            via[eid] = counted
+            changed = True
+        if changed:
+            for dep in dependents[eid]:
+                if dep not in queued and not marked[dep]:
+                    queue.append(dep)
+                    queued.add(dep)
     return marked, via
 
 
@@ -194,22 +219,32 @@ def chains_to_ultimate_owners(deal: Deal, start: str, max_paths: int = 200) -> l
     """
     ents = deal.entity_map()
     out: list[list[str]] = []
-
-    def walk(path: list[str]) -> None:
-        if len(out) >= max_paths:
-            return
-        node = ents[path[-1]]
-        if not node.owners:
-            out.append(path)
-            return
-        for h in sorted(node.owners, key=lambda h: (-h.voting_pct, h.owner)):
-            if h.owner in path:
-                out.append(path + [h.owner])
-            else:
-                walk(path + [h.owner])
-
-    walk([start])
+    path = [start]
+    on_path = {start}
+    # a depth-first walk with an explicit stack of each path node's remaining owners (no recursion,
+    # and no copy of the path until one is complete, so a long chain costs time in its length)
+    stack = [iter(_owners_in_order(ents[start]))]
+    if not ents[start].owners:
+        return [[start]]
+    while stack and len(out) < max_paths:
+        owner = next(stack[-1], None)
+        if owner is None:
+            stack.pop()
+            on_path.discard(path.pop())
+        elif owner in on_path:
+            out.append([*path, owner])
+        elif not ents[owner].owners:
+            out.append([*path, owner])
+        else:
+            path.append(owner)
+            on_path.add(owner)
+            stack.append(iter(_owners_in_order(ents[owner])))
     return out
+
+
+def _owners_in_order(ent: Entity) -> list[str]:
+    """An entity's owners, largest voting share first."""
+    return [h.owner for h in sorted(ent.owners, key=lambda h: (-h.voting_pct, h.owner))]
 
 
 def holders_above(deal: Deal, start: str) -> list[str]:

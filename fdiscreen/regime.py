@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from fdiscreen import __version__
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.i18n import Lang, Text, pick
+from fdiscreen.model import HORIZON
 
 Confidence = Literal["confirmed", "single_source", "uncertain", "background"]
 Comparison = Literal[">=", ">", "<", "<="]
@@ -627,8 +628,6 @@ def _override_value(item: FactorItem, raw: str) -> Any:
     return value
 
 
-#: the last date fdiscreen screens on: a product horizon, not law (dates beyond it are refused)
-HORIZON = dt.date(2100, 12, 31)
 
 
 def check_encoded(as_of: dt.date, catalog: Catalog) -> None:

@@ -82,6 +82,7 @@ from fdiscreen.filing.conclusion import Conclusion, Status
 from fdiscreen.filing.exemption import CONDITION_TESTS, ExemptionKind
 from fdiscreen.filing.investor import InvestorClass
 from fdiscreen.filing.reports import ReportKind
+from fdiscreen.infiles import read_input
 from fdiscreen.load import parse_deal, read_mapping
 from fdiscreen.model import Deal, FeftaClass
 from fdiscreen.mof_list import MofList, load_mof_list
@@ -433,10 +434,9 @@ def _fail(sheet: str, where: str, message: str, expected: str | None = None) -> 
 def read_sheet(path: Path) -> Any:
     """The parsed YAML of a sheet file, or a one-line error."""
     name = str(path)
-    if not path.is_file():
-        raise FdiscreenError("no such file" if not path.exists() else "is not a file", file=name, expected="a test sheet (.yaml)")
+    data = read_input(path, "a test sheet (.yaml)")
     try:
-        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise FdiscreenError("not UTF-8 text", file=name, expected="a UTF-8 YAML file") from None
     try:

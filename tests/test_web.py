@@ -552,7 +552,7 @@ def test_batch_page_refuses_bad_tables_with_the_cli_messages(client: TestClient)
     r = client.post("/batch", files={"table": ("deals.xlsx", b"x", "application/octet-stream")})
     assert r.status_code == 422 and "unsupported table format" in r.text
     r = client.post("/batch", files={"table": ("deals.parquet", b"not parquet", "application/octet-stream")})
-    assert r.status_code == 422 and "cannot read table" in r.text
+    assert r.status_code == 422 and "cannot read Parquet" in r.text
     big = "shares_after_pct\n" + "5\n" * (MAX_TABLE_ROWS + 1)
     r = client.post("/batch", files={"table": ("big.csv", big.encode(), "text/csv")})
     assert r.status_code == 422 and "fdiscreen batch" in r.text

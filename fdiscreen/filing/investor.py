@@ -180,9 +180,12 @@ def _own_foreign_facts(deal: Deal, regime: Regime) -> "LookThrough":
 
     method = _attribution_method(regime)
     counts = _item_3_counts(deal, regime, remainder_unknown) if method in LAW_ATTRIBUTION else None
+    def executing_partners(e: Entity) -> list[str]:
+        return list(e.partnership.executing_partners) if e.kind == "partnership" and e.partnership else []
+
     return LookThrough(base=base, holders=holders, limit_met=limit_met, extra=executing_partner_majority,
                        remainder_unknown=remainder_unknown, counts=counts,
-                       proportional=method == "proportional")
+                       proportional=method == "proportional", extra_inputs=executing_partners)
 
 
 def foreign_status(deal: Deal, regime: Regime) -> Marked:

@@ -70,32 +70,57 @@ class _Ties:
         self.ents = deal.entity_map()
         self.controls = controls
         self.chains = chains
-        self._control: dict[frozenset[str], list[str]] = {}
+        self._control: dict[frozenset[str], dict[str, None]] = {}
+        self._untaken: dict[frozenset[str], list[str]] = {}  # tested but not controlled, for the worklist of a larger group
+        self._meets: dict[Fraction, bool] = {}
+        self.stakes = {eid: [(h.owner, to_fraction(h.voting_pct)) for h in e.owners] for eid, e in self.ents.items()}
+        self.order = {eid: i for i, eid in enumerate(self.ents)}
+        self.held_by: dict[str, list[str]] = {}
+        for eid, stakes in self.stakes.items():
+            for owner, _ in stakes:
+                self.held_by.setdefault(owner, []).append(eid)
 
-    def controlled_by(self, group: Iterable[str]) -> list[str]:
+    def _controls(self, held: Fraction) -> bool:
+        if held not in self._meets:
+            self._meets[held] = bool(self.controls and self.controls(held))
+        return self._meets[held]
+
+    def controlled_by(self, group: Iterable[str]) -> dict[str, None]:
         """Entities whose voting rights ``group`` holds enough of to control them (``controls``: the factor item's
         limit and comparison), counting, where chains count, the companies it already controls: a least fixed
-        point, one pass per newly controlled entity at most."""
+        point over a worklist (an entity is re-tested only when one of its holders joins the group). Where
+        chains count, control is monotone in the group, so a company the group comes to control brings what
+        it controls alone (computed before, nearest holders first) without testing it again."""
         key = frozenset(group)
         if key in self._control:
             return self._control[key]
         found: dict[str, None] = {}
+        tested: set[str] = set()
         if self.controls is not None:
             holders = set(key)
-            changed = True
-            while changed:
-                changed = False
-                for eid, ent in self.ents.items():
-                    if eid in holders or eid in found:
-                        continue
-                    held = sum((to_fraction(h.voting_pct) for h in ent.owners if h.owner in holders), Fraction(0))
-                    if self.controls(held):
-                        found[eid] = None
-                        changed = True
-                        if self.chains:
-                            holders.add(eid)
-        self._control[key] = list(found)
-        return self._control[key]
+            work = [e for h in sorted(holders) for e in self.held_by.get(h, [])]
+            while work:
+                eid = work.pop()
+                if eid in holders or eid in found:
+                    continue
+                tested.add(eid)
+                held = sum((pct for owner, pct in self.stakes[eid] if owner in holders), Fraction(0))
+                if not self._controls(held):
+                    continue
+                found[eid] = None
+                if not self.chains:
+                    continue
+                holders.add(eid)
+                alone = self._control.get(frozenset([eid]))
+                if alone is None:
+                    work.extend(self.held_by.get(eid, []))
+                else:
+                    found.update(alone)
+                    holders.update(alone)
+                    work.extend(self._untaken[frozenset([eid])])
+        self._control[key] = found
+        self._untaken[key] = [e for e in tested if e not in found]
+        return found
 
     def holders_above(self, start: str) -> list[str]:
         """Every entity holding ``start`` directly or through others (iterative, each entity once)."""
@@ -150,10 +175,12 @@ class _Finder:
         own = ties.controlled_by([start])
         for s in own:
             self.add(s, "subsidiary", company, partner=partner)
+        claimed = {start, *self.found}
         for p in parents:
-            for s in ties.controlled_by([p]):
-                if s != start:
-                    self.add(s, "sister", company, via=p, partner=partner)
+            sisters = ties.controlled_by([p]).keys() - claimed  # a set difference: cheap on long chains
+            for s in sorted(sisters, key=ties.order.__getitem__):
+                self.add(s, "sister", company, via=p, partner=partner)
+            claimed |= sisters
         companies = [start, *parents, *own]
         if ties.ents[start].kind == "individual":
             family = ties.family(start)
@@ -163,10 +190,11 @@ class _Finder:
                 self.add(c, "family_company", company, partner=partner)
                 companies.append(c)
         companies += [p.entity for p in self.found.values() if p.relation == "sister" and p.through_partner == partner]
+        rank = {c: i for i, c in reversed(list(enumerate(companies)))}
         for ent in ties.ents.values():
-            hit = next((c for c in companies if c in ent.officer_of), None)
-            if ent.kind == "individual" and hit is not None:
-                self.add(ent.id, "officer", [KINDS_ITEM], via=hit, partner=partner)
+            hits = [rank[c] for c in ent.officer_of if c in rank] if ent.kind == "individual" else []
+            if hits:
+                self.add(ent.id, "officer", [KINDS_ITEM], via=companies[min(hits)], partner=partner)
 
     def mandates(self, regime: Regime) -> None:
         """Votes the investor or a related person manages for others under a discretionary investment contract."""
@@ -178,9 +206,22 @@ class _Finder:
                 self.add(client, "discretionary_mandate", [MANDATE_ITEM], via=m)
 
 
+_RECENT: list[tuple[Deal, Regime, RelatedHoldings]] = []
+
+
 def closely_related_persons(deal: Deal, regime: Regime) -> RelatedHoldings:
     """The persons in a special relationship with the acquirer (Cabinet Order Art. 2) among the entities of the
-    file, with their holdings of the target, and the typed-in extra for holders not in the file."""
+    file, with their holdings of the target, and the typed-in extra for holders not in the file. One screening
+    asks several times for the same deal and regime: the last few answers are kept (by identity)."""
+    for d, rg, found in _RECENT:
+        if d is deal and rg is regime:
+            return found
+    found = _find_closely_related(deal, regime)
+    _RECENT[:] = [(deal, regime, found), *_RECENT[:7]]
+    return found
+
+
+def _find_closely_related(deal: Deal, regime: Regime) -> RelatedHoldings:
     extra = deal.transaction.closely_related_voting_pct
     if len(deal.entities) == 1:
         return RelatedHoldings(extra_pct=extra)

@@ -504,11 +504,12 @@ def create_app(token: str | None = None) -> FastAPI:
         ctx = _ctx(request, form.get("lang"))
         try:
             name, raw = await _uploaded_file(form, "table", "a table of deals (.csv, .parquet or .jsonl)", MAX_TABLE_BYTES)
-            frame = batch.read_table_bytes(name, raw)
-            if len(frame) > MAX_TABLE_ROWS:
-                raise FdiscreenError(f"{len(frame):,} rows", file=name, expected=f"at most {MAX_TABLE_ROWS:,} rows here (`fdiscreen batch` takes any number)")
+            rows = batch.read_rows_bytes(name, raw)
+            count = len(rows.records) + len(rows.errors)
+            if count > MAX_TABLE_ROWS:
+                raise FdiscreenError(f"{count:,} rows", file=name, expected=f"at most {MAX_TABLE_ROWS:,} rows here (`fdiscreen batch` takes any number)")
             as_of = _date(form.get("as_of"), "as_of")
-            results, errors = await run_in_threadpool(batch.screen_frame, frame, as_of)
+            results, errors = await run_in_threadpool(batch.screen_rows, rows, as_of)
             run = pages.BatchRun(name, results, errors, _BATCH_RUNS.keep(results, errors))
             return HTMLResponse(pages.batch_page(ctx, batch.COLUMNS, run))
         except TooLarge as exc:
@@ -632,6 +633,8 @@ def _json_mapping(raw: str | bytes, name: str) -> dict[str, Any]:
     """A JSON object from a request (NaN and Infinity refused, each key once), size-checked like a deal file."""
     try:
         data = strict_json_loads(raw)
+    except FdiscreenError as exc:
+        raise exc.with_file(name) from None
     except json.JSONDecodeError as exc:
         raise json_error(exc, name) from None
     except (ValueError, RecursionError) as exc:
