@@ -228,7 +228,10 @@ def load_cases(folder: str | Path | None = None) -> list[Case]:
     base = Path(folder) if folder else default_dir()
     if not base.is_dir():
         raise FdiscreenError("not a folder", file=str(base), expected="a folder of case files (*.yaml)")
-    return [load_case(p) for p in sorted(base.glob("*.yaml")) + sorted(base.glob("*.json"))]
+    files = sorted(base.glob("*.yaml")) + sorted(base.glob("*.json"))
+    if not files:
+        raise FdiscreenError("no case files in the folder", file=str(base), expected="a folder of case files (*.yaml or *.json)")
+    return [load_case(p) for p in files]
 
 
 def load(folder: str | Path | None = None) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.infiles import read_input
-from fdiscreen.model import Deal, Target
+from fdiscreen.model import MAX_ITEMS, Deal, Target
 from fdiscreen.regime import Catalog, YamlLoader, load_catalog
 
 SUFFIXES = {".yaml", ".yml", ".json"}
@@ -239,19 +239,23 @@ def _check_yaml_depth(text: str, name: str) -> None:
 
 
 def check_size(data: Any, name: str) -> None:
-    """Refuse a mapping with more than MAX_NODES values once YAML aliases are expanded (a few kilobytes of
-    nested aliases can stand for billions of values)."""
+    """Refuse a list longer than the model allows (naming it) and a mapping with more than MAX_NODES
+    values once YAML aliases are expanded (a few kilobytes of nested aliases can stand for billions of
+    values), before any validation works through it."""
     seen = 0
-    stack = [data]
+    stack: list[tuple[str, Any]] = [("", data)]
     while stack:
-        node = stack.pop()
+        path, node = stack.pop()
         seen += 1
         if seen > MAX_NODES:
             raise FdiscreenError(f"more than {MAX_NODES} values (after expanding YAML aliases)", file=name, expected="a deal file")
         if isinstance(node, dict):
-            stack.extend(node.values())
+            stack.extend((f"{path}.{k}" if path else str(k), v) for k, v in node.items())
         elif isinstance(node, list):
-            stack.extend(node)
+            if len(node) > MAX_ITEMS:
+                raise FdiscreenError(f"{len(node):,} items, more than the {MAX_ITEMS:,} a deal may list", file=name,
+                                     path=path or "(top level)", expected=f"at most {MAX_ITEMS:,} items")
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(node))
 
 
 def expand_graph_refs(data: dict[str, Any], graph_db: str | Path | None, file: str | None) -> dict[str, Any]:
@@ -267,7 +271,8 @@ def expand_graph_refs(data: dict[str, Any], graph_db: str | Path | None, file: s
     try:
         chain = graph.chain_for_deal_cached(graph_db, str(gid))
     except FdiscreenError as exc:
-        raise FdiscreenError(exc.message, file=file, path="acquirer_graph_id", expected=exc.expected) from None
+        where = f"the ownership graph {exc.file}: " if exc.file else ""
+        raise FdiscreenError(where + exc.message, file=file, path="acquirer_graph_id", expected=exc.expected) from None
     listed = list(data.get("entities") or [])
     given = {e.get("id"): e for e in listed if isinstance(e, dict)}
     in_chain = {e["id"] for e in chain}

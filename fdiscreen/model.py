@@ -24,17 +24,21 @@ EntityKind = Literal[
 ]
 
 
-def _numeric(annotation: Any) -> bool:
-    """Does a field's type take a number (int or float, possibly optional or annotated) and not a boolean?"""
-    if annotation in (int, float):
+def _takes(annotation: Any, kinds: tuple[type, ...]) -> bool:
+    """Does a field's type take one of ``kinds`` (possibly optional or annotated) and not a boolean?"""
+    if annotation in kinds:
         return True
     origin = typing.get_origin(annotation)
     if origin is Annotated:
-        return _numeric(typing.get_args(annotation)[0])
+        return _takes(typing.get_args(annotation)[0], kinds)
     if origin in (typing.Union, types.UnionType):
         args = typing.get_args(annotation)
-        return bool not in args and any(_numeric(a) for a in args)
+        return bool not in args and any(_takes(a, kinds) for a in args)
     return False
+
+
+def _numeric(annotation: Any) -> bool:
+    return _takes(annotation, (int, float))
 
 
 #: the largest magnitude any number in a deal file may have (a product bound, not law: ¥10^18 is far
@@ -83,8 +87,13 @@ class Strict(BaseModel):
     @classmethod
     def _plain_bounded_numbers(cls, value: Any, info: ValidationInfo) -> Any:
         """A boolean is never a number (``board_seats: true`` is an error, not 1), and no number is
-        larger in magnitude than MAX_MAGNITUDE."""
-        if info.field_name is None or not _numeric(cls.model_fields[info.field_name].annotation):
+        larger in magnitude than MAX_MAGNITUDE; a date is written as a date (``0`` is not 1970-01-01)."""
+        if info.field_name is None:
+            return value
+        annotation = cls.model_fields[info.field_name].annotation
+        if isinstance(value, (int, float)) and _takes(annotation, (dt.date,)):
+            raise ValueError("a number where a date YYYY-MM-DD is expected")
+        if not _numeric(annotation):
             return value
         if isinstance(value, bool):
             raise ValueError("a boolean (true/false) where a number is expected")

@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from fdiscreen.load import read_mapping
-from fdiscreen.model import Deal
+from fdiscreen.model import Deal, ListingPlan
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_FILES = ["us-fund-5pct-core-board-seat.yaml", "indirect-overseas-parent.yaml", "loan-above-thresholds.yaml",
@@ -56,13 +56,15 @@ class BadInput:
 # -- the schema ------------------------------------------------------------------------------------
 
 SCHEMA = Deal.model_json_schema()
+LISTING_SCHEMA = ListingPlan.model_json_schema()
+DEFS = {**SCHEMA["$defs"], **LISTING_SCHEMA["$defs"]}
 
 
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:
     """A schema node with its $ref followed and an Optional (anyOf with null) unwrapped."""
     while True:
         if "$ref" in node:
-            node = SCHEMA["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+            node = DEFS[node["$ref"].rsplit("/", 1)[-1]]
         elif "anyOf" in node:
             options = [o for o in node["anyOf"] if o.get("type") != "null"]
             if len(options) != 1:
@@ -83,8 +85,8 @@ def _child(node: dict[str, Any], key: Any) -> dict[str, Any] | None:
     return extra if isinstance(extra, dict) else None
 
 
-def schema_at(path: tuple[Any, ...]) -> dict[str, Any] | None:
-    node: dict[str, Any] | None = SCHEMA
+def schema_at(path: tuple[Any, ...], schema: dict[str, Any] = SCHEMA) -> dict[str, Any] | None:
+    node: dict[str, Any] | None = schema
     for key in path:
         if node is None:
             return None
@@ -173,6 +175,24 @@ def field_mutations() -> Iterator[BadInput]:
                 yield BadInput(f"{stem}:{_label(path)}:{i}", ".yaml", _dump_yaml(deal), str(path[0]))
 
 
+LISTING_FILES = ["photoresist-maker-prime.yaml", "restaurant-chain-growth.yaml"]
+
+
+def listing_mutations() -> Iterator[BadInput]:
+    """The same field mutations on the bundled listing plans (run through ``fdiscreen listing``)."""
+    for f in LISTING_FILES:
+        stem = "listing-" + Path(f).stem
+        base = json.loads(json.dumps(read_mapping(ROOT / "examples" / "listings" / f), default=str))
+        for path in list(_leaves(base))[1:]:
+            node = schema_at(path, LISTING_SCHEMA)
+            if node is None:
+                continue
+            for i, value in enumerate(_hostile_values(node)):
+                plan = copy.deepcopy(base)
+                _set(plan, path, _as_written(value))
+                yield BadInput(f"{stem}:{_label(path)}:{i}", ".yaml", _dump_yaml(plan), str(path[0]))
+
+
 def missing_fields() -> Iterator[BadInput]:
     for stem, base in bases():
         for path in list(_leaves(base))[1:]:
@@ -217,7 +237,7 @@ def structural() -> Iterator[BadInput]:
     yield BadInput("json-nan", ".json", json.dumps(base).replace('"shares_after_pct": 5', '"shares_after_pct": NaN').encode(), "transaction")
     yield BadInput("json-infinity", ".json", json.dumps(base).replace('"shares_after_pct": 5', '"shares_after_pct": Infinity').encode(), "transaction")
     yield BadInput("json-huge-int", ".json", json.dumps(base).replace('"shares_after_pct": 5', '"shares_after_pct": ' + "9" * 5000).encode(), "transaction")
-    yield BadInput("duplicate-key-yaml", ".yaml", text.replace("shares_after_pct: 5\n", "shares_after_pct: 5\n  shares_after_pct: 95\n").encode(), "transaction")
+    yield BadInput("duplicate-key-yaml", ".yaml", text.replace("shares_after_pct: 5\n", "shares_after_pct: 5\n  shares_after_pct: 95\n").encode(), "shares_after_pct")
     yield BadInput("duplicate-key-json", ".json", json.dumps(base).replace('"shares_after_pct": 5', '"shares_after_pct": 5, "shares_after_pct": 95').encode(), "transaction")
     yield BadInput("yaml-sexagesimal", ".yaml", text.replace("shares_after_pct: 5\n", "shares_after_pct: 1:30\n").encode(), "transaction")
     yield BadInput("yaml-true-as-number", ".yaml", text.replace("shares_after_pct: 5\n", "shares_after_pct: true\n").encode(), "transaction")
@@ -231,15 +251,15 @@ def structural() -> Iterator[BadInput]:
         yield BadInput(f"chain-{depth}", ".yaml", _dump_yaml(_chain(base, depth)), "entities")
     yield BadInput("chain-loop-50", ".yaml", _dump_yaml(_chain(base, 50, loop=True)), "entities")
     many = copy.deepcopy(base)
-    many["entities"] += [{"id": f"e{n}", "name": f"E{n}", "kind": "corporation", "jurisdiction": "US"} for n in range(20_000)]
-    yield BadInput("entities-20000", ".yaml", _dump_yaml(many), "entities")
-    for count in (5_000, 200_000):
+    many["entities"] += [{"id": f"e{n}", "name": f"E{n}", "kind": "corporation", "jurisdiction": "US"} for n in range(6_000)]
+    yield BadInput("entities-6000", ".yaml", _dump_yaml(many), "entities")
+    for count in (5_000, 20_000):
         deal = copy.deepcopy(base)
         deal["target"]["technologies"] = [f"technology {n}" for n in range(count)]
         yield BadInput(f"technologies-{count}", ".yaml", _dump_yaml(deal), "target")
     deal = copy.deepcopy(base)
-    deal["target"]["businesses"] = [{"name": f"line {n}", "activity": "consulting"} for n in range(20_000)]
-    yield BadInput("businesses-20000", ".yaml", _dump_yaml(deal), "target")
+    deal["target"]["businesses"] = [{"name": f"line {n}", "activity": "consulting"} for n in range(6_000)]
+    yield BadInput("businesses-6000", ".yaml", _dump_yaml(deal), "target")
     deal = copy.deepcopy(base)
     deal["matter"] = "M" * 100_000
     deal["target"]["name"] = "名" * 100_000
@@ -259,13 +279,14 @@ def structural() -> Iterator[BadInput]:
 
 def corpus() -> list[BadInput]:
     """Every bad input, in a fixed order."""
-    return [*field_mutations(), *missing_fields(), *structural()]
+    return [*field_mutations(), *missing_fields(), *structural(), *listing_mutations()]
 
 
 if __name__ == "__main__":
     items = corpus()
-    print(f"{len(items)} bad inputs: {sum(1 for i in items if ':' in i.name and ':missing:' not in i.name)} field mutations, "
-          f"{sum(1 for i in items if ':missing:' in i.name)} missing fields, {sum(1 for i in items if ':' not in i.name)} structural")
+    print(f"{len(items)} bad inputs: {sum(1 for i in items if ':' in i.name and ':missing:' not in i.name and not i.name.startswith('listing-'))} "
+          f"deal field mutations, {sum(1 for i in items if ':missing:' in i.name)} missing fields, "
+          f"{sum(1 for i in items if ':' not in i.name)} structural, {sum(1 for i in items if i.name.startswith('listing-'))} listing-plan mutations")
 
 
 # -- running the corpus through the CLI entry point ------------------------------------------------
@@ -309,7 +330,15 @@ COMMANDS = {
     "screen-json": lambda f, o: ["screen", f, "--json", "--as-of", "2026-11-22"],
     "screen-memo": lambda f, o: ["screen", f, "--memo", o + ".md", "--as-of", "2026-11-22", "--date", "2026-11-22"],
     "compare": lambda f, o: ["compare", f, str(ROOT / "examples" / "us-fund-5pct-core.yaml"), "--as-of", "2026-11-22"],
+    "listing": lambda f, o: ["listing", f, "--as-of", "2026-11-22"],
+    "listing-memo": lambda f, o: ["listing", f, "--memo", o + ".md", "--as-of", "2026-11-22", "--date", "2026-11-22"],
 }
+
+
+def commands_for(item: BadInput, commands: list[str]) -> list[str]:
+    """A listing plan goes through the listing commands, a deal through the others."""
+    listing = item.name.startswith("listing-")
+    return [c for c in commands if c.startswith("listing") == listing]
 
 
 def run_item(item: BadInput, folder: Path, commands: list[str]) -> list[Run]:
@@ -318,7 +347,7 @@ def run_item(item: BadInput, folder: Path, commands: list[str]) -> list[Run]:
     path = folder / f"{safe}{item.suffix}"
     path.write_bytes(item.data)
     runs = []
-    for name in commands:
+    for name in commands_for(item, commands):
         code, out, err, seconds = run_cli(COMMANDS[name](str(path), str(folder / safe)))
         runs.append(Run(item.name, name, code, out, err, seconds))
     path.unlink()
