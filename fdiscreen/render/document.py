@@ -52,6 +52,7 @@ class Section(BaseModel):
     level: int = 1
     blocks: list[Block] = Field(default_factory=list)
     anchor: str | None = None
+    annex: str | None = Field(None, description="the letter of an annex: a full list the body shows only the start of")
 
     def add(self, *blocks: Block) -> "Section":
         self.blocks.extend(blocks)

@@ -26,6 +26,7 @@ main { max-width: 60rem; margin: 0 auto; }
 h1 { font-size: 1.6rem; line-height: 1.3; border-bottom: 2px solid #1f3a5f; padding-bottom: .3rem; margin: 0 0 .3rem; }
 h2 { font-size: 1.25rem; color: #1f3a5f; margin: 2rem 0 .5rem; border-bottom: 1px solid #d0d6e0; }
 h3 { font-size: 1.05rem; color: #1f3a5f; margin: 1.3rem 0 .4rem; }
+h1, h2, h3, .subtitle { overflow-wrap: anywhere; }
 .subtitle { font-size: 1.1rem; color: #444; margin: 0 0 1rem; }
 .marking { font-weight: bold; color: #b71c1c; border: 1px solid #b71c1c; padding: .3rem .6rem; display: inline-block; }
 p { margin: .4rem 0; overflow-wrap: anywhere; white-space: pre-wrap; }

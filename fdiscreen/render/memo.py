@@ -4,6 +4,7 @@ and in the Screening; renderers only lay it out."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Literal
 
@@ -16,6 +17,7 @@ from fdiscreen.i18n import Lang, T, Text
 from fdiscreen.regime import Citation
 from fdiscreen.assess.combine import Scores
 from fdiscreen.assess.finding import DIMENSIONS, FACTOR_TEXT
+from fdiscreen.render.annex import Annexes, cell_list, clip, more_text, numbered, summarise_section, summarised_input
 from fdiscreen.render.document import Bullets, Document, Figure, Para, Pre, Section, Table
 from fdiscreen.screening import Screening
 
@@ -88,6 +90,10 @@ S = {
     "explain": T("Where every point comes from", "点数の内訳"),
     "factor": T("Review factor", "審査考慮要素"),
     "ownership": T("Ownership structure", "資本関係図"),
+    "owned": T("Entity", "事業体"),
+    "owner": T("Owner", "保有者"),
+    "voting": T("Voting rights", "議決権"),
+    "chart_part": T("The chart draws {shown} of the {total} entities in the structure.", "図は資本関係上の{total}者のうち{shown}者を示す。"),
     "ownership_note": T("Red: the chain that makes the acquirer a foreign investor or an indirect acquirer. Shaded boxes: foreign investors.",
                         "赤：取得者を外国投資家又は間接取得者とする経路。網掛け：外国投資家。"),
     "timeline": T("Timeline", "スケジュール"),
@@ -142,7 +148,7 @@ def _status(c: Conclusion, lang: Lang) -> str:
     return S[c.status].get(lang)
 
 
-def _determination(s: Screening, lang: Lang) -> list[Section]:
+def _determination(s: Screening, lang: Lang, annexes: Annexes) -> list[Section]:
     f = s.filing
     sec = Section(title=_t(S["determination"], lang))
     rows = []
@@ -166,7 +172,7 @@ def _question(c: Conclusion) -> Text:
     return QUESTIONS.get(c.id) or getattr(c, "label", None) or T(c.id, c.id)
 
 
-def _conditions(s: Screening, lang: Lang) -> Section | None:
+def _conditions(s: Screening, lang: Lang, annexes: Annexes) -> Section | None:
     ex = s.filing.exemption
     if not ex.conditions:
         return None
@@ -205,29 +211,66 @@ def timeline_data(s: Screening, lang: Lang) -> dict[str, object]:
     return {"milestones": ms, "bands": bands}
 
 
-def ownership_data(s: Screening, lang: Lang) -> dict[str, object]:
-    """Nodes and edges from the acquirer up to its ultimate owners, plus the target; the chain the
-    determination found (foreign_investor.chain) and an indirect structure are highlighted."""
-    inp = s.input
-    ents = {e["id"]: e for e in inp.get("entities", [])}
-    acq = inp["acquirer"]
-    chain = s.filing.foreign_investor.chain
-    highlight_edges = {(chain[i + 1], chain[i]) for i in range(len(chain) - 1)}
-    level: dict[str, int] = {acq: 0}
-    queue = [acq]
+#: the most boxes one level of the ownership chart draws, and the most levels of owners above the acquirer
+#: it draws (a presentation choice; the examples need 3 boxes and 4 levels). Owners beyond either are
+#: left out of the chart and listed, with every stake, in an annex.
+CHART_BOXES_PER_LEVEL = 6
+CHART_LEVELS = 8
+
+
+def _entities(s: Screening) -> dict[str, dict[str, object]]:
+    return {e["id"]: e for e in s.input.get("entities", [])}
+
+
+def ownership_levels(s: Screening) -> dict[str, int]:
+    """The acquirer and every entity above it through the owners' lists, with the number of steps from
+    the acquirer, in breadth-first order."""
+    ents = _entities(s)
+    level: dict[str, int] = {s.input["acquirer"]: 0}
+    queue = deque(level)
     while queue:
-        cur = queue.pop(0)
-        for h in ents.get(cur, {}).get("owners", []):
+        cur = queue.popleft()
+        for h in ents.get(cur, {}).get("owners", []):  # type: ignore[union-attr]
             if h["owner"] not in level:
                 level[h["owner"]] = level[cur] + 1
                 queue.append(h["owner"])
+    return level
+
+
+def charted_entities(level: Mapping[str, int], chain: Iterable[str]) -> set[str]:
+    """The entities the ownership chart draws: on each of its levels the determination's chain first,
+    then the others in breadth-first order, up to the chart's limits."""
+    on_chain = set(chain)
+    used: dict[int, int] = {}
+    keep: set[str] = set()
+    for eid in sorted(level, key=lambda e: e not in on_chain):  # stable: breadth-first order within each group
+        lv = level[eid]
+        if lv <= CHART_LEVELS and used.get(lv, 0) < CHART_BOXES_PER_LEVEL:
+            keep.add(eid)
+            used[lv] = used.get(lv, 0) + 1
+    return keep
+
+
+def ownership_data(s: Screening, lang: Lang) -> dict[str, object]:
+    """Nodes and edges from the acquirer up to its ultimate owners, plus the target; the chain the
+    determination found (foreign_investor.chain) and an indirect structure are highlighted. A structure
+    wider or deeper than the chart's limits is drawn in part: ``drawn`` and ``omitted`` count the entities
+    drawn and left out."""
+    inp = s.input
+    ents = _entities(s)
+    acq = inp["acquirer"]
+    chain = s.filing.foreign_investor.chain
+    on_chain = set(chain)
+    highlight_edges = {(chain[i + 1], chain[i]) for i in range(len(chain) - 1)}
+    level = ownership_levels(s)
+    keep = charted_entities(level, chain)
     tx = inp.get("transaction", {})
     ind = tx.get("indirect")
     nodes = [{"id": eid, "label": ents[eid]["name"], "sub": f"{ents[eid].get('jurisdiction', '')} · {ents[eid].get('kind', '')}",
-              "level": lv + (1 if ind else 0), "highlight": eid in chain[:1] or eid in chain,
-              "foreign": eid in chain} for eid, lv in level.items()]
+              "level": lv + (1 if ind else 0), "highlight": eid in on_chain,
+              "foreign": eid in on_chain} for eid, lv in level.items() if eid in keep]
     edges = [{"src": h["owner"], "dst": eid, "label": f"{h['voting_pct']:g}%", "highlight": (h["owner"], eid) in highlight_edges}
-             for eid in level for h in ents[eid].get("owners", [])]
+             for eid in level if eid in keep for h in ents[eid].get("owners", []) if h["owner"] in keep]  # type: ignore[union-attr]
     target = {"id": "__target__", "label": inp["target"]["name"], "sub": "JP · target", "level": 0, "role": "target"}
     nodes.append(target)
     if ind:
@@ -243,16 +286,35 @@ def ownership_data(s: Screening, lang: Lang) -> dict[str, object]:
         for n in nodes:
             if n["id"] != "__target__":
                 n["level"] = int(n["level"]) + 1
-    return {"nodes": nodes, "edges": edges}
+    return {"nodes": nodes, "edges": edges, "drawn": len(keep), "omitted": len(level) - len(keep)}
 
 
-def _ownership(s: Screening, lang: Lang) -> Section:
+def ownership_rows(s: Screening) -> list[list[str]]:
+    """Every stake above the acquirer: owned entity, owner, voting rights (breadth-first order)."""
+    ents = _entities(s)
+
+    def name(eid: str) -> str:
+        return f"{ents.get(eid, {}).get('name', eid)} ({eid})"
+
+    return [[name(eid), name(h["owner"]), f"{h['voting_pct']:g}%"]
+            for eid in ownership_levels(s) for h in ents.get(eid, {}).get("owners", [])]  # type: ignore[union-attr]
+
+
+def _ownership(s: Screening, lang: Lang, annexes: Annexes) -> Section:
     sec = Section(title=_t(S["ownership"], lang))
-    sec.add(Figure(figure="ownership", data=ownership_data(s, lang), caption=_t(S["ownership"], lang)))
+    data = ownership_data(s, lang)
+    sec.add(Figure(figure="ownership", data=data, caption=_t(S["ownership"], lang)))
+    omitted = int(data["omitted"])  # type: ignore[call-overload]
+    if omitted:
+        table = numbered([_t(S[k], lang) for k in ("owned", "owner", "voting")], ownership_rows(s), [4, 4, 1.5])
+        letter = annexes.refer("ownership", lang, _t(S["ownership"], lang), table)
+        drawn = int(data["drawn"])  # type: ignore[call-overload]
+        shown = _t(S["chart_part"], lang).format(shown=f"{drawn:,}", total=f"{drawn + omitted:,}")
+        sec.add(Para(text=f"{shown} {more_text(omitted, letter, lang)}", tone="note"))
     return sec.add(Para(text=_t(S["ownership_note"], lang), tone="note"))
 
 
-def _reports(s: Screening, lang: Lang) -> Section:
+def _reports(s: Screening, lang: Lang, annexes: Annexes) -> Section:
     f = s.filing
     sec = Section(title=_t(S["reports"], lang))
     sec.add(Figure(figure="timeline", data=timeline_data(s, lang), caption=_t(S["timeline"], lang)))
@@ -262,7 +324,7 @@ def _reports(s: Screening, lang: Lang) -> Section:
     return sec
 
 
-def _amendment(s: Screening, lang: Lang) -> Section:
+def _amendment(s: Screening, lang: Lang, annexes: Annexes) -> Section:
     a = s.filing.amendment_2026
     sec = Section(title=_t(S["amendment"], lang))
     sec.add(Para(text=_t(a.summary, lang)))
@@ -275,7 +337,7 @@ def _amendment(s: Screening, lang: Lang) -> Section:
     return sec
 
 
-def _open_questions(s: Screening, lang: Lang) -> Section:
+def _open_questions(s: Screening, lang: Lang, annexes: Annexes) -> Section:
     sec = Section(title=_t(S["open"], lang))
     facts = s.filing.open_facts()
     if not facts:
@@ -295,7 +357,7 @@ def value_text(value: object, lang: Lang) -> str:
     return str(value)
 
 
-def _assumptions(s: Screening, lang: Lang) -> Section:
+def _assumptions(s: Screening, lang: Lang, annexes: Annexes) -> Section:
     sec = Section(title=_t(S["assumptions"], lang))
     if not s.regime.assumptions:
         return sec.add(Para(text=_t(S["none"], lang)))
@@ -305,7 +367,7 @@ def _assumptions(s: Screening, lang: Lang) -> Section:
                          rows=rows, widths=[3.5, 1.5, 4.5, 3]))
 
 
-def _citations(s: Screening, lang: Lang) -> Section:
+def _citations(s: Screening, lang: Lang, annexes: Annexes) -> Section:
     seen: dict[str, Citation] = {}
     for c in s.filing.conclusions():
         for x in c.citations:
@@ -313,7 +375,7 @@ def _citations(s: Screening, lang: Lang) -> Section:
     return Section(title=_t(S["citations"], lang)).add(Bullets(items=[f"{k}: {v.short(lang)}" for k, v in sorted(seen.items())]))
 
 
-def _summary(s: Screening, lang: Lang) -> Section:
+def _summary(s: Screening, lang: Lang, annexes: Annexes) -> Section:
     f = s.filing
     sec = Section(title=_t(S["summary"], lang))
     light = LIGHT[f.outcome.code]
@@ -327,8 +389,8 @@ def _summary(s: Screening, lang: Lang) -> Section:
     return sec
 
 
-def _appendix(s: Screening, lang: Lang) -> Section:
-    text = yaml.safe_dump(s.input, allow_unicode=True, sort_keys=False, width=100)
+def _appendix(s: Screening, lang: Lang, annexes: Annexes) -> Section:
+    text = yaml.safe_dump(summarised_input(s.input, "", lang, annexes), allow_unicode=True, sort_keys=False, width=100)
     return Section(title=_t(S["appendix"], lang)).add(Pre(text=text.rstrip("\n")))
 
 
@@ -379,7 +441,7 @@ def _matrix_point(sc: Scores) -> dict[str, float]:
     return {"x": sc.threat, "y": round(min(100.0, sc.overall ** 2 / sc.threat), 1) if sc.threat else 0.0}
 
 
-def _risk(s: Screening, lang: Lang) -> Section:
+def _risk(s: Screening, lang: Lang, annexes: Annexes) -> Section:
     g, r = s.scores, s.mitigations.residual
     sec = Section(title=_t(S["risk"], lang))
     rows = [[_t(S[d], lang), f"{g.component(d):g}", f"{r.component(d):g}"] for d in DIMENSIONS]
@@ -401,20 +463,25 @@ def _risk(s: Screening, lang: Lang) -> Section:
     return sec
 
 
-def _findings(s: Screening, lang: Lang) -> Section:
+def _findings(s: Screening, lang: Lang, annexes: Annexes) -> Section:
     sec = Section(title=_t(S["factors"], lang))
     if not s.findings:
         return sec.add(Para(text=_t(S["no_findings"], lang)))
     rows = []
     for f in s.findings:
-        ev = "; ".join(f"{e.path} = {e.value}" for e in f.evidence)
+        ev = "; ".join(f"{e.path} = {evidence_text(e.path, e.value, lang, annexes)}" for e in f.evidence)
         basis = "; ".join([f.consideration, *(c.ref_in(lang) for c in f.basis[2:])])
         rows.append([_t(FACTOR_TEXT[f.factor], lang), _t(f.text, lang), points_text(f.points), ev, basis])
     return sec.add(Table(header=[_t(S["factor"], lang), _t(S["finding"], lang), _t(S["points"], lang), _t(S["evidence"], lang), _t(S["basis"], lang)],
                          rows=rows, widths=[2, 4, 1.6, 3, 3]))
 
 
-def _mitigation(s: Screening, lang: Lang) -> Section:
+def evidence_text(path: str, value: object, lang: Lang, annexes: Annexes) -> str:
+    """An evidence value as the findings table shows it; a long list is cut short, whole in an annex."""
+    return cell_list(path, value, lang, annexes) if isinstance(value, list) else str(value)
+
+
+def _mitigation(s: Screening, lang: Lang, annexes: Annexes) -> Section:
     m = s.mitigations
     sec = Section(title=_t(S["mitigation"], lang))
     sec.add(Para(text=("; ".join(_t(x, lang) for x in m.applied_text)) or _t(S["none"], lang), bold_lead=_t(S["applied"], lang) + ":"))
@@ -428,7 +495,7 @@ def _mitigation(s: Screening, lang: Lang) -> Section:
     return sec
 
 
-def _watch(s: Screening, lang: Lang) -> Section | None:
+def _watch(s: Screening, lang: Lang, annexes: Annexes) -> Section | None:
     if not s.watchlist_hits:
         return None
     return Section(title=_t(S["watch"], lang)).add(Table(
@@ -436,7 +503,7 @@ def _watch(s: Screening, lang: Lang) -> Section | None:
         rows=[[h.entity_name, h.list_name, h.listed_name, f"{h.score:.2f}"] for h in s.watchlist_hits], widths=[3, 3, 3, 1]))
 
 
-def _explain(s: Screening, lang: Lang) -> list[Section]:
+def _explain(s: Screening, lang: Lang, annexes: Annexes) -> list[Section]:
     by: dict[str, list[float]] = {}
     for f in s.findings:
         acc = by.setdefault(f.factor, [0.0] * len(DIMENSIONS))
@@ -451,23 +518,23 @@ def _explain(s: Screening, lang: Lang) -> list[Section]:
     sec.add(Para(text=f"{range_text(s.scores, lang)} ({_t(TIER_TEXT[s.scores.tier], lang)})", bold_lead=_t(S["overall"], lang) + ":"))
     for para in _range_paras(s.scores, lang):
         sec.add(para)
-    return [sec, _findings(s, lang)]
+    return [sec, _findings(s, lang, annexes)]
 
 
-SectionBuilder = Callable[[Screening, Lang], "Section | list[Section] | None"]
+SectionBuilder = Callable[[Screening, Lang, Annexes], "Section | list[Section] | None"]
 SECTIONS: list[SectionBuilder] = [_summary, _determination, _conditions, _reports, _amendment, _ownership, _risk, _findings,
                                   _mitigation, _watch, _open_questions, _assumptions, _citations, _appendix]
 
 
-def _interleave(s: Screening, langs: Iterable[Lang], builders: list[SectionBuilder]) -> list[Section]:
+def _interleave(s: Screening, langs: Iterable[Lang], builders: list[SectionBuilder], annexes: Annexes) -> list[Section]:
+    """Each builder's sections in each language, with their long lists cut short and kept whole in ``annexes``
+    (a list is keyed by its builder and position, so its Japanese and English versions share one annex)."""
     out: list[Section] = []
     for build in builders:
         for lang in langs:
-            sec = build(s, lang)
-            if isinstance(sec, Section):
-                out.append(sec)
-            elif sec:
-                out.extend(sec)
+            built = build(s, lang, annexes)
+            secs = [built] if isinstance(built, Section) else (built or [])
+            out.extend(summarise_section(sec, f"{build.__name__}/{i}", lang, annexes) for i, sec in enumerate(secs))
     return out
 
 
@@ -487,7 +554,7 @@ def build_memo(s: Screening, lang: LangChoice = "en", date: dt.date | None = Non
     ``view='check'`` is the shorter determination view (no citation list or appendix)."""
     langs = _langs(lang)
     meta = [
-        (_key("matter", langs), s.matter),
+        (_key("matter", langs), clip(s.matter)),
         (_key("date", langs), (date or japan_today()).isoformat()),
         (_key("as_of", langs), s.regime.as_of.isoformat()),
         (_key("regime", langs), s.regime.version),
@@ -495,7 +562,8 @@ def build_memo(s: Screening, lang: LangChoice = "en", date: dt.date | None = Non
     ]
     doc = Document(title=_key("title", langs), subtitle=s.matter, meta=meta, lang=lang,
                    marking=_key("privileged", langs) if privileged else None)
-    doc.sections = _interleave(s, langs, VIEWS[view])
+    annexes = Annexes()
+    doc.sections = _interleave(s, langs, VIEWS[view], annexes) + annexes.sections()
     doc.sections.append(Section(title=" / ".join(_t(S["notice"], x) for x in langs)).add(
         Para(text=" ".join(_t(S["disclaimer"], x) for x in langs), tone="note")))
     return doc
@@ -515,7 +583,7 @@ L = {
 }
 
 
-def _listing_sections(ls: "ListingScreening", lang: Lang) -> list[Section]:
+def _listing_sections(ls: "ListingScreening", lang: Lang, annexes: Annexes) -> list[Section]:
     g, r = ls.scores, ls.residual
     head = Section(title=_t(S["summary"], lang))
     head.add(Para(text=_t(ls.target_class.summary, lang)))
@@ -525,7 +593,7 @@ def _listing_sections(ls: "ListingScreening", lang: Lang) -> list[Section]:
                    + [[_t(S["tier"], lang), _t(TIER_TEXT[g.tier], lang), _t(TIER_TEXT[r.tier], lang)]], widths=[4, 2, 2]))
     finds = Section(title=_t(S["factors"], lang)).add(Table(
         header=[_t(S["finding"], lang), _t(S["points"], lang), _t(S["evidence"], lang)],
-        rows=[[_t(f.text, lang), points_text(f.points), "; ".join(f"{e.path} = {e.value}" for e in f.evidence)] for f in ls.findings], widths=[6, 1.6, 3]))
+        rows=[[_t(f.text, lang), points_text(f.points), "; ".join(f"{e.path} = {evidence_text(e.path, e.value, lang, annexes)}" for e in f.evidence)] for f in ls.findings], widths=[6, 1.6, 3]))
     recs = Section(title=_t(L["recommend"], lang)).add(Bullets(items=[
         f"{_t(x.text, lang)}" + (f" ({_t(L['planned'], lang)})" if x.planned else "") for x in ls.recommendations]))
     return [head, finds, recs]
@@ -536,8 +604,10 @@ def build_listing_memo(ls: "ListingScreening", lang: LangChoice = "en", date: dt
     doc = Document(title=" / ".join(_t(L["listing_title"], x) for x in langs), subtitle=ls.matter, lang=lang,
                    meta=[(_key("as_of", langs), ls.as_of.isoformat()), (_key("regime", langs), ls.regime_version),
                          (_key("fingerprint", langs), ls.fingerprint[:16]), (_key("date", langs), (date or japan_today()).isoformat())])
+    annexes = Annexes()
     for x in langs:
-        doc.sections += _listing_sections(ls, x)
+        doc.sections += [summarise_section(sec, f"listing/{i}", x, annexes) for i, sec in enumerate(_listing_sections(ls, x, annexes))]
+    doc.sections += annexes.sections()
     return doc
 
 
@@ -560,11 +630,15 @@ def build_comparison(screenings: list[Screening], lang: LangChoice = "en", date:
     doc = Document(title=" / ".join(_t(L["compare_title"], x) for x in langs), lang=lang,
                    meta=[(_key("date", langs), (date or japan_today()).isoformat()),
                          (_key("as_of", langs), ", ".join(sorted({s.regime.as_of.isoformat() for s in screenings})))])
+    annexes = Annexes()
     for x in langs:
         header = [_t(L["bid"], x), _t(S["answer"], x), _t(L["timeline"], x), _t(S["points"], x) + " = " + _t(S["overall"], x),
                   _t(L["top"], x), _t(L["best"], x)]
-        doc.sections.append(Section(title=_t(L["compare_title"], x)).add(
-            Table(header=header, rows=[_bid_row(s, x) for s in screenings], widths=[2.4, 2.6, 1.6, 1.8, 4, 2.8])))
-        for s in screenings:
-            doc.sections.append(_risk(s, x).model_copy(update={"title": f"{_t(S['risk'], x)}: {s.matter}", "level": 2}))
+        bids = Section(title=_t(L["compare_title"], x)).add(
+            Table(header=header, rows=[_bid_row(s, x) for s in screenings], widths=[2.4, 2.6, 1.6, 1.8, 4, 2.8]))
+        doc.sections.append(summarise_section(bids, "bids", x, annexes))
+        for i, s in enumerate(screenings):
+            risk = _risk(s, x, annexes).model_copy(update={"title": f"{_t(S['risk'], x)}: {s.matter}", "level": 2})
+            doc.sections.append(summarise_section(risk, f"bid/{i}", x, annexes))
+    doc.sections += annexes.sections()
     return doc

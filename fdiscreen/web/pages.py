@@ -51,6 +51,7 @@ main { max-width:1240px; margin:0 auto; padding:1rem 1.2rem 3rem; }
 h1 { font-size:1.45rem; margin:.4rem 0 .6rem; }
 h2 { font-size:1.15rem; color:var(--navy); margin:1.6rem 0 .5rem; border-bottom:1px solid var(--line); padding-bottom:.15rem; }
 h3 { font-size:1rem; margin:.2rem 0 .3rem; }
+h1, h2, h3, .meta span { overflow-wrap:anywhere; }
 p { margin:.35rem 0; overflow-wrap:anywhere; }
 .muted, .hint { color:var(--muted); font-size:.86rem; }
 .error { background:#fdecea; border-left:4px solid #c62828; padding:.5rem .8rem; margin:.6rem 0; overflow-wrap:anywhere; }
