@@ -430,7 +430,7 @@ def test_api_bad_input_is_422_with_the_cli_message(client: TestClient) -> None:
     assert r.json()["error"].startswith("request body: transaction.shares_after_pct:")
     cases = [
         (b"{", "not valid JSON"), (b"[1, 2]", "top level is list"), (b"", "empty body"),
-        (b'{"matter": NaN}', "not valid JSON"), (b"\xff", "not valid JSON"),
+        (b'{"matter": NaN}', "request body: matter: NaN is not a number JSON allows"), (b"\xff", "not valid JSON"),
         (json.dumps({**_body(BOARD_SEAT), "mitigate": "no_board_seat"}).encode(), "mitigate"),
         (json.dumps({**_body(BOARD_SEAT), "mitigate": ["nope"]}).encode(), "unknown measure 'nope'"),
         (json.dumps({**_body(BOARD_SEAT), "amendment_effective": "soon"}).encode(), "amendment_effective: not a date"),
