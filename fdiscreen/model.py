@@ -8,6 +8,7 @@ Schema generated from these models, with every field's description.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 import types
@@ -50,6 +51,11 @@ MAX_MAGNITUDE = 10**18
 EARLIEST_DATE = dt.date(1949, 12, 1)
 HORIZON = dt.date(2100, 12, 31)
 
+#: characters no text may hold: C0 controls other than tab, line feed and carriage return (XML, and so
+#: DOCX, cannot carry them, and no name or description needs them)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"  # the same rule, as the JSON Schema states it
+
 #: the most items any list in a deal may hold (entities, owners, businesses, technologies, ...): a
 #: product bound that keeps a screening within seconds; a real deal lists far fewer
 MAX_ITEMS = 5_000
@@ -63,6 +69,9 @@ def _document_limits(schema: dict[str, Any]) -> None:
                 node["maxItems"] = MAX_ITEMS
             if node.get("format") == "date":
                 node["formatMinimum"], node["formatMaximum"] = EARLIEST_DATE.isoformat(), HORIZON.isoformat()
+            for text in (node, node.get("items") or {}):
+                if text.get("type") == "string" and not {"format", "enum", "pattern", "const"} & set(text):
+                    text["pattern"] = TEXT_PATTERN
 
 
 class Strict(BaseModel):
@@ -91,8 +100,11 @@ class Strict(BaseModel):
         if info.field_name is None:
             return value
         annotation = cls.model_fields[info.field_name].annotation
-        if isinstance(value, (int, float)) and _takes(annotation, (dt.date,)):
+        if _takes(annotation, (dt.date,)) and (isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit())):
             raise ValueError("a number where a date YYYY-MM-DD is expected")
+        for text in (value if isinstance(value, list) else [value]):
+            if isinstance(text, str) and (bad := _CONTROL.search(text)):
+                raise ValueError(f"a control character (U+{ord(bad.group()):04X}) in the text")
         if not _numeric(annotation):
             return value
         if isinstance(value, bool):

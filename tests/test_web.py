@@ -478,6 +478,31 @@ def test_openapi_spec(client: TestClient) -> None:
     assert refs <= set(schemas), refs - set(schemas)
 
 
+def test_openapi_states_what_the_catalog_and_the_model_allow(client: TestClient) -> None:
+    """Country codes, activity codes, measure ids, date ranges and number bounds are in the document,
+    taken from the catalog and the model (nothing typed twice)."""
+    from fdiscreen.model import HORIZON, MAX_MAGNITUDE
+    from fdiscreen.regime import load_catalog
+
+    catalog = load_catalog()
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    assert schemas["Entity"]["properties"]["jurisdiction"]["enum"] == sorted(catalog.countries)
+    assert schemas["Target"]["properties"]["jurisdiction"]["enum"] == [catalog.home_country]
+    assert "machine_tools_robots" in schemas["Business"]["properties"]["activity"]["anyOf"][0]["enum"]
+    assert "no_board_seat" in schemas["ScreenRequest"]["properties"]["mitigate"]["items"]["enum"]
+    assert schemas["Transaction"]["properties"]["consideration_jpy"]["anyOf"][0]["maximum"] == MAX_MAGNITUDE
+    factors = spec["paths"]["/api/factors"]["get"]
+    as_of = next(p for p in factors["parameters"] if p["name"] == "as_of")["schema"]
+    assert as_of == {**as_of, "type": "string", "format": "date", "formatMinimum": catalog.encoded_from.isoformat(),
+                     "formatMaximum": HORIZON.isoformat()}
+    assert factors["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Factors")
+    assert {"400", "413", "422"} <= set(factors["responses"])
+    tokened = TestClient(create_app(token="t"), base_url=LOCAL).get("/openapi.json?token=t").json()
+    assert "401" in tokened["paths"]["/api/screen"]["post"]["responses"]
+    assert {"token", "token_query"} == set(tokened["components"]["securitySchemes"])
+
+
 # -- token and host -------------------------------------------------------------------------------
 
 def test_token_is_required_when_set() -> None:

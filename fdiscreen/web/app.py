@@ -8,13 +8,19 @@ API: ``POST /api/screen`` (the same JSON as ``fdiscreen screen --json``), ``POST
 ``GET /api/factors``, ``GET /api/schema``; the OpenAPI spec is at ``/openapi.json``.
 
 Bad input answers 422 with ``{"error": "<the one-line FdiscreenError message>"}``; a body over the cap
-413; a missing or wrong token 401. Nothing is fetched from, or sent to, the network.
+413; a missing or wrong token 401. Memos (``/memo``, ``/compare/memo``, ``/api/memo``) are rendered in
+worker processes (``fdiscreen.web.memo_pool``) with a time limit (503 past it) and a size limit, so a
+heavy memo does not delay other requests. The access log redacts the token. Nothing is fetched from,
+or sent to, the network.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime as dt
 import json
+import logging
 import re
 import secrets
 import tempfile
@@ -24,7 +30,7 @@ from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_plus
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -41,12 +47,12 @@ from fdiscreen.cases import RULES
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import deal_mapping, json_error, parse_deal, strict_json_loads
 from fdiscreen.outfiles import csv_bytes
-from fdiscreen.model import Deal
+from fdiscreen.model import EARLIEST_DATE, HORIZON, MAX_MAGNITUDE, Deal
 from fdiscreen.regime import load_catalog, make_regime
-from fdiscreen.render.document import Document
-from fdiscreen.render.memo import LangChoice, build_comparison, build_memo
+from fdiscreen.render.memo import build_comparison
 from fdiscreen.screening import Screening, screen
 from fdiscreen.web import pages
+from fdiscreen.web.memo_pool import MEMO_MAX_BYTES, MEMO_QUEUE_LIMIT_S, MEMO_TIME_LIMIT_S, MemoJob, MemoPool, MemoUnavailable
 from fdiscreen.web.forms import (FORM_FILE, MAX_BIDS, MAX_REQUEST_BYTES, MAX_TABLE_BYTES, MAX_TABLE_ROWS, MAX_UPLOAD_BYTES, MIN_BIDS, TooLarge,
                                  deal_from_form, form_field, parse_upload, upload_name)
 from fdiscreen.web.labels import PageLang, t
@@ -64,8 +70,28 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cache-control", b"no-store"),
 ]
-# Memo rendering (reportlab) and plotting (matplotlib) keep process-wide state: one at a time.
+# Plotting (matplotlib) keeps process-wide state: one figure at a time (memos render in MemoPool workers).
 _RENDER_LOCK = threading.Lock()
+
+API_DESCRIPTION = (
+    "Screen foreign investments into Japanese companies under FEFTA (外為法). Local only; not legal advice.\n\n"
+    "Bad input is answered 422 with `{\"error\": \"<one line naming the field and what was expected>\"}`, the message "
+    "`fdiscreen` prints on the command line; a body over the cap 413; a missing or wrong token 401. "
+    "Besides its JSON Schema, a deal must satisfy rules that JSON Schema cannot state, each refused with 422: ids "
+    "(`acquirer`, owners, partners, `nominee.acting_for`, `indirect.holding_entity`) name entities in `entities`; "
+    "entity ids are unique; countries are ISO 3166-1 alpha-2 codes; activity codes come from GET /api/factors; "
+    "an entity's voting holdings add up to at most 100%; a share acquisition does not lower the stake; a loan, "
+    "indirect acquisition or former resident's transfer carries its own block and no other kind carries it; "
+    "an indirect acquisition's holding entity is not the acquirer and the acquirer's voting in it does not fall; "
+    "a numeric JSIC activity code covers a catalogued activity. JSON types are taken as the schema states them "
+    "(a number is not a string, a date is a YYYY-MM-DD string, a boolean is true or false), and a query parameter "
+    "an operation does not document is refused.\n\n"
+    f"Memos are rendered in separate worker processes with limits (settings of the workbench, not law): a memo that "
+    f"takes longer than {MEMO_TIME_LIMIT_S:g} s to screen and render, or that waits longer than {MEMO_QUEUE_LIMIT_S:g} s "
+    f"for a free renderer, is answered 503 with a Retry-After header and the same one-line JSON error (the only 5xx "
+    f"the API gives by design; `fdiscreen screen --memo` has no such limit); a memo larger than "
+    f"{MEMO_MAX_BYTES // (1024 * 1024)} MB is refused with 422."
+)
 
 
 class ScreenRequest(Deal):
@@ -169,17 +195,129 @@ def _ctx(request: Request, lang: Any = None) -> pages.Ctx:
                      path=request.url.path, query=q)
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date(value: Any, path: str) -> dt.date | None:
+    """A date from a form field or JSON value: YYYY-MM-DD (nothing else), within the dates a deal may name."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
+        return _in_range(value, path)
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         try:
-            return dt.date.fromisoformat(value.strip())
+            return _in_range(dt.date.fromisoformat(value.strip()), path)
         except ValueError:
             pass
     raise FdiscreenError(f"not a date: {str(value)[:40]!r}", path=path, expected="a date YYYY-MM-DD")
+
+
+def _in_range(day: dt.date | None, path: str) -> dt.date | None:
+    """The same bounds as the deal model's dates (fdiscreen.model.EARLIEST_DATE to HORIZON)."""
+    if day is not None and not EARLIEST_DATE <= day <= HORIZON:
+        raise FdiscreenError(f"the date {day.isoformat()} is outside {EARLIEST_DATE.isoformat()} to {HORIZON.isoformat()}", path=path,
+                             expected=f"a date from {EARLIEST_DATE.isoformat()} to {HORIZON.isoformat()}")
+    return day
+
+
+def _known_query(request: Request) -> None:
+    """An API request names only the query parameters its operation documents (and the token): a
+    misspelt option is an error, not silently ignored."""
+    route = request.scope.get("route")
+    known = {p.alias for p in getattr(getattr(route, "dependant", None), "query_params", [])} | {"token"}
+    for name in request.query_params:
+        if name not in known:
+            raise FdiscreenError(f"unknown query parameter {name[:40]!r}", file="query",
+                                 expected=f"one of {', '.join(sorted(known - {'token'})) or 'none'}")
+
+
+def _query_date(value: str | None, name: str) -> dt.date | None:
+    """A date query parameter: YYYY-MM-DD only (not a timestamp, not empty), within the deal model's bounds."""
+    try:
+        if value is not None and not value.strip():
+            raise FdiscreenError("empty", path=name, expected="a date YYYY-MM-DD, or leave the parameter out")
+        return _date(value, name)
+    except FdiscreenError as exc:
+        raise exc.with_file("query") from None
+
+
+_JSON_TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "an integer", "boolean": "true or false",
+                    "object": "an object", "array": "a list", "null": "null", "date": "a date YYYY-MM-DD"}
+
+
+def _type_name(node: dict[str, Any]) -> str:
+    return _JSON_TYPE_NAMES["date" if node.get("format") == "date" else str(node.get("type"))] if node.get("type") else "a value"
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    return {float: "number", str: "string", dict: "object", list: "array"}.get(type(value), "value")
+
+
+def _has_type(value: Any, node: dict[str, Any]) -> bool:
+    """Does a JSON value have the schema node's type (JSON Schema's: 2.0 is an integer), and is a
+    ``format: date`` string a plain YYYY-MM-DD?"""
+    wanted = node.get("type")
+    if wanted is None:
+        return True
+    given = _json_type(value)
+    if given == "string" and node.get("format") == "date" and not _ISO_DATE.fullmatch(value):
+        return False
+    return (given == wanted or (wanted == "number" and given == "integer")
+            or (wanted == "integer" and given == "number" and float(value).is_integer()))
+
+
+@lru_cache(maxsize=1)
+def _request_schema() -> tuple[dict[str, Any], dict[str, Any]]:
+    schema = ScreenRequest.model_json_schema()
+    return schema, schema.get("$defs", {})
+
+
+def json_type_mismatch(data: Any) -> tuple[str, str, str] | None:
+    """The first value of a request body whose JSON type is not the one ScreenRequest's schema gives
+    (path, type given, types expected); None when every type fits. Iterative: no recursion on depth."""
+    root, defs = _request_schema()
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        ref = node.get("$ref")
+        return defs[ref.rsplit("/", 1)[-1]] if isinstance(ref, str) else node
+
+    stack: list[tuple[str, Any, dict[str, Any]]] = [("", data, root)]
+    while stack:
+        path, value, node = stack.pop()
+        node = resolve(node)
+        if "anyOf" in node:
+            branches = [resolve(b) for b in node["anyOf"]]
+            fitting = [b for b in branches if _has_type(value, b)]
+            if not fitting:
+                return path, _json_type(value), " or ".join(_type_name(b) for b in branches)
+            node = fitting[0]
+        if not _has_type(value, node):
+            return path, _json_type(value), _type_name(node)
+        if isinstance(value, dict):
+            props, extra = node.get("properties", {}), node.get("additionalProperties")
+            for key, item in value.items():
+                sub = props.get(key, extra if isinstance(extra, dict) else None)
+                if sub is not None:
+                    stack.append((f"{path}.{key}" if path else str(key), item, sub))
+        elif isinstance(value, list) and isinstance(node.get("items"), dict):
+            stack.extend((f"{path}[{i}]", item, node["items"]) for i, item in enumerate(value))
+    return None
+
+
+def _check_json_types(data: dict[str, Any]) -> None:
+    """The API takes JSON types as its schema states them: a number is not a string, a date not a
+    number, a boolean only true or false (deal files, typed by hand, are read leniently)."""
+    mismatch = json_type_mismatch(data)
+    if mismatch:
+        path, given, wanted = mismatch
+        raise FdiscreenError(f"{_JSON_TYPE_NAMES.get(given, 'a value')} where {wanted} is expected", file="request body",
+                             path=path or None)
 
 
 def _measure_ids(values: Any, path: str) -> list[str]:
@@ -228,20 +366,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:60].lower() or "deal"
 
 
-def memo_file(s: Screening, fmt: str, lang: LangChoice, date: dt.date | None = None, privileged: bool = False) -> tuple[bytes, str, str]:
-    """The memo's bytes, media type and a download file name (ASCII only)."""
-    _check_memo_choice(fmt, lang)
-    day = date or japan_today()
-    return document_file(build_memo(s, lang, day, privileged), fmt, day), MEDIA[fmt], f"fdiscreen-memo-{_slug(s.matter)}-{lang}.{fmt}"
-
-
-def comparison_file(screenings: list[Screening], fmt: str, lang: LangChoice, date: dt.date | None = None) -> tuple[bytes, str, str]:
-    """The bid-comparison memo's bytes, media type and download file name."""
-    _check_memo_choice(fmt, lang)
-    day = date or japan_today()
-    return document_file(build_comparison(screenings, lang, day), fmt, day), MEDIA[fmt], f"fdiscreen-comparison-{len(screenings)}-bids-{lang}.{fmt}"
-
-
 def _check_memo_choice(fmt: str, lang: str) -> None:
     if fmt not in MEDIA:
         raise FdiscreenError(f"unsupported memo format {fmt!r}", path="format", expected="pdf, docx, md or html")
@@ -249,23 +373,13 @@ def _check_memo_choice(fmt: str, lang: str) -> None:
         raise FdiscreenError(f"unknown language {lang!r}", path="lang", expected="en, ja or both")
 
 
-def document_file(doc: Document, fmt: str, day: dt.date) -> bytes:
-    """A document rendered to ``fmt`` in memory (renderers keep process-wide state: one at a time)."""
-    with _RENDER_LOCK:
-        if fmt == "pdf":
-            from fdiscreen.render.pdf import to_pdf_bytes
+def memo_name(matter: str, lang: str, fmt: str) -> str:
+    """The memo's download file name (ASCII only)."""
+    return f"fdiscreen-memo-{_slug(matter)}-{lang}.{fmt}"
 
-            return to_pdf_bytes(doc, day)
-        if fmt == "md":
-            from fdiscreen.render.markdown import to_markdown
 
-            return to_markdown(doc).encode("utf-8")
-        from fdiscreen.render.output import write_document
-
-        with tempfile.TemporaryDirectory(prefix="fdiscreen-memo-") as folder:
-            path = Path(folder) / f"memo.{fmt}"
-            write_document(doc, path, day)
-            return path.read_bytes()
+def comparison_name(bids: int, lang: str, fmt: str) -> str:
+    return f"fdiscreen-comparison-{bids}-bids-{lang}.{fmt}"
 
 
 def _download(data: bytes, media: str, name: str) -> Response:
@@ -307,7 +421,7 @@ def _error_response(request: Request, status: int, message: str) -> Response:
     if request.url.path.startswith("/api") or request.url.path == "/openapi.json":
         return JSONResponse({"error": message}, status_code=status)
     ctx = _ctx(request)
-    key = "too_large" if status == 413 else "internal_error" if status >= 500 else "error"
+    key = "too_large" if status == 413 else "internal_error" if status == 500 else "error"
     return HTMLResponse(pages.message_page(ctx, key, message), status_code=status)
 
 
@@ -351,12 +465,24 @@ _BATCH_RUNS = BatchRuns()
 
 # -- the app --------------------------------------------------------------------------------------
 
-def create_app(token: str | None = None) -> FastAPI:
-    """The workbench. With ``token``, every request must carry it (header X-Fdiscreen-Token or ?token=)."""
+def create_app(token: str | None = None, memo_pool: MemoPool | None = None) -> FastAPI:
+    """The workbench. With ``token``, every request must carry it (header X-Fdiscreen-Token or ?token=).
+    Memos are rendered by ``memo_pool`` (default: a ``MemoPool`` with the workbench's limits, whose
+    worker processes start on the first memo and stop when the app shuts down)."""
     _check_token(token)
+    pool = memo_pool or MemoPool()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> Any:
+        try:
+            yield
+        finally:
+            pool.shutdown()
+
     app = FastAPI(title="fdiscreen", version=__version__, docs_url=None, redoc_url=None, openapi_url="/openapi.json",
-                  description="Screen foreign investments into Japanese companies under FEFTA (外為法). Local only; not legal advice.")
+                  description=API_DESCRIPTION, lifespan=lifespan)
     app.state.token = token
+    app.state.memo_pool = pool
     app.add_middleware(Guard, token=token)
 
     @app.exception_handler(RequestValidationError)
@@ -370,6 +496,12 @@ def create_app(token: str | None = None) -> FastAPI:
     @app.exception_handler(TooLarge)
     async def _on_too_large(request: Request, exc: TooLarge) -> Response:
         return _error_response(request, 413, str(exc))
+
+    @app.exception_handler(MemoUnavailable)
+    async def _on_memo_unavailable(request: Request, exc: MemoUnavailable) -> Response:
+        response = _error_response(request, 503, str(exc))
+        response.headers["retry-after"] = str(exc.retry_after_s)
+        return response
 
     @app.exception_handler(Exception)
     async def _on_crash(request: Request, exc: Exception) -> Response:
@@ -451,9 +583,9 @@ def create_app(token: str | None = None) -> FastAPI:
         form = await request.form()
         deal, mitigate, as_of, amendment = await _state(form)
         fmt, lang = _memo_choice(form)
-        s = await run_in_threadpool(screen, deal, as_of, None, amendment, None, None, mitigate)
-        data, media, name = await run_in_threadpool(memo_file, s, fmt, lang)
-        return _download(data, media, name)
+        _check_memo_choice(fmt, lang)
+        job = MemoJob("memo", [deal], fmt, lang, japan_today(), as_of, amendment, mitigate)
+        return _download(await pool.render(job), MEDIA[fmt], memo_name(deal.matter, lang, fmt))
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     async def compare_get(request: Request) -> HTMLResponse:
@@ -489,10 +621,11 @@ def create_app(token: str | None = None) -> FastAPI:
         if not MIN_BIDS <= len(raws) <= MAX_BIDS:
             raise FdiscreenError(f"{len(raws)} deal(s) carried", path="deal", expected=f"{MIN_BIDS} to {MAX_BIDS} deals: compare again from the comparison page")
         as_of = _date(form.get("as_of"), "as_of")
-        screenings = [await run_in_threadpool(screen, _page_deal(raw, f"bid {i + 1}"), as_of) for i, raw in enumerate(raws)]
+        deals = [_page_deal(raw, f"bid {i + 1}") for i, raw in enumerate(raws)]
         fmt, lang = _memo_choice(form)
-        data, media, name = await run_in_threadpool(comparison_file, screenings, fmt, lang)
-        return _download(data, media, name)
+        _check_memo_choice(fmt, lang)
+        job = MemoJob("comparison", deals, fmt, lang, japan_today(), as_of)
+        return _download(await pool.render(job), MEDIA[fmt], comparison_name(len(deals), lang, fmt))
 
     @app.get("/batch", response_class=HTMLResponse, include_in_schema=False)
     async def batch_get(request: Request) -> HTMLResponse:
@@ -541,63 +674,88 @@ def create_app(token: str | None = None) -> FastAPI:
     # -- JSON API -------------------------------------------------------------------------------
 
     body_doc = {"requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScreenRequest"}}}}}
+    api_error = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
     errors_doc: dict[int | str, dict[str, Any]] = {
-        413: {"description": f"body larger than {MAX_UPLOAD_BYTES // 1024} KB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
-        422: {"description": "bad input: the one-line message names the field and what was expected",
-              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
+        413: {"description": f"body larger than {MAX_UPLOAD_BYTES // 1024} KB", "content": api_error},
+        422: {"description": "bad input: the one-line message names the field and what was expected", "content": api_error},
+    }
+    memo_errors_doc: dict[int | str, dict[str, Any]] = {
+        **errors_doc,
+        503: {"description": f"no memo this time: it took longer than {MEMO_TIME_LIMIT_S:g} s to screen and render, or every "
+                             f"renderer stayed busy for {MEMO_QUEUE_LIMIT_S:g} s (see Retry-After); the only 5xx the API gives by design",
+              "headers": {"Retry-After": {"description": "seconds to wait before asking again", "schema": {"type": "integer"}}},
+              "content": api_error},
     }
 
-    async def _api_input(request: Request, as_of: dt.date | None, mitigate: list[str], amendment: dt.date | None) -> tuple[Deal, dt.date | None, list[str], dt.date | None]:
+    async def _api_input(request: Request, as_of: str | None, mitigate: list[str],
+                         amendment: str | None) -> tuple[Deal, dt.date | None, list[str], dt.date | None]:
+        """The deal and options of an API request: the body (a ScreenRequest) and the query, which wins."""
+        _known_query(request)
+        day, query_amendment = _query_date(as_of, "as_of"), _query_date(amendment, "amendment_effective")
         raw = await request.body()
         if len(raw) > MAX_UPLOAD_BYTES:
             raise TooLarge("request body", MAX_UPLOAD_BYTES)
         if not raw.strip():
             raise FdiscreenError("empty body", file="request body", expected="a deal as JSON (GET /api/schema)")
         data = _json_mapping(raw, "request body")
-        body_mitigate = _measure_ids(data.pop("mitigate", None), "mitigate")
-        body_amendment = _date(data.pop("amendment_effective", None), "amendment_effective")
+        body = dict(data)
+        try:
+            body_mitigate = _measure_ids(data.pop("mitigate", None), "mitigate")
+            body_amendment = _date(data.pop("amendment_effective", None), "amendment_effective")
+        except FdiscreenError as exc:
+            raise exc.with_file("request body") from None
         deal = parse_deal(data, file="request body")
-        return deal, as_of, list(dict.fromkeys([*body_mitigate, *mitigate])), amendment or body_amendment
+        if "acquirer_graph_id" not in data:
+            _check_json_types(body)
+        return deal, day, list(dict.fromkeys([*body_mitigate, *mitigate])), query_amendment or body_amendment
 
     @app.post("/api/screen", tags=["api"], openapi_extra=body_doc,
               responses={200: {"description": "the Screening (same JSON as `fdiscreen screen --json`)",
                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Screening"}}}}, **errors_doc})
     async def api_screen(request: Request,
-                         as_of: dt.date | None = Query(None, description="date of the law to apply (default: the deal's as_of, else today)"),
+                         as_of: str | None = Query(None, description="date of the law to apply (default: the deal's as_of, else today)"),
                          mitigate: list[str] = Query([], description="risk-mitigation measure to apply (repeatable)"),
-                         amendment_effective: dt.date | None = Query(None, description="model the 2026 amendment as effective from this date")) -> Response:
+                         amendment_effective: str | None = Query(None, description="model the 2026 amendment as effective from this date")) -> Response:
         """Screen a deal: the filing determination and risk assessment as `fdiscreen screen --json` prints it."""
-        deal, as_of, mit, amendment = await _api_input(request, as_of, mitigate, amendment_effective)
-        s = await run_in_threadpool(screen, deal, as_of, None, amendment, None, None, mit)
+        deal, day, mit, amendment = await _api_input(request, as_of, mitigate, amendment_effective)
+        s = await run_in_threadpool(screen, deal, day, None, amendment, None, None, mit)
         return JSONResponse(s.model_dump(mode="json"))
 
     @app.post("/api/memo", tags=["api"], openapi_extra=body_doc, response_class=Response,
               responses={200: {"description": "the memo file", "content": {m.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
-                                                                           for m in MEDIA.values()}}, **errors_doc})
+                                                                           for m in MEDIA.values()}}, **memo_errors_doc})
     async def api_memo(request: Request,
                        format: MemoFormat = Query("pdf", description="memo format"),  # noqa: A002 - the public parameter name
                        lang: Literal["en", "ja", "both"] = Query("en", description="memo language"),
-                       as_of: dt.date | None = Query(None, description="date of the law to apply"),
+                       as_of: str | None = Query(None, description="date of the law to apply"),
                        mitigate: list[str] = Query([], description="risk-mitigation measure to apply (repeatable)"),
-                       amendment_effective: dt.date | None = Query(None, description="model the 2026 amendment as effective from this date"),
-                       date: dt.date | None = Query(None, description="memo date (default today)"),
+                       amendment_effective: str | None = Query(None, description="model the 2026 amendment as effective from this date"),
+                       date: str | None = Query(None, description="memo date (default today in Japan)"),
                        privileged: bool = Query(False, description="mark the memo privileged and confidential")) -> Response:
-        """Screen a deal and return its memo (PDF with the Japanese font embedded, DOCX, Markdown or HTML)."""
-        deal, as_of, mit, amendment = await _api_input(request, as_of, mitigate, amendment_effective)
-        s = await run_in_threadpool(screen, deal, as_of, None, amendment, None, None, mit)
-        data, media, name = await run_in_threadpool(memo_file, s, format, lang, date, privileged)
-        return _download(data, media, name)
+        """Screen a deal and return its memo (PDF with the Japanese font embedded, DOCX, Markdown or HTML). Rendered in a
+        worker process with a time limit (503 past it) and a size limit (422 past it)."""
+        _check_memo_choice(format, lang)
+        memo_day = _query_date(date, "date")
+        deal, day, mit, amendment = await _api_input(request, as_of, mitigate, amendment_effective)
+        job = MemoJob("memo", [deal], format, lang, memo_day or japan_today(), day, amendment, mit, privileged)
+        return _download(await pool.render(job), MEDIA[format], memo_name(deal.matter, lang, format))
 
-    @app.get("/api/factors", tags=["api"], responses=errors_doc)
-    async def api_factors(as_of: dt.date | None = Query(None, description="date of the law (default today)"),
-                          lang: Literal["en", "ja"] = Query("en")) -> JSONResponse:
+    @app.get("/api/factors", tags=["api"], responses={200: {"description": "the law as encoded on the date",
+                                                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Factors"}}}},
+                                                       **errors_doc})
+    async def api_factors(request: Request, as_of: str | None = Query(None, description="date of the law (default today in Japan)"),
+                          lang: Literal["en", "ja"] = Query("en", description="language of labels")) -> JSONResponse:
         """The law as encoded on a date: every threshold and list, the activity catalog with classes, and the
         risk-mitigation measures (like `fdiscreen factors --json` and `--activities`)."""
-        return JSONResponse(await run_in_threadpool(factors_json, as_of or japan_today(), lang))
+        _known_query(request)
+        day = _query_date(as_of, "as_of")
+        return JSONResponse(await run_in_threadpool(factors_json, day or japan_today(), lang))
 
-    @app.get("/api/schema", tags=["api"])
-    async def api_schema() -> JSONResponse:
+    @app.get("/api/schema", tags=["api"], responses={200: {"description": "the JSON Schema of deal files",
+                                                           "content": {"application/json": {"schema": {"type": "object"}}}}})
+    async def api_schema(request: Request) -> JSONResponse:
         """JSON Schema of deal files (`fdiscreen schema`)."""
+        _known_query(request)
         return JSONResponse(Deal.model_json_schema())
 
     def custom_openapi() -> dict[str, Any]:
@@ -613,15 +771,109 @@ def create_app(token: str | None = None) -> FastAPI:
                     raise RuntimeError(f"OpenAPI component {name} defined twice")
                 comps[name] = sub
             comps[model.__name__] = schema
-        comps["ApiError"] = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+        comps["ApiError"] = {"type": "object", "properties": {"error": {"type": "string", "description": "one line"}},
+                             "required": ["error"], "additionalProperties": False}
+        comps.update(FACTORS_SCHEMAS)
+        document_catalog_rules(spec, load_catalog())
+        guard = (401, "missing or wrong token") if app.state.token is not None else (400, "host not allowed: not a loopback name")
+        for operation in (op for item in spec["paths"].values() for op in item.values()):
+            operation["responses"].setdefault(str(guard[0]), {"description": guard[1], "content": api_error})
+            operation["responses"].setdefault("413", errors_doc[413])
         if app.state.token is not None:
-            spec["components"]["securitySchemes"] = {"token": {"type": "apiKey", "in": "header", "name": TOKEN_HEADER}}
-            spec["security"] = [{"token": []}]
+            spec["components"]["securitySchemes"] = {"token": {"type": "apiKey", "in": "header", "name": TOKEN_HEADER},
+                                                     "token_query": {"type": "apiKey", "in": "query", "name": "token"}}
+            spec["security"] = [{"token": []}, {"token_query": []}]
         app.openapi_schema = spec
         return spec
 
     app.openapi = custom_openapi  # type: ignore[method-assign]
     return app
+
+
+_TEXT = {"type": "string"}
+FACTORS_SCHEMAS: dict[str, Any] = {
+    "FactorRow": {"type": "object", "description": "one factor item in force on the date",
+                  "required": ["id", "label", "unit", "value", "file", "assumption", "confidence", "citation"],
+                  "properties": {"id": _TEXT, "label": _TEXT, "unit": _TEXT, "value": {"description": "the value in force (any JSON)"},
+                                 "file": _TEXT, "assumption": {"type": "boolean"}, "confidence": _TEXT, "citation": _TEXT}},
+    "MeasureRow": {"type": "object", "description": "a risk-mitigation measure (id for `mitigate`)",
+                   "required": ["id", "text", "side", "addresses"],
+                   "properties": {"id": _TEXT, "text": {"anyOf": [_TEXT, {"type": "null"}]}, "side": _TEXT,
+                                  "addresses": {"type": "array", "items": _TEXT}}},
+    "Factors": {"type": "object", "required": ["as_of", "version", "items", "activities", "risk_mitigation_measures"],
+                "properties": {"as_of": {"type": "string", "format": "date"}, "version": _TEXT,
+                               "items": {"type": "array", "items": {"$ref": "#/components/schemas/FactorRow"}},
+                               "activities": {"type": "array", "items": {"$ref": "#/components/schemas/FactorRow"}},
+                               "risk_mitigation_measures": {"type": "array", "items": {"$ref": "#/components/schemas/MeasureRow"}}}},
+}
+
+
+def _nullable(prop: dict[str, Any]) -> dict[str, Any]:
+    """The non-null branch of an ``anyOf: [X, null]`` property (or the property itself)."""
+    return next((b for b in prop.get("anyOf", []) if b.get("type") != "null"), prop)
+
+
+def _query_schema(spec: dict[str, Any], path: str, method: str, name: str) -> dict[str, Any] | None:
+    for param in spec["paths"].get(path, {}).get(method, {}).get("parameters", []):
+        if param["in"] == "query" and param["name"] == name:
+            return param["schema"]  # type: ignore[no-any-return]
+    return None
+
+
+def _bound_numbers(comps: dict[str, Any], root: str) -> None:
+    """Every number in a request is at most MAX_MAGNITUDE in magnitude (the deal model refuses more):
+    say so with minimum/maximum on each number reachable from ``root``."""
+    seen: set[str] = set()
+    stack: list[Any] = [comps[root]]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.rsplit("/", 1)[-1] not in seen:
+            seen.add(ref.rsplit("/", 1)[-1])
+            stack.append(comps[ref.rsplit("/", 1)[-1]])
+        if node.get("type") in ("integer", "number"):
+            node["maximum"] = min(node.get("maximum", MAX_MAGNITUDE), MAX_MAGNITUDE)
+            node["minimum"] = max(node.get("minimum", -MAX_MAGNITUDE), -MAX_MAGNITUDE)
+        stack.extend(v for k, v in node.items() if k not in ("enum", "const", "default", "examples"))
+
+
+def document_catalog_rules(spec: dict[str, Any], catalog: Any) -> None:
+    """What the catalog allows, stated in the OpenAPI document: country codes, the target's country,
+    activity codes, measure and checklist ids, and the dates the regime is encoded for."""
+    comps = spec["components"]["schemas"]
+    countries = sorted(catalog.countries)
+    comps["Entity"]["properties"]["jurisdiction"]["enum"] = countries
+    _nullable(comps["Entity"]["properties"]["principal_office"])["enum"] = countries
+    comps["Target"]["properties"]["jurisdiction"]["enum"] = [catalog.home_country]
+    codes = sorted({a.id for a in catalog.activities()} | set(catalog.activity_aliases) | set(catalog.jsic.divisions if catalog.jsic else ()))
+    activity = comps["Business"]["properties"]["activity"]
+    activity["anyOf"] = [{"type": "string", "enum": codes},
+                         {"type": "string", "pattern": "^[0-9]{2,4}$", "description": "a JSIC code that covers a catalogued activity"},
+                         {"type": "null"}]
+    measures = sorted({e["id"] for values in catalog.items["risk_mitigation_measures"].values.values() for e in values})
+    checklist = sorted({e["id"] for values in catalog.items["protection_checklist"].values.values() for e in values})
+    comps["Transaction"]["properties"]["risk_mitigation_measures"]["items"]["enum"] = measures
+    comps["ScreenRequest"]["properties"]["mitigate"]["items"]["enum"] = measures
+    comps["Target"]["properties"]["protection_checklist"]["propertyNames"] = {"enum": checklist}
+    _bound_numbers(comps, "ScreenRequest")
+    law = {"formatMinimum": catalog.encoded_from.isoformat(), "formatMaximum": HORIZON.isoformat()}
+    any_day = {"formatMinimum": EARLIEST_DATE.isoformat(), "formatMaximum": HORIZON.isoformat()}
+    _nullable(comps["ScreenRequest"]["properties"]["as_of"]).update(law)
+    for path, method in (("/api/screen", "post"), ("/api/memo", "post"), ("/api/factors", "get")):
+        for name, bounds in (("as_of", law), ("amendment_effective", any_day), ("date", any_day)):
+            schema = _query_schema(spec, path, method, name)
+            if schema is not None:  # an optional query parameter is left out, never null
+                for key in ("anyOf", "default"):
+                    schema.pop(key, None)
+                schema.update({"type": "string", "format": "date", **bounds})
+        mitigate = _query_schema(spec, path, method, "mitigate")
+        if mitigate is not None:
+            mitigate["items"]["enum"] = measures
 
 
 def _page_deal(raw: str, name: str) -> Deal:
@@ -633,7 +885,7 @@ def _json_mapping(raw: str | bytes, name: str) -> dict[str, Any]:
     """A JSON object from a request (NaN and Infinity refused, each key once), size-checked like a deal file."""
     try:
         data = strict_json_loads(raw)
-    except FdiscreenError as exc:
+    except FdiscreenError as exc:  # NaN, a key twice, a huge integer: named by field, here with the file
         raise exc.with_file(name) from None
     except json.JSONDecodeError as exc:
         raise json_error(exc, name) from None
@@ -666,10 +918,40 @@ def check_host(host: str, token: str | None) -> None:
                              expected="127.0.0.1, localhost or ::1; or give a token that every request must carry")
 
 
+def redact_query(target: str) -> str:
+    """A request target with the value of every ``token`` query parameter (however its name is
+    percent-encoded) replaced by ``[redacted]``, for logs."""
+    path, sep, query = target.partition("?")
+    if not sep:
+        return target
+    parts = [f"{name}=[redacted]" if unquote_plus(name).strip().lower() == "token" else f"{name}{eq}{value}"
+             for name, eq, value in (part.partition("=") for part in query.split("&"))]
+    return f"{path}?{'&'.join(parts)}"
+
+
+class RedactToken(logging.Filter):
+    """Keeps the token out of uvicorn's access log: the request line's query is redacted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_query(a) if isinstance(a, str) and "?" in a else a for a in record.args)
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging set-up with the access log passed through RedactToken."""
+    import uvicorn.config
+
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact_token"] = {"()": f"{__name__}.RedactToken"}
+    config["handlers"]["access"].setdefault("filters", []).append("redact_token")
+    return config
+
+
 def serve(host: str = "127.0.0.1", port: int = 8765, token: str | None = None) -> None:
-    """Run the workbench with uvicorn (blocks until stopped)."""
+    """Run the workbench with uvicorn (blocks until stopped). The access log never shows the token."""
     check_host(host, token)
     import uvicorn
 
     uvicorn.run(create_app(token), host=host.strip("[]"), port=port, log_level="info", server_header=False, proxy_headers=False,
-                access_log=False)
+                access_log=True, log_config=log_config())
