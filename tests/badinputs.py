@@ -163,16 +163,21 @@ def bases() -> list[tuple[str, dict[str, Any]]]:
     return [(Path(f).stem, json.loads(json.dumps(read_mapping(ROOT / "examples" / f), default=str))) for f in BASE_FILES]
 
 
+def _mutations(stem: str, base: dict[str, Any], schema: dict[str, Any]) -> Iterator[BadInput]:
+    """Every field path of ``base`` that ``schema`` defines, set in turn to each hostile value of its type."""
+    for path in list(_leaves(base))[1:]:
+        node = schema_at(path, schema)
+        if node is None:
+            continue
+        for i, value in enumerate(_hostile_values(node)):
+            mutated = copy.deepcopy(base)
+            _set(mutated, path, _as_written(value))
+            yield BadInput(f"{stem}:{_label(path)}:{i}", ".yaml", _dump_yaml(mutated), str(path[0]))
+
+
 def field_mutations() -> Iterator[BadInput]:
     for stem, base in bases():
-        for path in list(_leaves(base))[1:]:
-            node = schema_at(path)
-            if node is None:
-                continue
-            for i, value in enumerate(_hostile_values(node)):
-                deal = copy.deepcopy(base)
-                _set(deal, path, _as_written(value))
-                yield BadInput(f"{stem}:{_label(path)}:{i}", ".yaml", _dump_yaml(deal), str(path[0]))
+        yield from _mutations(stem, base, SCHEMA)
 
 
 LISTING_FILES = ["photoresist-maker-prime.yaml", "restaurant-chain-growth.yaml"]
@@ -183,14 +188,7 @@ def listing_mutations() -> Iterator[BadInput]:
     for f in LISTING_FILES:
         stem = "listing-" + Path(f).stem
         base = json.loads(json.dumps(read_mapping(ROOT / "examples" / "listings" / f), default=str))
-        for path in list(_leaves(base))[1:]:
-            node = schema_at(path, LISTING_SCHEMA)
-            if node is None:
-                continue
-            for i, value in enumerate(_hostile_values(node)):
-                plan = copy.deepcopy(base)
-                _set(plan, path, _as_written(value))
-                yield BadInput(f"{stem}:{_label(path)}:{i}", ".yaml", _dump_yaml(plan), str(path[0]))
+        yield from _mutations(stem, base, LISTING_SCHEMA)
 
 
 def missing_fields() -> Iterator[BadInput]:
