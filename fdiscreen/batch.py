@@ -544,10 +544,6 @@ class Rows:
     records: list[tuple[int, dict[str, Any]]]
     errors: list[dict[str, Any]]
 
-    def frame(self) -> pd.DataFrame:
-        """The rows that could be read, as a DataFrame (for the Python API and the web page)."""
-        return pd.DataFrame([cells for _, cells in self.records], dtype=object)
-
 
 #: a CSV row spanning more physical lines than this is taken to have an unterminated quote
 MAX_LINES_PER_ROW = 100
@@ -558,7 +554,7 @@ def _row_error(row: int, message: str, column: str = "") -> dict[str, Any]:
     return {"row": row, "column": column, "message": message}
 
 
-def _text_of(data: bytes, name: str) -> str:
+def _text_of(data: bytes) -> str:
     """The file as text: UTF-8 (a BOM allowed); a file that reads as Shift_JIS (cp932, as Japanese
     spreadsheets save) and holds more bytes that are not UTF-8 than UTF-8 characters beyond ASCII is
     read as Shift_JIS; otherwise bytes that are not UTF-8 are kept as markers so that only the rows
@@ -610,7 +606,7 @@ def _csv_rows(data: bytes, name: str) -> Rows:
     errors: list[dict[str, Any]] = []
     header: list[str] | None = None
     number = 0
-    for line, record in _csv_records(_text_of(data, name)):
+    for line, record in _csv_records(_text_of(data)):
         if header is None:
             if record is None or _undecodable(record):
                 raise FdiscreenError(f"the header (line {line}) cannot be read", file=name, expected="a header row of column names in UTF-8")

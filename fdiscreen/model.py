@@ -85,6 +85,14 @@ class Strict(BaseModel):
             raise ValueError(f"{len(value):,} items, more than the {MAX_ITEMS:,} a deal may list")
         return value
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        for text in (value if isinstance(value, list) else [value]):
+            if isinstance(text, str) and (bad := _CONTROL.search(text)):
+                raise ValueError(f"a control character (U+{ord(bad.group()):04X}) in the text")
+        return value
+
     @field_validator("*", mode="after")
     @classmethod
     def _dates_in_range(cls, value: Any) -> Any:
@@ -102,9 +110,6 @@ class Strict(BaseModel):
         annotation = cls.model_fields[info.field_name].annotation
         if _takes(annotation, (dt.date,)) and (isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit())):
             raise ValueError("a number where a date YYYY-MM-DD is expected")
-        for text in (value if isinstance(value, list) else [value]):
-            if isinstance(text, str) and (bad := _CONTROL.search(text)):
-                raise ValueError(f"a control character (U+{ord(bad.group()):04X}) in the text")
         if not _numeric(annotation):
             return value
         if isinstance(value, bool):

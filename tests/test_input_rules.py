@@ -152,6 +152,9 @@ def test_a_list_longer_than_the_limit_is_refused_naming_it(tmp_path: Path) -> No
      "transaction.indirect", "cannot lower the stake"),
     ("  closing_date: 9999-12-31\n  shares_after_pct: 5\n", "transaction.closing_date", "outside 1949-12-01 to 2100-12-31"),
     ("  closing_date: 0\n  shares_after_pct: 5\n", "transaction.closing_date", "a number where a date"),
+    ("  closing_date: '86400'\n  shares_after_pct: 5\n", "transaction.closing_date", "a number where a date"),
+    ("  shares_after_pct: 5\n  risk_mitigation_measures: [\"no_board_seat\\x1f\"]\n", "transaction.risk_mitigation_measures",
+     "a control character (U+001F)"),
 ])
 def test_blocks_and_dates_that_cannot_be_meant_are_refused(tmp_path: Path, tx: str, where: str, what: str) -> None:
     f = _deal(tmp_path, tx)
