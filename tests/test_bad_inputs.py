@@ -75,7 +75,7 @@ def _body(item: BadInput) -> tuple[bytes, bool]:
 def test_api_answers_the_corpus_with_2xx_or_4xx_and_one_line() -> None:
     client = TestClient(create_app(), base_url="http://127.0.0.1:8765")
     failures = []
-    for item in [i for i in ITEMS[::3] + STRUCTURAL if not i.name.startswith("listing-")]:
+    for item in [i for i in ITEMS if not i.name.startswith("listing-")]:
         body, same = _body(item)
         r = client.post("/api/screen?as_of=2026-11-22", content=body, headers={"content-type": "application/json"})
         if r.status_code >= 500 or r.status_code not in (200, 413, 422):
