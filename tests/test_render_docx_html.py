@@ -14,6 +14,7 @@ import docx
 import pytest
 
 from conftest import ROOT
+from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import load_deal, parse_deal
 from fdiscreen.render.document import Document
 from fdiscreen.render.docx import to_docx
@@ -84,7 +85,12 @@ def test_names_are_escaped_and_cleaned(tmp_path: Path) -> None:
     raw["entities"][0]["name"] = NAME
     raw["target"]["name"] = NAME
     raw["matter"] = "M\x01atter\x0b " + NAME
-    doc = build_memo(screen(parse_deal(raw), as_of=DATE), "ja", DATE, privileged=True)
+    with pytest.raises(FdiscreenError, match=r"matter: a control character \(U\+0001\)"):
+        parse_deal(raw)  # a deal file may not hold them (issue 17) ...
+    raw["matter"] = NAME
+    deal = parse_deal(raw)
+    deal.matter = "M\x01atter\x0b " + NAME  # ... and the renderers still clean any that reach them
+    doc = build_memo(screen(deal, as_of=DATE), "ja", DATE, privileged=True)
 
     page = to_html(doc, DATE)
     assert '<html lang="ja">' in page and "&lt;b&gt;A&amp;B&lt;/b&gt;" in page

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from fdiscreen.clock import japan_today
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import load_deal, parse_deal, read_mapping
 from fdiscreen.screening import screen
@@ -290,7 +291,7 @@ def test_comparison_memo_download_equals_the_cli_comparison(client: TestClient) 
     assert len(deals) == len(BIDS)
     r = client.post("/compare/memo", data={"deal": deals, "as_of": AS_OF, "dl": "md:ja"})
     assert r.status_code == 200 and r.headers["content-disposition"].endswith('-ja.md"')
-    expected = build_comparison([screen(load_deal(p), dt.date.fromisoformat(AS_OF)) for p in BIDS], "ja", dt.date.today())
+    expected = build_comparison([screen(load_deal(p), dt.date.fromisoformat(AS_OF)) for p in BIDS], "ja", japan_today())  # the server dates memos in Japan time
     assert r.text == to_markdown(expected)
     pdf = client.post("/compare/memo", data={"deal": deals, "as_of": AS_OF, "dl": "pdf:both"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
