@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -58,3 +59,24 @@ def regime(as_of: dt.date = TODAY, **kw: Any) -> Regime:
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def kill_cli_when(args: list[str], seen: Callable[[], bool], within_s: float = 300) -> bool:
+    """Run ``fdiscreen ARGS`` in a subprocess and SIGKILL it the moment ``seen()`` holds; True if it was
+    killed so (False: it finished first)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "fdiscreen.cli", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + within_s
+    killed = False
+    while proc.poll() is None and time.monotonic() < deadline:
+        if seen():
+            proc.send_signal(signal.SIGKILL)
+            killed = True
+            break
+        time.sleep(0.001)
+    proc.wait(timeout=60)
+    return killed

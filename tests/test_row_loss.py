@@ -11,16 +11,14 @@ import errno
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, kill_cli_when
 from fdiscreen import batch as b
 from fdiscreen.errors import FdiscreenError
 from test_cli import cli
@@ -220,16 +218,7 @@ def test_a_batch_killed_while_writing_leaves_the_previous_output(tmp_path: Path)
     out = tmp_path / "results.csv"
     previous = "previous good output\n"
     out.write_text(previous, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "fdiscreen.cli", "batch", str(src), "--out", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    killed_mid_write = False
-    deadline = time.monotonic() + 300
-    while proc.poll() is None and time.monotonic() < deadline:
-        if any(p.name.startswith(".results.") for p in tmp_path.iterdir()):
-            proc.send_signal(signal.SIGKILL)
-            killed_mid_write = True
-            break
-        time.sleep(0.001)
-    proc.wait(timeout=60)
+    killed_mid_write = kill_cli_when(["batch", str(src), "--out", str(out)],
+                                     lambda: any(p.name.startswith(".results.") for p in tmp_path.iterdir()))
     assert killed_mid_write, "the batch finished before its output was seen being written"
     assert out.read_text(encoding="utf-8") == previous
