@@ -25,7 +25,7 @@ import pandas as pd
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.outfiles import write_table
 from fdiscreen.load import expand_graph_refs, parse_deal
-from fdiscreen.model import kind_detail_mismatch
+from fdiscreen.model import ISO_DATE, kind_detail_mismatch
 from fdiscreen.screening import Screening, screen
 
 
@@ -159,7 +159,6 @@ def _missing(value: Any) -> bool:
 
 
 _WHOLE = re.compile(r"[-+]?[0-9]{1,19}")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _refuse(name: str, value: Any, what: str, expected: str) -> FdiscreenError:
@@ -194,7 +193,7 @@ def _date_cell(name: str, value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value).strip()
-    if not _ISO_DATE.fullmatch(text):
+    if not ISO_DATE.fullmatch(text):
         raise _refuse(name, value, "not a date", "a date YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text).isoformat()

@@ -50,6 +50,15 @@ MAX_MAGNITUDE = 10**18
 #: 1949) was promulgated to a product horizon (not law); later date arithmetic overflows beyond these
 EARLIEST_DATE = dt.date(1949, 12, 1)
 HORIZON = dt.date(2100, 12, 31)
+#: a date as every input writes it: YYYY-MM-DD and nothing else
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def outside_dates(day: dt.date) -> str | None:
+    """Why ``day`` is not a date a deal may name (None when it is)."""
+    if EARLIEST_DATE <= day <= HORIZON:
+        return None
+    return f"the date {day.isoformat()} is outside {EARLIEST_DATE.isoformat()} to {HORIZON.isoformat()}"
 
 #: characters no text may hold: C0 controls other than tab, line feed and carriage return (XML, and so
 #: DOCX, cannot carry them, and no name or description needs them)
@@ -96,8 +105,8 @@ class Strict(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _dates_in_range(cls, value: Any) -> Any:
-        if isinstance(value, dt.date) and not EARLIEST_DATE <= value <= HORIZON:
-            raise ValueError(f"the date {value.isoformat()} is outside {EARLIEST_DATE.isoformat()} to {HORIZON.isoformat()}")
+        if isinstance(value, dt.date) and (why := outside_dates(value)):
+            raise ValueError(why)
         return value
 
     @field_validator("*", mode="before")

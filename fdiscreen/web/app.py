@@ -47,7 +47,7 @@ from fdiscreen.cases import RULES
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.load import deal_mapping, json_error, parse_deal, strict_json_loads
 from fdiscreen.outfiles import csv_bytes
-from fdiscreen.model import EARLIEST_DATE, HORIZON, MAX_MAGNITUDE, Deal
+from fdiscreen.model import EARLIEST_DATE, HORIZON, ISO_DATE, MAX_MAGNITUDE, Deal, outside_dates
 from fdiscreen.regime import load_catalog, make_regime
 from fdiscreen.render.memo import build_comparison
 from fdiscreen.screening import Screening, screen
@@ -195,7 +195,6 @@ def _ctx(request: Request, lang: Any = None) -> pages.Ctx:
                      path=request.url.path, query=q)
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _date(value: Any, path: str) -> dt.date | None:
@@ -204,7 +203,7 @@ def _date(value: Any, path: str) -> dt.date | None:
         return None
     if isinstance(value, dt.date):
         return _in_range(value, path)
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
         try:
             return _in_range(dt.date.fromisoformat(value.strip()), path)
         except ValueError:
@@ -214,9 +213,8 @@ def _date(value: Any, path: str) -> dt.date | None:
 
 def _in_range(day: dt.date | None, path: str) -> dt.date | None:
     """The same bounds as the deal model's dates (fdiscreen.model.EARLIEST_DATE to HORIZON)."""
-    if day is not None and not EARLIEST_DATE <= day <= HORIZON:
-        raise FdiscreenError(f"the date {day.isoformat()} is outside {EARLIEST_DATE.isoformat()} to {HORIZON.isoformat()}", path=path,
-                             expected=f"a date from {EARLIEST_DATE.isoformat()} to {HORIZON.isoformat()}")
+    if day is not None and (why := outside_dates(day)):
+        raise FdiscreenError(why, path=path, expected=f"a date from {EARLIEST_DATE.isoformat()} to {HORIZON.isoformat()}")
     return day
 
 
@@ -266,7 +264,7 @@ def _has_type(value: Any, node: dict[str, Any]) -> bool:
     if wanted is None:
         return True
     given = _json_type(value)
-    if given == "string" and node.get("format") == "date" and not _ISO_DATE.fullmatch(value):
+    if given == "string" and node.get("format") == "date" and not ISO_DATE.fullmatch(value):
         return False
     return (given == wanted or (wanted == "number" and given == "integer")
             or (wanted == "integer" and given == "number" and float(value).is_integer()))
