@@ -23,7 +23,7 @@ from fdiscreen.errors import FdiscreenError
 from fdiscreen.i18n import T, Text
 from fdiscreen.load import parse_deal, read_mapping, validation_error
 from fdiscreen.model import Deal
-from fdiscreen.regime import load_catalog, make_regime
+from fdiscreen.regime import bundled_dir, make_regime
 from fdiscreen.screening import Screening, screen
 
 Outcome = Literal["blocked", "divest_order", "withdrawn_under_opposition", "restricted", "cleared_with_conditions", "cleared",
@@ -140,7 +140,8 @@ class Case:
 
 
 def default_dir() -> Path:
-    return load_catalog().root.parent / "cases"
+    """The case library shipped inside the package (fdiscreen/cases/)."""
+    return bundled_dir("cases")
 
 
 def load_case(path: Path) -> Case:

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from importlib import resources
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -232,13 +233,16 @@ class JsicTable:
         return [i for n, i in above if n == narrowest]
 
 
-_BUNDLED_FACTORS = Path(__file__).resolve().parent.parent / "factors"
+def bundled_dir(name: str) -> Path:
+    """A data folder shipped inside the installed package (``factors``, ``cases``), found with
+    importlib.resources so a wheel install works as well as a checkout."""
+    return Path(str(resources.files("fdiscreen").joinpath(name)))
 
 
 def factors_dir() -> Path:
-    """The factors/ folder: $FDISCREEN_FACTORS, else beside the package."""
+    """The factors/ folder: $FDISCREEN_FACTORS, else the one shipped inside the package."""
     env = os.environ.get("FDISCREEN_FACTORS")
-    return Path(env) if env else _BUNDLED_FACTORS
+    return Path(env) if env else bundled_dir("factors")
 
 
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

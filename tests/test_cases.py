@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import ROOT
 from fdiscreen import cases
 from fdiscreen.errors import FdiscreenError
+
+CASES = cases.default_dir()
 from test_cli import cli
 
 TODAY = dt.date(2026, 11, 22)
@@ -63,7 +64,7 @@ def test_every_replayed_case_is_an_inward_investment() -> None:
 
 
 def _case_with(tmp_path: Path, edit: dict[str, object], fact_sources: dict[str, list[int]] | None = None) -> Path:
-    src = ROOT / "cases" / "jp-tci-jpower-2008.yaml"
+    src = CASES / "jp-tci-jpower-2008.yaml"
     data = yaml.safe_load(src.read_text(encoding="utf-8"))
     for path, value in edit.items():
         node = data
@@ -80,7 +81,7 @@ def _case_with(tmp_path: Path, edit: dict[str, object], fact_sources: dict[str, 
 
 def test_an_unknown_fact_written_as_a_default_fails(tmp_path: Path) -> None:
     """A key fact written as 0 or false without a source for that very field is a placeholder default."""
-    data = yaml.safe_load((ROOT / "cases" / "jp-tci-jpower-2008.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((CASES / "jp-tci-jpower-2008.yaml").read_text(encoding="utf-8"))
     sources = {k: v for k, v in data["case"]["fact_sources"].items() if k != "transaction.board_seats"}
     bad = _case_with(tmp_path, {"transaction.board_seats": 0}, {**sources, "transaction": [1]})
     with pytest.raises(FdiscreenError) as err:
@@ -92,7 +93,7 @@ def test_an_unknown_fact_written_as_a_default_fails(tmp_path: Path) -> None:
 
 
 def test_a_key_fact_left_out_fails(tmp_path: Path) -> None:
-    data = yaml.safe_load((ROOT / "cases" / "jp-tci-jpower-2008.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((CASES / "jp-tci-jpower-2008.yaml").read_text(encoding="utf-8"))
     del data["target"]["defence_supplier"]
     bad = tmp_path / "jp-tci-jpower-2008.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -176,7 +177,7 @@ def test_timeline_lists_law_changes_and_touched_cases() -> None:
 
 
 def test_bad_case_file_names_file_and_field(tmp_path: Path) -> None:
-    src = ROOT / "cases" / "jp-tci-jpower-2008.yaml"
+    src = CASES / "jp-tci-jpower-2008.yaml"
     data = yaml.safe_load(src.read_text(encoding="utf-8"))
     data["case"]["outcome"] = "vaporised"
     bad = tmp_path / "jp-tci-jpower-2008.yaml"
@@ -193,7 +194,7 @@ def test_bad_case_file_names_file_and_field(tmp_path: Path) -> None:
 
 def test_new_cases_dropped_into_a_folder_replay(tmp_path: Path) -> None:
     for name in ("jp-tci-jpower-2008.yaml", "jp-yageo-shibaura-2025.yaml", "us-midea-kuka-2016.yaml"):
-        shutil.copy(ROOT / "cases" / name, tmp_path / name)
+        shutil.copy(CASES / name, tmp_path / name)
     out = tmp_path / "replay.csv"
     res = cli("replay", "--cases", str(tmp_path), "--today", "2026-11-22", "--out", str(out), "--plots", str(tmp_path / "plots"))
     assert res.returncode == 0, res.stderr
@@ -203,6 +204,6 @@ def test_new_cases_dropped_into_a_folder_replay(tmp_path: Path) -> None:
 
 
 def test_cases_readme_lists_every_case() -> None:
-    text = (ROOT / "cases" / "README.md").read_text(encoding="utf-8")
+    text = (CASES / "README.md").read_text(encoding="utf-8")
     missing = [c.meta.id for c in cases.load_cases() if f"| {c.meta.id} |" not in text]
     assert not missing, missing

@@ -27,7 +27,8 @@ from fdiscreen.render.document import Bullets, Document, Figure, Para, Pre, Sect
 from fdiscreen.render.docx import to_docx_bytes
 from fdiscreen.render.html import to_html
 from fdiscreen.render.markdown import to_markdown
-from fdiscreen.render.memo import CHART_BOXES_PER_LEVEL, CHART_LEVELS, build_comparison, build_memo
+from fdiscreen.render.charts import CHART_BOXES_PER_LEVEL, CHART_LEVELS
+from fdiscreen.render.memo import build_comparison, build_memo
 from fdiscreen.render.pdf import PARAGRAPH_CHARS, pieces, to_pdf_bytes
 from fdiscreen.screening import Screening, screen
 

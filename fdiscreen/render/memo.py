@@ -4,7 +4,6 @@ and in the Screening; renderers only lay it out."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Literal
 
@@ -17,6 +16,7 @@ from fdiscreen.i18n import Lang, T, Text
 from fdiscreen.regime import Citation
 from fdiscreen.assess.combine import Scores
 from fdiscreen.assess.finding import DIMENSIONS, FACTOR_TEXT
+from fdiscreen.render.charts import ownership_data, ownership_rows, timeline_data
 from fdiscreen.render.annex import Annexes, cell_list, clip, more_text, numbered, summarise_section, summarised_input
 from fdiscreen.render.document import Bullets, Document, Figure, Para, Pre, Section, Table
 from fdiscreen.screening import Screening
@@ -98,13 +98,6 @@ S = {
                         "赤：取得者を外国投資家又は間接取得者とする経路。網掛け：外国投資家。"),
     "timeline": T("Timeline", "スケジュール"),
     "filing": T("Notification filed (up to 6 months ahead)", "届出提出（最大6か月前）"),
-    "accepted": T("Notification accepted", "届出受理"),
-    "shortened": T("Shortened end (typical)", "短縮時の終了（通例）"),
-    "wait_end": T("Waiting period ends", "禁止期間満了"),
-    "ext": T("Extended review ends", "延長時の満了"),
-    "max": T("Maximum with Council", "審議会意見時の最長"),
-    "closing": T("Earliest closing", "最短の実行日"),
-    "report": T("Reports due", "報告期限"),
     "appendix": T("Appendix: inputs", "別紙：入力"),
     "none": T("None.", "なし。"),
     "yes": T("yes", "該当"),
@@ -181,123 +174,6 @@ def _conditions(s: Screening, lang: Lang, annexes: Annexes) -> Section | None:
                   rows=[[str(i + 1), _t(c.text, lang), S[c.kept_by_deal].get(lang)] for i, c in enumerate(ex.conditions)],
                   widths=[0.5, 7, 2]))
     return sec
-
-
-def timeline_data(s: Screening, lang: Lang) -> dict[str, object]:
-    """Milestones in days from acceptance of the notification (or from closing when none is needed)."""
-    f = s.filing
-    w = f.waiting_period_days
-    report_days = max((r.deadline_days or 0 for r in f.post_investment_report.reports), default=0)
-    ms: list[dict[str, object]] = []
-    bands: list[dict[str, object]] = []
-    if w.status != "no" and w.days:
-        ms += [{"label": _t(S["accepted"], lang), "day": 0, "kind": "acceptance"},
-               {"label": _t(S["wait_end"], lang), "day": w.days, "kind": "waiting_end"},
-               {"label": _t(S["closing"], lang), "day": w.days, "kind": "closing", "when": f"day {w.days}+"}]
-        if w.shortened_business_days:
-            ms.append({"label": _t(S["shortened"], lang), "day": round(w.shortened_business_days * 7 / 5), "kind": "shortened"})
-        if w.extension_months:
-            ms.append({"label": _t(S["ext"], lang), "day": round(w.extension_months * 30.4), "kind": "extension"})
-        if w.max_months:
-            ms.append({"label": _t(S["max"], lang), "day": round(w.max_months * 30.4), "kind": "extension"})
-        bands.append({"from": 0, "to": w.days, "color": "#f5b7b1"})
-        start = w.days
-    else:
-        ms.append({"label": _t(S["closing"], lang), "day": 0, "kind": "closing",
-                   "when": str(s.input.get("transaction", {}).get("closing_date", "day 0"))})
-        start = 0
-    if report_days:
-        ms.append({"label": _t(S["report"], lang), "day": start + report_days, "kind": "report", "when": f"closing + {report_days}"})
-    return {"milestones": ms, "bands": bands}
-
-
-#: the most boxes one level of the ownership chart draws, and the most levels of owners above the acquirer
-#: it draws (a presentation choice; the examples need 3 boxes and 4 levels). Owners beyond either are
-#: left out of the chart and listed, with every stake, in an annex.
-CHART_BOXES_PER_LEVEL = 6
-CHART_LEVELS = 8
-
-
-def _entities(s: Screening) -> dict[str, dict[str, object]]:
-    return {e["id"]: e for e in s.input.get("entities", [])}
-
-
-def ownership_levels(s: Screening) -> dict[str, int]:
-    """The acquirer and every entity above it through the owners' lists, with the number of steps from
-    the acquirer, in breadth-first order."""
-    ents = _entities(s)
-    level: dict[str, int] = {s.input["acquirer"]: 0}
-    queue = deque(level)
-    while queue:
-        cur = queue.popleft()
-        for h in ents.get(cur, {}).get("owners", []):  # type: ignore[union-attr]
-            if h["owner"] not in level:
-                level[h["owner"]] = level[cur] + 1
-                queue.append(h["owner"])
-    return level
-
-
-def charted_entities(level: Mapping[str, int], chain: Iterable[str]) -> set[str]:
-    """The entities the ownership chart draws: on each of its levels the determination's chain first,
-    then the others in breadth-first order, up to the chart's limits."""
-    on_chain = set(chain)
-    used: dict[int, int] = {}
-    keep: set[str] = set()
-    for eid in sorted(level, key=lambda e: e not in on_chain):  # stable: breadth-first order within each group
-        lv = level[eid]
-        if lv <= CHART_LEVELS and used.get(lv, 0) < CHART_BOXES_PER_LEVEL:
-            keep.add(eid)
-            used[lv] = used.get(lv, 0) + 1
-    return keep
-
-
-def ownership_data(s: Screening, lang: Lang) -> dict[str, object]:
-    """Nodes and edges from the acquirer up to its ultimate owners, plus the target; the chain the
-    determination found (foreign_investor.chain) and an indirect structure are highlighted. A structure
-    wider or deeper than the chart's limits is drawn in part: ``drawn`` and ``omitted`` count the entities
-    drawn and left out."""
-    inp = s.input
-    ents = _entities(s)
-    acq = inp["acquirer"]
-    chain = s.filing.foreign_investor.chain
-    on_chain = set(chain)
-    highlight_edges = {(chain[i + 1], chain[i]) for i in range(len(chain) - 1)}
-    level = ownership_levels(s)
-    keep = charted_entities(level, chain)
-    tx = inp.get("transaction", {})
-    ind = tx.get("indirect")
-    nodes = [{"id": eid, "label": ents[eid]["name"], "sub": f"{ents[eid].get('jurisdiction', '')} · {ents[eid].get('kind', '')}",
-              "level": lv + (1 if ind else 0), "highlight": eid in on_chain,
-              "foreign": eid in on_chain} for eid, lv in level.items() if eid in keep]
-    edges = [{"src": h["owner"], "dst": eid, "label": f"{h['voting_pct']:g}%", "highlight": (h["owner"], eid) in highlight_edges}
-             for eid in level if eid in keep for h in ents[eid].get("owners", []) if h["owner"] in keep]  # type: ignore[union-attr]
-    target = {"id": "__target__", "label": inp["target"]["name"], "sub": "JP · target", "level": 0, "role": "target"}
-    nodes.append(target)
-    if ind:
-        holder = ind["holding_entity"]
-        nodes.append({"id": holder, "label": ents[holder]["name"], "sub": f"{ents[holder].get('jurisdiction', '')} · holding entity",
-                      "level": 0, "highlight": True})
-        edges.append({"src": acq, "dst": holder, "label": f"{ind.get('acquirer_voting_after_pct', 0):g}%", "highlight": True})
-        edges.append({"src": holder, "dst": "__target__", "label": f"{ind.get('holding_entity_stake_in_target_pct') or 0:g}%", "highlight": True})
-        nodes = [n if n["id"] != acq else {**n, "level": 1} for n in nodes]
-    else:
-        after = tx.get("shares_after_pct")
-        edges.append({"src": acq, "dst": "__target__", "label": f"{after:g}%" if after is not None else "?", "highlight": bool(chain)})
-        for n in nodes:
-            if n["id"] != "__target__":
-                n["level"] = int(n["level"]) + 1
-    return {"nodes": nodes, "edges": edges, "drawn": len(keep), "omitted": len(level) - len(keep)}
-
-
-def ownership_rows(s: Screening) -> list[list[str]]:
-    """Every stake above the acquirer: owned entity, owner, voting rights (breadth-first order)."""
-    ents = _entities(s)
-
-    def name(eid: str) -> str:
-        return f"{ents.get(eid, {}).get('name', eid)} ({eid})"
-
-    return [[name(eid), name(h["owner"]), f"{h['voting_pct']:g}%"]
-            for eid in ownership_levels(s) for h in ents.get(eid, {}).get("owners", [])]  # type: ignore[union-attr]
 
 
 def _ownership(s: Screening, lang: Lang, annexes: Annexes) -> Section:
