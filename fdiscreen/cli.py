@@ -7,40 +7,108 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperArgument
 
 from fdiscreen.clock import japan_today
 from fdiscreen.assess.watchlist import load_watchlist
+from fdiscreen import __version__
 from fdiscreen.errors import FdiscreenError
+from fdiscreen.extras import require_extra
+from fdiscreen.gates import EXIT_RESULT, FailOn, failed_conditions
 from fdiscreen.i18n import Lang
 from fdiscreen.load import load_deal
 from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList, load_mof_list
 from fdiscreen.outfiles import check_output, write_table
 from fdiscreen.regime import load_catalog, make_regime, parse_override
-from fdiscreen.render.output import write_document
+from fdiscreen.render.output import write_memo
 from fdiscreen.graph_cli import graph_app
 from fdiscreen.listing import load_listing_plan, screen_listing
 from fdiscreen.render.memo import LangChoice, build_comparison, build_listing_memo, build_memo
 from fdiscreen.render.terminal import print_document
 from fdiscreen.screening import Screening, screen
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Screen inward investments into Japanese companies under FEFTA (外為法).")
+app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  context_settings={"max_content_width": 80, "help_option_names": ["-h", "--help"]},
+                  help="Screen inward investments into Japanese companies under FEFTA (外為法).\n\n"
+                       "Exit codes: 0 the command ran; 1 internal error; 2 bad input (one line names the file, the field "
+                       "and what was expected); 3 the result is one --fail-on names (check, screen, compare), or "
+                       "batch --strict found bad rows.")
 
-AsOf = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date of the law to apply (default: the deal's as_of, else today in Japan, JST).")]
-Amend = Annotated[Optional[dt.datetime], typer.Option("--assume-amendment-effective", formats=["%Y-%m-%d"], help="Model the 2026 amendment as effective from this date.")]
-Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a factor or assumption: ID=VALUE (repeatable).")]
-DbOpt = Annotated[Optional[Path], typer.Option("--db", help="Ownership-graph database, for deals naming acquirer_graph_id (default: the user data dir).")]
-MofOpt = Annotated[Optional[Path], typer.Option("--mof-list", help="MOF classification list (CSV) to classify the target by securities code.")]
-LangOpt = Annotated[str, typer.Option("--lang", help="en, ja or both.")]
-MemoDate = Annotated[Optional[dt.datetime], typer.Option("--date", formats=["%Y-%m-%d"], help="Memo date (default: today in Japan, JST); fixes the PDF's dates for reproducible files.")]
-WatchOpt = Annotated[Optional[list[Path]], typer.Option("--watchlist", help="Watch list CSV (OpenSanctions targets.simple.csv or METI End User List); repeatable.")]
-MitigateOpt = Annotated[Optional[list[str]], typer.Option("--mitigate", help="Apply a risk-mitigation measure by id (repeatable); see `fdiscreen factors --id risk_mitigation_measures`.")]
+def _argument_type_shown(self: TyperArgument, ctx: Any) -> str | None:
+    """Help shows an argument's metavar alone (DEAL...), not typer's type label (<list[Path]>)."""
+    return None if self.metavar else _TYPER_ARGUMENT_TYPE(self, ctx)
+
+
+_TYPER_ARGUMENT_TYPE = TyperArgument.display_type_rich
+TyperArgument.display_type_rich = _argument_type_shown  # type: ignore[method-assign]
+
+#: -q / -v: 0 normal, -1 quiet (no confirmations or summaries), 1 verbose (what was used; tracebacks)
+VERBOSITY = {"level": 0}
+
+DATE_FORMATS = ["%Y-%m-%d"]
+AsOf = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=DATE_FORMATS, metavar="DATE", help="Date of the law to apply, YYYY-MM-DD (default: the deal's as_of, else today in Japan, JST).")]
+Amend = Annotated[Optional[dt.datetime], typer.Option("--assume-amendment-effective", formats=DATE_FORMATS, metavar="DATE", help="Model the 2026 amendment as in force from this date.")]
+Sets = Annotated[Optional[list[str]], typer.Option("--set", metavar="ID=VALUE", help="Override a factor or assumption (repeatable); ids from `fdiscreen factors`.")]
+DbOpt = Annotated[Optional[Path], typer.Option("--db", metavar="FILE", help="Ownership-graph database, for deals naming acquirer_graph_id (default: the user data dir).")]
+MofOpt = Annotated[Optional[Path], typer.Option("--mof-list", metavar="FILE", help="MOF's classification list of listed companies (.xlsx as MOF publishes it, or .csv) to classify the target by securities code.")]
+Langs = Literal["en", "ja", "both"]
+LangOpt = Annotated[Langs, typer.Option("--lang", help="Language of the output.")]
+MemoDate = Annotated[Optional[dt.datetime], typer.Option("--date", formats=DATE_FORMATS, metavar="DATE", help="The memo's date (default: today in Japan, JST); fixes the file's dates for reproducible files.")]
+WatchOpt = Annotated[Optional[list[Path]], typer.Option("--watchlist", metavar="FILE", help="Watch list CSV (OpenSanctions targets.simple.csv or METI End User List); repeatable.")]
+MitigateOpt = Annotated[Optional[list[str]], typer.Option("--mitigate", metavar="ID", help="Apply a risk-mitigation measure by id (repeatable); ids from `fdiscreen factors --id risk_mitigation_measures`.")]
 ExplainOpt = Annotated[bool, typer.Option("--explain", help="Show where every point of the scores comes from.")]
+FailOnOpt = Annotated[Optional[list[FailOn]], typer.Option("--fail-on", metavar="prior-notification|at-risk|indeterminate", case_sensitive=False,
+                                                           help="Exit 3 when the result is this (repeatable): a prior notification is required; "
+                                                                "the predicted outcome is at risk (also at the conservative end of the range); the "
+                                                                "filing outcome is indeterminate.")]
+MemoOpt = Annotated[Optional[Path], typer.Option("--memo", metavar="FILE", help="Write the memo; the suffix picks the format: .pdf, .docx, .html or .md.")]
+ToOpt = Annotated[Optional[str], typer.Option("--to", metavar="TEXT", help="Memo cover: addressee.")]
+FromOpt = Annotated[Optional[str], typer.Option("--from", metavar="TEXT", help="Memo cover: author.")]
+ReOpt = Annotated[Optional[str], typer.Option("--re", metavar="TEXT", help="Memo cover: subject (default: the deal's matter).")]
+MatterNoOpt = Annotated[Optional[str], typer.Option("--matter-number", metavar="TEXT", help="Memo cover: the firm's matter number.")]
+HeaderOpt = Annotated[Optional[Path], typer.Option("--header", metavar="FILE", help="Memo cover from a YAML/JSON file with to, from, re, matter_number, legend (options override it).")]
+LegendOpt = Annotated[Optional[str], typer.Option("--legend", metavar="TEXT", help="Confidentiality legend on every page (default: Confidential / 機密).")]
+DealArg = Annotated[Path, typer.Argument(metavar="DEAL", help="Deal file (.yaml or .json); see `fdiscreen schema`.", show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"fdiscreen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version and exit.")] = False,
+             quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only results and errors.")] = False,
+             verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Also print the law's version and date used, and the traceback of an internal error.")] = False) -> None:
+    """Screen inward investments into Japanese companies under FEFTA (外為法)."""
+    VERBOSITY["level"] = -1 if quiet else 1 if verbose else 0
+
+
+def info(message: str) -> None:
+    """A confirmation or summary line (stdout), left out with -q."""
+    if VERBOSITY["level"] >= 0:
+        typer.echo(message)
+
+
+def detail(message: str) -> None:
+    """A line only -v prints (stderr)."""
+    if VERBOSITY["level"] > 0:
+        typer.echo(message, err=True)
+
+
+def _fail_on(screenings: list[Screening], conditions: list[FailOn] | None) -> None:
+    """Exit 3 when a result is one --fail-on names (after everything asked for is printed and written)."""
+    hit = failed_conditions(screenings, conditions)
+    if hit:
+        typer.echo(f"fail-on: the result is {', '.join(hit)} (exit {EXIT_RESULT})", err=True)
+        raise typer.Exit(EXIT_RESULT)
 
 
 def _date(value: dt.datetime | None) -> dt.date | None:
@@ -64,98 +132,126 @@ def _screen(deal_path: Path, as_of: dt.datetime | None, amend: dt.datetime | Non
     mof: MofList | None = load_mof_list(mof_list) if mof_list else None
     lists = [entry for w in watch or [] for entry in load_watchlist(w)]
     deal = load_deal(deal_path, graph_db=db)
-    return deal, screen(deal, _date(as_of), _overrides(sets), _date(amend), mof, lists, mitigate)
+    s = screen(deal, _date(as_of), _overrides(sets), _date(amend), mof, lists, mitigate)
+    detail(f"{deal_path}: law as of {s.regime.as_of} ({s.regime.as_of_from.replace('_', ' ')}), law data {s.regime.version}, "
+           f"{len(s.regime.assumptions)} assumption(s) used")
+    return deal, s
 
 
-@app.command()
-def check(deal: Path, as_of: AsOf = None, assume_amendment_effective: Amend = None, set_: Sets = None,
+def _cover(header: Path | None, to: str | None, from_: str | None, re: str | None, matter_number: str | None,
+           legend: str | None) -> Any:
+    """The memo's cover block (To / From / Re / matter number, legend): the header file, then the options."""
+    given = {k: v for k, v in {"to": to, "from_": from_, "re": re, "matter_number": matter_number, "legend": legend}.items() if v is not None}
+    if header is None and not given:
+        return None
+    from fdiscreen.render.document import Cover
+
+    base = Cover.from_file(header) if header is not None else Cover()
+    return base.model_copy(update=given)
+
+
+@app.command(short_help="The filing determination, for a person: one screen.")
+def check(deal: DealArg, as_of: AsOf = None, assume_amendment_effective: Amend = None, set_: Sets = None,
           mof_list: MofOpt = None, lang: LangOpt = "en", watchlist: WatchOpt = None, mitigate: MitigateOpt = None,
-          explain: ExplainOpt = False, db: DbOpt = None) -> None:
-    """The filing determination and risk summary for a deal, laid out for a person."""
+          explain: ExplainOpt = False, db: DbOpt = None,
+          full: Annotated[bool, typer.Option("--full", help="Every conclusion with its reasons and citations (default: the conclusions, conditions, deadlines and facts to confirm).")] = False,
+          fail_on: FailOnOpt = None) -> None:
+    """The filing determination for a person: conclusions, conditions, deadlines, facts to confirm."""
     _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list, watchlist, mitigate, db)
-    print_document(build_memo(s, _lang(lang), view="explain" if explain else "check"), Console(highlight=False))
+    if explain or full:
+        doc = build_memo(s, _lang(lang), view="explain" if explain else "check")
+    else:
+        from fdiscreen.render.brief import build_brief
+
+        doc = build_brief(s, _lang(lang))
+    print_document(doc, _console())
+    _fail_on([s], fail_on)
 
 
-@app.command("screen")
-def screen_cmd(deal: Path, as_of: AsOf = None, assume_amendment_effective: Amend = None, set_: Sets = None,
+def _console() -> Console:
+    """Terminal output: 80 columns unless the terminal is narrower, words kept whole."""
+    width = Console().width if sys.stdout.isatty() else 80
+    return Console(highlight=False, width=min(width, 80) if width >= 40 else width, soft_wrap=False)
+
+
+@app.command("screen", short_help="Full result as JSON, and the memo (PDF, DOCX, HTML, Markdown).")
+def screen_cmd(deal: DealArg, as_of: AsOf = None, assume_amendment_effective: Amend = None, set_: Sets = None,
                mof_list: MofOpt = None, watchlist: WatchOpt = None, mitigate: MitigateOpt = None, explain: ExplainOpt = False,
-               db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json", help="Print the Screening as JSON.")] = False,
-               memo: Annotated[Optional[Path], typer.Option("--memo", help="Write the memo (.md).")] = None,
-               lang: LangOpt = "en",
-               date: MemoDate = None,
-               privileged: Annotated[bool, typer.Option("--privileged", help="Mark the memo privileged and confidential.")] = False) -> None:
-    """Screen a deal: JSON result and/or a memo."""
+               db: DbOpt = None, json_out: JsonOpt = False, memo: MemoOpt = None, lang: LangOpt = "en", date: MemoDate = None,
+               to: ToOpt = None, from_: FromOpt = None, re: ReOpt = None, matter_number: MatterNoOpt = None,
+               header: HeaderOpt = None, legend: LegendOpt = None,
+               privileged: Annotated[bool, typer.Option("--privileged", help="Legend: privileged and confidential, prepared for legal advice (instead of Confidential).")] = False,
+               fail_on: FailOnOpt = None) -> None:
+    """Screen a deal: the full result as JSON, the memo, or the memo's text on the terminal."""
     _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list, watchlist, mitigate, db)
-    doc = build_memo(s, _lang(lang), _date(date), privileged)
+    cover = _cover(header, to, from_, re, matter_number, legend)
+    doc = build_memo(s, _lang(lang), _date(date), privileged, **({"cover": cover} if cover is not None else {}))
     if memo is not None:
-        _write_memo(memo, doc, _date(date))
+        write_memo(memo, doc, _date(date))
     if json_out:
         typer.echo(s.to_json())
     elif explain:
-        print_document(build_memo(s, _lang(lang), view="explain"), Console(highlight=False))
+        print_document(build_memo(s, _lang(lang), view="explain"), _console())
     elif memo is None:
-        print_document(doc, Console(highlight=False))
+        print_document(doc, _console())
     else:
-        typer.echo(f"{s.filing.outcome.summary.en} -> memo written to {memo}")
+        info(f"{s.filing.outcome.summary.en} -> memo written to {memo}")
+    _fail_on([s], fail_on)
 
 
-MEMO_FORMATS = (".md", ".pdf", ".docx", ".html")
-
-
-def _write_memo(path: Path, doc: Any, date: dt.date | None = None) -> None:
-    """Write the memo in the format its suffix names; check the folder first so nothing half-written is left."""
-    suffix = path.suffix.lower()
-    if suffix not in MEMO_FORMATS:
-        raise FdiscreenError(f"unsupported memo format {suffix!r}", file=str(path), path="--memo", expected=", ".join(MEMO_FORMATS))
-    if path.parent and not path.parent.exists():
-        raise FdiscreenError("folder does not exist", file=str(path.parent), path="--memo", expected="an existing folder")
-    write_document(doc, path, date)
-
-
-@app.command()
-def listing(plan: Path, as_of: AsOf = None, set_: Sets = None, mof_list: MofOpt = None,
-            json_out: Annotated[bool, typer.Option("--json", help="Print the listing screen as JSON.")] = False,
-            memo: Annotated[Optional[Path], typer.Option("--memo", help="Write the listing memo.")] = None,
-            lang: LangOpt = "en", date: MemoDate = None) -> None:
+@app.command(short_help="What a stock listing exposes a company to.")
+def listing(plan: Annotated[Path, typer.Argument(metavar="PLAN", help="Listing plan (.yaml or .json); see examples/listings/.")], as_of: AsOf = None, set_: Sets = None, mof_list: MofOpt = None,
+            json_out: JsonOpt = False, memo: MemoOpt = None, lang: LangOpt = "en", date: MemoDate = None,
+            to: ToOpt = None, from_: FromOpt = None, re: ReOpt = None, matter_number: MatterNoOpt = None,
+            header: HeaderOpt = None, legend: LegendOpt = None) -> None:
     """Screen a planned stock listing: what listing exposes the company to, and capital-policy measures."""
     mof = load_mof_list(mof_list) if mof_list else None
     ls = screen_listing(load_listing_plan(plan), _date(as_of), mof, _overrides(set_))
-    doc = build_listing_memo(ls, _lang(lang), _date(date))
+    cover = _cover(header, to, from_, re, matter_number, legend)
+    doc = build_listing_memo(ls, _lang(lang), _date(date), **({"cover": cover} if cover is not None else {}))
     if memo is not None:
-        _write_memo(memo, doc, _date(date))
+        write_memo(memo, doc, _date(date))
     if json_out:
         typer.echo(ls.model_dump_json(indent=2))
     elif memo is None:
-        print_document(doc, Console(highlight=False))
+        print_document(doc, _console())
+    else:
+        info(f"listing memo written to {memo}")
 
 
-@app.command()
-def compare(deals: Annotated[list[Path], typer.Argument(help="Two or more deal files.")], as_of: AsOf = None,
+@app.command(short_help="Bids side by side, with the comparison memo.")
+def compare(deals: Annotated[list[Path], typer.Argument(metavar="DEAL...", help="Two or more deal files.")], as_of: AsOf = None,
             assume_amendment_effective: Amend = None, set_: Sets = None, watchlist: WatchOpt = None,
-            memo: Annotated[Optional[Path], typer.Option("--memo", help="Write the comparison memo.")] = None,
-            json_out: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = "en", date: MemoDate = None) -> None:
-    """Compare bids side by side: determination, timeline, scores, top findings, best next mitigation."""
+            memo: MemoOpt = None, json_out: JsonOpt = False, lang: LangOpt = "en", date: MemoDate = None,
+            to: ToOpt = None, from_: FromOpt = None, re: ReOpt = None, matter_number: MatterNoOpt = None,
+            header: HeaderOpt = None, legend: LegendOpt = None, fail_on: FailOnOpt = None) -> None:
+    """Compare bids side by side: determination, timeline, scores, top findings, best next mitigation.
+    With --fail-on, exits 3 when any bid's result is one it names."""
     if len(deals) < 2:
         raise FdiscreenError("compare needs at least two deal files", path="DEALS", expected="two or more files")
     screenings = [_screen(d, as_of, assume_amendment_effective, set_, None, watchlist)[1] for d in deals]
-    doc = build_comparison(screenings, _lang(lang), _date(date))
+    cover = _cover(header, to, from_, re, matter_number, legend)
+    doc = build_comparison(screenings, _lang(lang), _date(date), **({"cover": cover} if cover is not None else {}))
     if memo is not None:
-        _write_memo(memo, doc, _date(date))
+        write_memo(memo, doc, _date(date))
     if json_out:
         typer.echo(json.dumps([json.loads(s.to_json()) for s in screenings], ensure_ascii=False, indent=2))
     elif memo is None:
-        print_document(doc, Console(highlight=False))
+        print_document(doc, _console())
+    else:
+        info(f"comparison memo written to {memo}")
+    _fail_on(screenings, fail_on)
 
 
-@app.command()
-def replay(cases_dir: Annotated[Optional[Path], typer.Argument(help="Case folder (default: the bundled cases/).")] = None,
-           cases_opt: Annotated[Optional[Path], typer.Option("--cases", help="Case folder (same as the argument).")] = None,
-           rules: Annotated[str, typer.Option("--rules", help="decision-date (law on each case's date), today, or amended (today's law with the 2026 amendment in force).")] = "decision-date",
-           out: Annotated[Optional[Path], typer.Option("--out", help="Write the replay table (.csv or .parquet).")] = None,
-           plots: Annotated[Optional[Path], typer.Option("--plots", help="Folder for the PNG plots.")] = Path("replay-plots"),
+@app.command(short_help="Replay the historical case library; evaluate the scores.")
+def replay(cases_dir: Annotated[Optional[Path], typer.Argument(metavar="[CASES]", help="Case folder (default: the library shipped with fdiscreen).", show_default=False)] = None,
+           cases_opt: Annotated[Optional[Path], typer.Option("--cases", metavar="DIR", help="Case folder (same as the argument).")] = None,
+           rules: Annotated[Literal["decision-date", "today", "amended"], typer.Option("--rules", help="decision-date (law on each case's date), today, or amended (today's law with the 2026 amendment in force).")] = "decision-date",
+           out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Write the replay table (.csv or .parquet).")] = None,
+           plots: Annotated[Optional[Path], typer.Option("--plots", metavar="DIR", help="Folder for the PNG plots.")] = Path("replay-plots"),
            timeline: Annotated[bool, typer.Option("--timeline", help="Show how the regime changed across the library's dates and which cases each change touched.")] = False,
-           today: Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="Date used as 'today' (default: today in Japan, JST).")] = None,
-           lang: Annotated[str, typer.Option("--lang", help="Language of the plots: en or ja.")] = "en") -> None:
+           today: Annotated[Optional[dt.datetime], typer.Option("--today", formats=DATE_FORMATS, metavar="DATE", help="Date used as 'today' (default: today in Japan, JST).")] = None,
+           lang: Annotated[Literal["en", "ja"], typer.Option("--lang", help="Language of the plots.")] = "en") -> None:
     """Replay the historical case library and evaluate the scores against what governments decided."""
     from fdiscreen import cases
 
@@ -181,13 +277,13 @@ def replay(cases_dir: Annotated[Optional[Path], typer.Argument(help="Case folder
         print_table(con, cases.amendment_effect(folder, day), "Cases the 2026 amendment changes (today's law, without vs with)")
     if out is not None:
         write_table(table, out)
-        con.print(f"table written to {out}")
+        info(f"table written to {out}")
     if plots is not None:
         import matplotlib.pyplot as plt
 
         drawn = cases.plot(table, ev, plots, lang)  # type: ignore[arg-type]
         for name, path in drawn["paths"].items():
-            con.print(f"plot written to {path}")
+            info(f"plot written to {path}")
             plt.close(drawn["figures"][name])
 
 
@@ -211,15 +307,18 @@ def print_evaluation(con: Console, ev: dict[str, Any]) -> None:
     print_table(con, ev["misses"], f"Misses ({len(ev['misses'])}): the findings that drove each")
 
 
-@app.command()
+@app.command(short_help="Screen a table of deals (CSV, Parquet, JSON Lines).")
 def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, one per row (.csv, .parquet, .jsonl).")],
-          out: Annotated[Path, typer.Option("--out", help="Results (.csv, .parquet, .jsonl); bad rows go to OUT.errors.csv.")],
+          out: Annotated[Path, typer.Option("--out", metavar="FILE", help="Results (.csv, .parquet, .jsonl); bad rows go to OUT.errors.csv.")],
           as_of: AsOf = None,
-          engine: Annotated[str, typer.Option("--engine", help="local or dask.")] = "local",
-          scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster).")] = None,
-          workers: Annotated[Optional[int], typer.Option("--workers", help="Workers of the local Dask cluster (default: one per CPU).")] = None,
-          db: DbOpt = None) -> None:
-    """Screen a table of deals; good rows are all written, bad rows listed with row, column and message."""
+          engine: Annotated[Literal["local", "dask"], typer.Option("--engine", help="Run in this process, or on Dask (needs the scale extra).")] = "local",
+          scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")] = None,
+          workers: Annotated[Optional[int], typer.Option("--workers", metavar="N", help="Workers of the local Dask cluster (default: one per CPU).")] = None,
+          db: DbOpt = None,
+          strict: Annotated[bool, typer.Option("--strict", help="Exit 3 when any row was bad (the good rows are still screened and written).")] = False) -> None:
+    """Screen a table of deals; good rows are all written, bad rows listed with row, column and message.
+    Exits 0 when it ran, whatever the rows held (3 with --strict when any row was bad); 2 when the table
+    itself cannot be read."""
     from rich.console import Console
     from rich.progress import Progress
 
@@ -227,6 +326,8 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
 
     if engine not in ("local", "dask"):
         raise FdiscreenError(f"unknown engine {engine!r}", path="--engine", expected="local or dask")
+    if engine == "dask":
+        require_extra("scale", "dask", "distributed")
     err_path = b.errors_path_for(out)
     check_output(out, [input_])
     check_output(err_path, [input_], "--out (its .errors.csv)")
@@ -241,20 +342,21 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
         results, errors = b.screen_rows(rows, _date(as_of), tick, db, engine, scheduler, workers)
     write_table(results, out, [input_])
     write_table(errors, err_path, [input_], "--out (its .errors.csv)")
-    typer.echo(f"{total:,} rows: {len(results):,} screened -> {out}; {len(errors):,} bad -> {err_path}")
+    info(f"{total:,} rows: {len(results):,} screened -> {out}; {len(errors):,} bad -> {err_path}")
     for line in b.summary(results):
-        typer.echo(f"  {line}")
+        info(f"  {line}")
     if len(errors):
-        typer.echo(f"error: {input_}: {len(errors):,} of {total:,} rows are bad (row, column and message in {err_path}); "
+        typer.echo(f"warning: {input_}: {len(errors):,} of {total:,} rows are bad (row, column and message in {err_path}); "
                    "the good rows are screened and written", err=True)
-        raise typer.Exit(2)
+        if strict:
+            raise typer.Exit(EXIT_RESULT)
 
 
-@app.command()
+@app.command(short_help="Browse the law as encoded on a date.")
 def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--activities", help="List the notices' business items with JSIC codes, class and dates.")] = False,
-            search: Annotated[Optional[str], typer.Option("--search", help="Find business items by Japanese or English words, notice item or JSIC code.")] = None,
-            item: Annotated[Optional[str], typer.Option("--id", help="Show one item with its history.")] = None,
-            json_out: Annotated[bool, typer.Option("--json")] = False, lang: LangOpt = "en") -> None:
+            search: Annotated[Optional[str], typer.Option("--search", metavar="TEXT", help="Find business items by Japanese or English words, notice item or JSIC code.")] = None,
+            item: Annotated[Optional[str], typer.Option("--id", metavar="ID", help="Show one item with its history.")] = None,
+            json_out: JsonOpt = False, lang: LangOpt = "en") -> None:
     """Browse the law as encoded: every threshold, list and criterion in force on a date."""
     regime = make_regime(_date(as_of) or japan_today())
     lg: Lang = "ja" if _lang(lang) == "ja" else "en"
@@ -285,11 +387,12 @@ def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--acti
     typer.echo("* assumption (law not yet fixed or fact not pinned down): overridable with --set ID=VALUE")
 
 
-@app.command()
-def serve(host: Annotated[str, typer.Option(help="Interface to listen on; other than loopback only with --token.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port (1-65535).", min=1, max=65535)] = 8765,
-          token: Annotated[Optional[str], typer.Option(help="Secret every request must carry (X-Fdiscreen-Token header or ?token=).")] = None) -> None:
+@app.command(short_help="The local web workbench (needs the web extra).")
+def serve(host: Annotated[str, typer.Option(metavar="HOST", help="Interface to listen on; other than loopback only with --token.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(metavar="PORT", help="Port (1-65535).", min=1, max=65535)] = 8765,
+          token: Annotated[Optional[str], typer.Option(metavar="TOKEN", help="Secret every request must carry (X-Fdiscreen-Token header or ?token=).")] = None) -> None:
     """Start the local web workbench (screening form, memos, comparison, case library, JSON API)."""
+    require_extra("web", "fastapi", "uvicorn", "jinja2", "multipart")
     from fdiscreen.web.app import check_host, serve as run
 
     check_host(host, token)
@@ -299,13 +402,13 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on; other 
     run(host, port, token)
 
 
-@app.command()
+@app.command(short_help="JSON Schema of deal files.")
 def schema() -> None:
     """Print the JSON Schema of deal files."""
     typer.echo(json.dumps(Deal.model_json_schema(), ensure_ascii=False, indent=2))
 
 
-@app.command("test")
+@app.command("test", short_help="Run lawyer-readable test sheets.")
 def test_sheets(sheets: Annotated[list[Path], typer.Argument(metavar="SHEET...", help="Test sheets (.yaml): rows of deal, date and expected conclusions.")]) -> None:
     """Run test sheets: PASS/FAIL per row, the diff of failing rows; exit 1 if any row fails, 2 if a sheet is broken."""
     from fdiscreen import testsheet
@@ -326,7 +429,7 @@ def test_sheets(sheets: Annotated[list[Path], typer.Argument(metavar="SHEET...",
         raise typer.Exit(1)
 
 
-app.add_typer(graph_app, name="graph", help="Ownership graph on an embedded database (DuckDB): load, controllers, indirect holdings, foreign status.")
+app.add_typer(graph_app, name="graph", short_help="Ownership graph on DuckDB (needs the scale extra).", help="Ownership graph on an embedded database (DuckDB): load, controllers, indirect holdings, foreign status.")
 
 
 def print_activities(regime: Any, lang: Lang, search: str | None, json_out: bool) -> None:
@@ -411,10 +514,10 @@ def main() -> None:
     except FdiscreenError as exc:
         typer.echo(f"error: {exc.one_line()}", err=True)
         sys.exit(2)
-    except Exception as exc:  # noqa: BLE001 - a person must never see a traceback
-        if os.environ.get("FDISCREEN_DEBUG"):
+    except Exception as exc:  # noqa: BLE001 - a person must never see a traceback unless asked (-v)
+        if os.environ.get("FDISCREEN_DEBUG") or VERBOSITY["level"] > 0:
             raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc} (set FDISCREEN_DEBUG=1 for details)", err=True)
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (run again with -v for the traceback)", err=True)
         sys.exit(1)
     if isinstance(code, int) and code:
         sys.exit(code)

@@ -138,6 +138,9 @@ def _db_path(db: str | Path | None) -> Path:
 
 
 def _connect(db: str | Path | None, read_only: bool = True) -> Any:
+    from fdiscreen.extras import require_extra
+
+    require_extra("scale", "duckdb")
     import duckdb
 
     path = _db_path(db)

@@ -29,12 +29,12 @@ class _LazyGraph:
 
 graph = _LazyGraph()
 
-graph_app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+graph_app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                         help="Ownership graphs on DuckDB: load entities and holdings, find controllers, "
                              "indirect holdings and the foreign-investor status of every Japanese entity.")
 
-DbOpt = Annotated[Optional[Path], typer.Option("--db", help="Graph database (default: $XDG_DATA_HOME or ~/.local/share, fdiscreen/graph.duckdb).")]
-AsOf = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date of the law to apply (default: today in Japan, JST).")]
+DbOpt = Annotated[Optional[Path], typer.Option("--db", metavar="FILE", help="Graph database (default: $XDG_DATA_HOME or ~/.local/share, fdiscreen/graph.duckdb).")]
+AsOf = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], metavar="DATE", help="Date of the law to apply (default: today in Japan, JST).")]
 
 
 def _console() -> Console:
@@ -55,8 +55,8 @@ def _pct(v: Any) -> str:
 
 
 @graph_app.command("load")
-def load_cmd(entities: Annotated[Path, typer.Argument(help="Entities CSV: id, name, jurisdiction, kind[, listed, fefta_class, resident_in_japan].")],
-             holdings: Annotated[Path, typer.Argument(help="Holdings CSV: holder_id, held_id, voting_pct[, equity_pct, control_only].")],
+def load_cmd(entities: Annotated[Path, typer.Argument(metavar="ENTITIES", show_default=False, help="Entities CSV: id, name, jurisdiction, kind[, listed, fefta_class, resident_in_japan].")],
+             holdings: Annotated[Path, typer.Argument(metavar="HOLDINGS", show_default=False, help="Holdings CSV: holder_id, held_id, voting_pct[, equity_pct, control_only].")],
              db: DbOpt = None) -> None:
     """Check the two CSV files and replace the graph in the database."""
     counts = graph.load(entities, holdings, db)
@@ -65,9 +65,9 @@ def load_cmd(entities: Annotated[Path, typer.Argument(help="Entities CSV: id, na
 
 
 @graph_app.command("gleif")
-def gleif_cmd(level1: Annotated[Path, typer.Argument(help="GLEIF level-1 golden copy (LEI-CDF) CSV, zipped or not.")],
-              level2: Annotated[Path, typer.Argument(help="GLEIF level-2 relationship golden copy (RR-CDF) CSV, zipped or not.")],
-              out: Annotated[Path, typer.Option("--out", help="Folder for entities.csv, holdings.csv and skipped.csv.")],
+def gleif_cmd(level1: Annotated[Path, typer.Argument(metavar="LEVEL1", show_default=False, help="GLEIF level-1 golden copy (LEI-CDF) CSV, zipped or not.")],
+              level2: Annotated[Path, typer.Argument(metavar="LEVEL2", show_default=False, help="GLEIF level-2 relationship golden copy (RR-CDF) CSV, zipped or not.")],
+              out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for entities.csv, holdings.csv and skipped.csv.")],
               load: Annotated[bool, typer.Option("--load", help="Load the converted files into the graph database as well.")] = False,
               db: DbOpt = None) -> None:
     """Convert GLEIF golden-copy files into the graph's entities and holdings files (direct consolidation
@@ -100,8 +100,8 @@ def controllers(entity_id: Annotated[str, typer.Argument(metavar="ID", help="Ent
 
 @graph_app.command()
 def indirect(overseas_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the overseas entity.")],
-             min_pct: Annotated[float, typer.Option("--min-pct", help="Smallest effective voting share to list.")] = 50.0,
-             class_: Annotated[Optional[list[str]], typer.Option("--class", help="FEFTA class to list (repeatable; default designated and core).")] = None,
+             min_pct: Annotated[float, typer.Option("--min-pct", metavar="PCT", help="Smallest effective voting share to list.")] = 50.0,
+             class_: Annotated[Optional[list[str]], typer.Option("--class", metavar="non_designated|designated|core", help="FEFTA class to list (repeatable; default designated and core).")] = None,
              db: DbOpt = None, as_of: AsOf = None) -> None:
     """Japanese designated / core companies an overseas entity holds directly or indirectly (2026 indirect-acquisition rule)."""
     frame = graph.indirect_holdings(db, overseas_id, min_pct, tuple(class_ or ("designated", "core")), as_of.date() if as_of else None)
@@ -117,8 +117,8 @@ def indirect(overseas_id: Annotated[str, typer.Argument(metavar="ID", help="Id o
 
 @graph_app.command()
 def foreign(as_of: AsOf = None, db: DbOpt = None,
-            out: Annotated[Optional[Path], typer.Option("--out", help="Write every Japanese entity's status to this CSV.")] = None,
-            limit: Annotated[int, typer.Option("--limit", help="Foreign entities to print (0: none).")] = 30) -> None:
+            out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Write every Japanese entity's status to this CSV.")] = None,
+            limit: Annotated[int, typer.Option("--limit", metavar="N", help="Foreign entities to print (0: none).")] = 30) -> None:
     """Foreign-investor status of every Japanese entity (FEFTA Art. 26(1), 50% look-through, cycles included)."""
     if out is not None:
         if out.suffix.lower() != ".csv":

@@ -582,10 +582,23 @@ def parse_override(text: str, catalog: Catalog) -> tuple[str, Any]:
     if "=" not in text:
         raise FdiscreenError(f"bad --set {text!r}", path="--set", expected="ID=VALUE")
     key, raw = text.split("=", 1)
-    key = key.strip()
+    return override(key.strip(), raw.strip(), catalog)
+
+
+def override(key: str, value: Any, catalog: Catalog) -> tuple[str, Any]:
+    """A typed override of factor ``key``: text is read as ``--set`` reads it; other values are checked
+    against the item's unit as they are."""
     if key not in catalog.items:
         raise FdiscreenError(f"unknown factor {key!r}", path="--set", expected="an id from `fdiscreen factors`")
-    return key, _override_value(catalog.items[key], raw.strip())
+    item = catalog.items[key]
+    if isinstance(value, str):
+        return key, _override_value(item, value)
+    if item.unit == "date" and isinstance(value, dt.date):
+        return key, value.isoformat()
+    check, expected = _UNIT_CHECKS.get(item.unit, (lambda v: True, ""))
+    if not check(value):
+        raise FdiscreenError(f"not a valid value: {value!r}", path=f"--set {key}", expected=expected)
+    return key, value
 
 
 def _is_percentage(value: Any) -> bool:

@@ -172,7 +172,8 @@ def test_user_date_settles_the_reading_but_stays_an_assumption() -> None:
 
 def test_user_date_is_shown_as_the_users_assumption_in_the_memo() -> None:
     md = to_markdown(build_memo(_with_user_date(), lang="en"))
-    assert "the user's assumption (override)" in md and "--assume-amendment-effective" in md
+    assert "the user's assumption (override)" in md and "the user's assumption of the in-force date" in md
+    assert "--assume" not in md  # the memo names the assumption in words, not by its command-line option
     ja = to_markdown(build_memo(_with_user_date(), lang="ja"))
     assert "利用者の仮定（上書き）" in ja
 
@@ -184,7 +185,7 @@ def test_memo_shows_a_pending_in_force_date_as_such() -> None:
 
 def test_terminal_says_the_date_is_the_users_assumption() -> None:
     out = subprocess.run([sys.executable, "-m", "fdiscreen.cli", "check", str(EXAMPLE), "--as-of", "2026-11-22",
-                          "--assume-amendment-effective", "2027-01-01"], capture_output=True, text=True, timeout=120,
+                          "--assume-amendment-effective", "2027-01-01", "--full"], capture_output=True, text=True, timeout=120,
                          env={"COLUMNS": "250", "PATH": "", "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr
     assert "the user's assumption" in out.stdout and "assumed, pending the cabinet order" in out.stdout

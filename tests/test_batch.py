@@ -113,7 +113,7 @@ def test_cli_formats_in_and_out(tmp_path: Path, suffix: str) -> None:
     b.write_table(frame(), src)
     out = tmp_path / f"out{suffix}"
     res = cli("batch", str(src), "--out", str(out))
-    assert res.returncode == 2 and "3 of 62 rows are bad" in res.stderr, res.stderr  # the sample's three bad rows
+    assert res.returncode == 0 and "3 of 62 rows are bad" in res.stderr, res.stderr  # the sample's three bad rows
     written = b.read_table(out)
     assert len(written) == len(frame()) - 3
     assert len(pd.read_csv(b.errors_path_for(out))) == 3
@@ -162,7 +162,7 @@ def run_on_terminal(args: list[str]) -> tuple[int, str]:
 def test_progress_bar_on_a_terminal(tmp_path: Path, engine: list[str]) -> None:
     """The bar is drawn on stderr when it is a terminal (stdout stays for the summary line)."""
     code, shown = run_on_terminal(["batch", str(DEALS), "--out", str(tmp_path / "o.csv"), *engine])
-    assert code == 2 and "screening" in shown and "━" in shown and "100%" in shown  # exit 2: the sample has bad rows
+    assert code == 0 and "screening" in shown and "━" in shown and "100%" in shown
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="local cluster test written for Linux")

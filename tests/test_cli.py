@@ -80,9 +80,12 @@ def test_bad_option_values_exit_2(tmp_path: Path) -> None:
 def test_check_prints_the_determination() -> None:
     res = cli("check", str(EXAMPLE))
     assert res.returncode == 0, res.stderr
-    assert "Exemption available" in res.stdout and "FEFTA Art. 26(2)(iii)" in res.stdout
+    assert "Exemption available" in res.stdout and "Conditions of the exemption" in res.stdout
+    assert "FEFTA Art. 26(2)(iii)" not in res.stdout, "the short view leaves the citations to --full"
+    full = cli("check", str(EXAMPLE), "--full")
+    assert "Exemption available" in full.stdout and "FEFTA Art. 26(2)(iii)" in full.stdout
     ja = cli("check", str(EXAMPLE), "--lang", "ja")
-    assert "外国投資家" in ja.stdout
+    assert "外国投資家" in ja.stdout and "免除基準" in ja.stdout
 
 
 def test_screen_json_contract() -> None:
@@ -120,5 +123,5 @@ def test_factors_and_schema() -> None:
 def test_mof_list_option(tmp_path: Path) -> None:
     csv = tmp_path / "list.csv"
     csv.write_text("証券コード,ISIN,銘柄名,区分\n6199,JP0000000000,東海精密工機,③\n", encoding="utf-8")
-    res = cli("check", str(EXAMPLE), "--mof-list", str(csv))
+    res = cli("check", str(EXAMPLE), "--mof-list", str(csv), "--full")
     assert res.returncode == 0 and "MOF list" in res.stdout

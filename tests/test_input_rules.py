@@ -90,7 +90,7 @@ def test_huge_and_non_finite_numbers_are_refused_with_their_field(tmp_path: Path
 @pytest.mark.parametrize("args, where", [
     (["check", "DEAL", "--as-of", "2026-13-01"], "--as-of"),
     (["serve", "--port", "70000"], "--port"),
-    (["check"], "deal"),
+    (["check"], "DEAL"),
 ])
 def test_bad_options_get_one_line_and_exit_2(args: list[str], where: str) -> None:
     from conftest import ROOT

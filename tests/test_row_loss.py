@@ -159,15 +159,22 @@ def test_an_internal_error_in_one_rows_screening_costs_only_that_row(monkeypatch
     assert list(errors["row"]) == [2] and "internal error" in errors.iloc[0]["message"] and "ZeroDivisionError" in errors.iloc[0]["message"]
 
 
-def test_cli_batch_says_how_many_rows_were_bad_and_exits_2(tmp_path: Path) -> None:
+def test_cli_batch_says_how_many_rows_were_bad_and_strict_exits_3(tmp_path: Path) -> None:
+    """A batch that ran exits 0 and says how many rows were bad; with --strict it exits 3 (README, exit
+    codes); either way the good rows are written and the bad ones listed."""
     src = tmp_path / "in.csv"
     src.write_bytes(_csv(GOOD[0], GOOD[1] + ",x", GOOD[2]))
     res = cli("batch", str(src), "--out", str(tmp_path / "o.csv"))
-    assert res.returncode == 2 and "1 of 3 rows are bad" in res.stderr and "3 rows: 2 screened" in res.stdout
+    assert res.returncode == 0 and "1 of 3 rows are bad" in res.stderr and "3 rows: 2 screened" in res.stdout
     assert len(pd.read_csv(tmp_path / "o.csv")) == 2 and len(pd.read_csv(tmp_path / "o.errors.csv")) == 1
+    strict = cli("batch", str(src), "--out", str(tmp_path / "s.csv"), "--strict")
+    assert strict.returncode == 3 and "1 of 3 rows are bad" in strict.stderr
+    assert len(pd.read_csv(tmp_path / "s.csv")) == 2 and len(pd.read_csv(tmp_path / "s.errors.csv")) == 1
     good = tmp_path / "good.csv"
     good.write_bytes(_csv(*GOOD[:3]))
-    assert cli("batch", str(good), "--out", str(tmp_path / "g.csv")).returncode == 0
+    assert cli("batch", str(good), "--out", str(tmp_path / "g.csv"), "--strict").returncode == 0
+    quiet = cli("-q", "batch", str(good), "--out", str(tmp_path / "q.csv"))
+    assert quiet.returncode == 0 and quiet.stdout == ""
 
 
 # -- files that are not regular, or too large -----------------------------------------------------

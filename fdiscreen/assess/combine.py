@@ -34,6 +34,7 @@ class ScoreRange(BaseModel):
     low: float
     high: float
     high_tier: Tier
+    high_predicted_outcome: Predicted | None = Field(None, description="the predicted outcome at the conservative end (high)")
     crosses_tier: bool
     components_high: dict[Dimension, float]
     unknown: list[str] = Field(default_factory=list, description="paths of the unknown facts read conservatively")

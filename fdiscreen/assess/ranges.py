@@ -172,6 +172,7 @@ def score_range(readings: Readings | None, known: Scores, summary_of: SummaryOf,
             ranked.append(RangeMover(path=path, question=T(f"confirm {row['en']}", f"{row['ja']}を確認"), overall_if_conservative=alone))
     ranked.sort(key=lambda m: (-m.overall_if_conservative, m.path))
     top = max(high, known.overall)
-    return ScoreRange(low=known.overall, high=top, high_tier=tier_of(top, formula), crosses_tier=tier_of(top, formula) != known.tier,
+    return ScoreRange(low=known.overall, high=top, high_tier=tier_of(top, formula),
+                      high_predicted_outcome=formula["outcome_by_tier"][tier_of(top, formula)], crosses_tier=tier_of(top, formula) != known.tier,
                       components_high={d: round(v, 1) for d, v in parts.items()},
                       unknown=[p for p, _, _ in readings.unknown], movers=ranked[:movers])

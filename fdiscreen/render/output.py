@@ -5,8 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from fdiscreen.errors import FdiscreenError
 from fdiscreen.outfiles import atomic_path, check_output
 from fdiscreen.render.document import Document
+
+
+#: the memo formats, by file suffix
+MEMO_FORMATS = (".pdf", ".docx", ".html", ".md")
+
+
+def write_memo(path: Path, doc: Document, date: dt.date | None = None) -> None:
+    """Write a memo in the format its suffix names (.pdf, .docx, .html, .md); the suffix and the folder
+    are checked before any work, and nothing half-written is left."""
+    suffix = path.suffix.lower()
+    if suffix not in MEMO_FORMATS:
+        raise FdiscreenError(f"unsupported memo format {suffix or '(none)'!r}", file=str(path), path="--memo",
+                             expected=", ".join(MEMO_FORMATS))
+    write_document(doc, path, date)
 
 
 def write_document(doc: Document, path: Path, date: dt.date | None = None) -> None:

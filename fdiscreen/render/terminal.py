@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text as RichText
 
+from fdiscreen.render.linebreak import wrap
 from fdiscreen.render.document import Bullets, Document, Figure, Para, Pre, Table
 
 TONE_STYLE = {"normal": "", "note": "dim", "good": "green", "warn": "yellow", "bad": "bold red"}
@@ -16,20 +17,28 @@ def print_document(doc: Document, console: Console | None = None) -> None:
     con = console or Console()
     con.print(RichText(doc.title, style="bold underline"))
     for k, v in doc.meta:
-        con.print(RichText.assemble((f"{k}: ", "bold"), v))
+        for n, text in enumerate(wrap(f"{k}: {v}", con.width, "  ")):
+            con.print(RichText.assemble((text[:len(k) + 1], "bold"), text[len(k) + 1:]) if n == 0 else RichText(text))
     for sec in doc.sections:
         con.print()
-        con.print(RichText(sec.title, style="bold cyan" if sec.level == 1 else "bold"))
+        for text in wrap(sec.title, con.width):
+            con.print(RichText(text, style="bold cyan" if sec.level == 1 else "bold", no_wrap=True, overflow="crop"))
         for b in sec.blocks:
             if isinstance(b, Para):
-                line = RichText()
-                if b.bold_lead:
-                    line.append(b.bold_lead + " ", style="bold " + TONE_STYLE[b.tone])
-                line.append(b.text, style=TONE_STYLE[b.tone])
-                con.print(line)
+                lead = f"{b.bold_lead} " if b.bold_lead else ""
+                lines = wrap(lead + b.text, con.width)
+                for n, text in enumerate(lines):
+                    line = RichText(no_wrap=True, overflow="crop")
+                    if n == 0 and lead:
+                        line.append(text[:len(lead)], style="bold " + TONE_STYLE[b.tone])
+                        text = text[len(lead):]
+                    line.append(text, style=TONE_STYLE[b.tone])
+                    con.print(line)
             elif isinstance(b, Bullets):
                 for i, item in enumerate(b.items):
-                    con.print(RichText(f"  {i + 1}. " if b.numbered else "  • ") + RichText(item))
+                    mark = f"  {i + 1}. " if b.numbered else "  • "
+                    for text in wrap(item, con.width, " " * len(mark), mark):
+                        con.print(RichText(text, no_wrap=True, overflow="crop"))
             elif isinstance(b, Table):
                 t = RichTable(show_lines=False, header_style="bold")
                 for h in b.header:
