@@ -409,7 +409,7 @@ def _result(number: int, matter: str, s: Screening, tree: dict[str, Any] | None 
     f = s.filing
     top = sorted(s.findings, key=lambda x: -x.total)[:3]
     best = s.mitigations.suggestions[0] if s.mitigations.suggestions else None
-    return {"row": number, "matter": matter, "as_of": s.regime.as_of.isoformat(), "outcome": f.outcome.code,
+    return {"row": number, "matter": matter, "as_of": s.regime.as_of, "outcome": f.outcome.code,
             "foreign_investor": f.foreign_investor.status, "investor_class": f.investor_class.investor_class or "",
             "target_class": f.target_class.fefta_class or "", "prior_notification": f.prior_notification_required.status,
             "exemption": f.exemption.eligible, "exemption_kind": f.exemption.kind or "", "must_file": f.must_file.status,
@@ -417,9 +417,9 @@ def _result(number: int, matter: str, s: Screening, tree: dict[str, Any] | None 
             "post_investment_report": f.post_investment_report.status, "threat": s.scores.threat, "sensitivity": s.scores.sensitivity,
             "access": s.scores.access, "overall": s.scores.overall,
             "overall_high": s.scores.range.high if s.scores.range else s.scores.overall, "tier": s.scores.tier, "predicted_outcome": s.scores.predicted_outcome,
-            "residual_overall": s.mitigations.residual.overall, "top_findings": "; ".join(x.id for x in top),
+            "residual_overall": s.mitigations.residual.overall, "top_findings": [x.id for x in top],
             "best_mitigation": best.measure if best else "", "overall_after_best_mitigation": best.overall_after if best else None,
-            "facts_to_confirm": "; ".join(dict.fromkeys(_column_of(fact.path, tree, expanded) for fact in f.open_facts()))}
+            "facts_to_confirm": list(dict.fromkeys(_column_of(fact.path, tree, expanded) for fact in f.open_facts()))}
 
 
 def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date | None = None,
@@ -467,8 +467,13 @@ def screen_rows(rows: Rows, as_of: dt.date | None = None, tick: Callable[[int], 
     return _frames(results, sorted([*rows.errors, *errors], key=lambda e: e["row"]))
 
 
+#: output columns that hold a list per row (a list column in Parquet and JSON Lines; "; "-joined in CSV)
+LIST_COLUMNS = ("top_findings", "facts_to_confirm")
+
+
 def _frames(results: list[dict[str, Any]], errors: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The results and errors tables (day counts stay whole numbers where a row has none)."""
+    """The results and errors tables in real dtypes: dates as dates, day counts as whole numbers (empty
+    where a row has none), the findings and facts as lists."""
     table = pd.DataFrame(results, columns=OUTPUT_COLUMNS).astype({"waiting_days": "Int64"})
     return table, pd.DataFrame(errors, columns=ERROR_COLUMNS)
 

@@ -284,7 +284,7 @@ def replay_row(case: Case, s: Screening, rules: Rules) -> dict[str, Any]:
         "threat": s.scores.threat, "sensitivity": s.scores.sensitivity, "access": s.scores.access, "overall": s.scores.overall,
         "overall_high": rg.high if rg else s.scores.overall, "tier": s.scores.tier, "predicted": s.scores.predicted_outcome,
         "agreement": None if actual is None else actual == s.scores.predicted_outcome,
-        "top_findings": "; ".join(f"{x.id} ({x.total:+.0f})" for x in top),
+        "top_findings": [f"{x.id} ({x.total:+.0f})" for x in top],
         "confidence": case.meta.confidence,
     }
 
@@ -316,7 +316,7 @@ def roc_auc(scores: list[float], positive: list[bool]) -> float | None:
     pos, neg = _split(scores, positive)
     if not len(pos) or not len(neg):
         return None
-    return round(_auc(pos, neg), 4)
+    return _auc(pos, neg)
 
 
 def _auc(pos: np.ndarray, neg: np.ndarray) -> float:
@@ -332,7 +332,7 @@ def bootstrap_auc(scores: list[float], positive: list[bool], n: int = BOOTSTRAP,
     rng = np.random.default_rng(seed)
     draws = [_auc(rng.choice(pos, len(pos)), rng.choice(neg, len(neg))) for _ in range(n)]
     lo, hi = np.percentile(draws, [2.5, 97.5])
-    return round(float(lo), 4), round(float(hi), 4)
+    return float(lo), float(hi)
 
 
 def roc_points(scores: list[float], positive: list[bool]) -> list[tuple[float, float]]:
@@ -378,8 +378,8 @@ def calibration(rated: pd.DataFrame) -> pd.DataFrame:
         part = rated[rated["tier"] == tier] if "tier" in rated else rated.iloc[0:0]
         n = int(len(part))
         at_risk = int((part["actual_class"] == "at_risk").sum())
-        rows.append({"tier": tier, "cases": n, "at_risk": at_risk, "share_at_risk": round(at_risk / n, 3) if n else None,
-                     "mean_overall": round(float(part["overall"].mean()), 1) if n else None})
+        rows.append({"tier": tier, "cases": n, "at_risk": at_risk, "share_at_risk": at_risk / n if n else None,
+                     "mean_overall": float(part["overall"].mean()) if n else None})
     return pd.DataFrame(rows)
 
 
@@ -389,7 +389,7 @@ def _group_figures(rated: pd.DataFrame, by: str) -> pd.DataFrame:
         positive = list(part["actual_class"] == "at_risk")
         rows.append({by: key, "cases": int(len(part)), "at_risk": int(sum(positive)), "cleared": int(len(part) - sum(positive)),
                      "auc": roc_auc(list(part["overall"]), positive),
-                     "accuracy": round(float((part["actual_class"] == part["predicted"]).mean()), 3)})
+                     "accuracy": float((part["actual_class"] == part["predicted"]).mean())})
     return pd.DataFrame(rows)
 
 
@@ -415,7 +415,7 @@ def evaluate(table: pd.DataFrame) -> dict[str, Any]:
     high = list(rated["overall_high"]) if "overall_high" in rated else scores
     return {"cases": int(len(table)), "rated": int(len(rated)), "positives": int(sum(positive)), "negatives": int(len(positive) - sum(positive)),
             "auc": auc, "auc_ci95": bootstrap_auc(scores, positive), "auc_conservative": roc_auc(high, positive),
-            "accuracy": round(float((rated["actual_class"] == rated["predicted"]).mean()), 4) if len(rated) else None,
+            "accuracy": float((rated["actual_class"] == rated["predicted"]).mean()) if len(rated) else None,
             "at_risk_predicted_clear": blocked_clear,
             "confusion": matrix, "calibration": calibration(rated),
             "by_jurisdiction": _group_figures(rated, "jurisdiction") if "jurisdiction" in rated else pd.DataFrame(),

@@ -290,9 +290,10 @@ def replay(cases_dir: Annotated[Optional[Path], typer.Argument(metavar="[CASES]"
 def print_evaluation(con: Console, ev: dict[str, Any]) -> None:
     """The replay's figures: AUC with its interval, accuracy, confusion, calibration, by state and decade, misses."""
     ci = ev["auc_ci95"]
-    con.print(f"ROC AUC (overall score, at risk vs cleared): {ev['auc']}"
-              + (f" (95% bootstrap interval {ci[0]}-{ci[1]})" if ci else "")
-              + f"  |  at the conservative end of the ranges: {ev['auc_conservative']}  |  accuracy of predicted class: {ev['accuracy']}  |  "
+    con.print(f"ROC AUC (overall score, at risk vs cleared): {_figure(ev['auc'])}"
+              + (f" (95% bootstrap interval {_figure(ci[0])}-{_figure(ci[1])})" if ci else "")
+              + f"  |  at the conservative end of the ranges: {_figure(ev['auc_conservative'])}  |  "
+              f"accuracy of predicted class: {_figure(ev['accuracy'])}  |  "
               f"{ev['rated']} rated cases ({ev['positives']} blocked/restricted/ordered/withdrawn, {ev['negatives']} cleared)")
     con.print("Fitted parameters: " + (", ".join(ev["fitted_parameters"]) or
                                         "none (every weight is set from its written rationale, factors/scoring.yaml); the in-sample AUC is the only one"))
@@ -303,7 +304,7 @@ def print_evaluation(con: Console, ev: dict[str, Any]) -> None:
     print_table(con, ev["by_jurisdiction"], "By reviewing state")
     print_table(con, ev["by_decade"], "By decade")
     print_table(con, ev["by_confidence"], "By confidence of the case's facts")
-    con.print("Each component's own AUC: " + ", ".join(f"{k} {v}" for k, v in ev["component_auc"].items()))
+    con.print("Each component's own AUC: " + ", ".join(f"{k} {_figure(v)}" for k, v in ev["component_auc"].items()))
     print_table(con, ev["misses"], f"Misses ({len(ev['misses'])}): the findings that drove each")
 
 
@@ -374,17 +375,13 @@ def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--acti
     if json_out:
         typer.echo(json.dumps({"as_of": str(regime.as_of), "version": regime.version, "items": rows}, ensure_ascii=False, indent=2, default=str))
         return
-    from rich.table import Table
-    from rich.text import Text
-    t = Table(title=f"factors as of {regime.as_of} (version {regime.version})", show_lines=False)
-    for col in ("id", "value", "label", "basis"):
-        t.add_column(col, overflow="fold")
+    typer.echo(f"factors as of {regime.as_of} ({len(rows)}; version {regime.version})")
     for r in rows:
         v = r["value"]
         shown = "—" if v is None else (f"{len(v)} entries" if isinstance(v, list) else str(v))
-        t.add_row(Text(r["id"] + (" *" if r["assumption"] else "")), Text(shown), Text(r["label"]), Text(r["citation"]))
-    Console(highlight=False).print(t)
-    typer.echo("* assumption (law not yet fixed or fact not pinned down): overridable with --set ID=VALUE")
+        echo_block(f"{r['id']}{' *' if r['assumption'] else ''} = {shown}", [r["label"], f"basis: {r['citation']}"])
+    typer.echo("")
+    typer.echo("* assumption: law not fixed or fact not pinned down (override: --set ID=VALUE)")
 
 
 @app.command(short_help="The local web workbench (needs the web extra).")
@@ -435,11 +432,6 @@ app.add_typer(graph_app, name="graph", short_help="Ownership graph on DuckDB (ne
 def print_activities(regime: Any, lang: Lang, search: str | None, json_out: bool) -> None:
     """The activity catalog (or the items matching ``search``): one block per item, wrapped to 80 columns
     (rich counts the width of Japanese characters)."""
-    from rich.padding import Padding
-    from rich.text import Text
-
-    con = Console(width=80, highlight=False, soft_wrap=False)
-
     rows = regime.activity_rows(lang, search)
     if json_out:
         typer.echo(json.dumps({"as_of": str(regime.as_of), "version": regime.version, "items": rows}, ensure_ascii=False, indent=2, default=str))
@@ -457,14 +449,21 @@ def print_activities(regime: Any, lang: Lang, search: str | None, json_out: bool
         if r["notice_item"]:
             lines.append(f"notice: {r['notice_item']}")
         lines.append(f"basis: {r['citation']}")
-        con.print("")
-        con.print(Text(lines[0]))
-        for line in lines[1:]:
-            con.print(Padding(Text(line), (0, 0, 0, 2), expand=False))
+        echo_block(lines[0], lines[1:])
     if not rows:
         typer.echo(f"no business item matches {search!r}")
     typer.echo("")
     typer.echo("* assumption: law not fixed or fact not pinned down (override: --set ID=VALUE)")
+
+
+def echo_block(head: str, lines: list[str], width: int = 80) -> None:
+    """An item as a block: a blank line, its head, then its lines indented, wrapped at ``width`` terminal
+    cells without breaking words (Japanese with kinsoku)."""
+    from fdiscreen.render.linebreak import wrap
+
+    typer.echo("")
+    for text in [*wrap(head, width, "  ", ""), *(w for line in lines for w in wrap(line, width, "    ", "  "))]:
+        typer.echo(text)
 
 
 def print_table(con: Console, frame: Any, title: str) -> None:
@@ -476,8 +475,24 @@ def print_table(con: Console, frame: Any, title: str) -> None:
     for col in frame.columns:
         t.add_column(str(col), overflow="fold")
     for _, row in frame.iterrows():
-        t.add_row(*[Text("" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in row])
+        t.add_row(*[Text(_cell(v)) for v in row])
     con.print(t)
+
+
+def _figure(value: float | None) -> str:
+    """An evaluation figure as printed (the tables and the Python API keep every digit)."""
+    return "—" if value is None else f"{value:.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+
+def _cell(value: Any) -> str:
+    """A table cell as printed: lists joined, floats to four significant digits, missing values empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
 
 
 def _usage_error_types() -> tuple[type[Exception], ...]:

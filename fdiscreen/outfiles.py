@@ -65,9 +65,23 @@ def neutralise_formulas(frame: Any) -> Any:
     return out
 
 
+def flat_lists(frame: Any) -> Any:
+    """A copy with every list cell joined by "; " (CSV has no list type; Parquet and JSON keep lists)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[col] = out[col].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return out
+
+
+def csv_frame(frame: Any) -> Any:
+    """The table as it goes into a CSV file: lists joined, formulas neutralised."""
+    return neutralise_formulas(flat_lists(frame))
+
+
 def csv_bytes(frame: Any) -> bytes:
     """The table as UTF-8 CSV with formulas neutralised (for downloads)."""
-    return str(neutralise_formulas(frame).to_csv(index=False)).encode("utf-8")
+    return str(csv_frame(frame).to_csv(index=False)).encode("utf-8")
 
 
 def write_table(frame: Any, path: Path, inputs: Iterable[Path] = (), option: str = "--out") -> None:
@@ -78,8 +92,8 @@ def write_table(frame: Any, path: Path, inputs: Iterable[Path] = (), option: str
     check_output(path, inputs, option)
     with atomic_path(path) as temp:
         if suffix == ".csv":
-            neutralise_formulas(frame).to_csv(temp, index=False)
+            csv_frame(frame).to_csv(temp, index=False)
         elif suffix == ".parquet":
             frame.to_parquet(temp, index=False)
         else:
-            frame.to_json(temp, orient="records", lines=True, force_ascii=False)
+            frame.to_json(temp, orient="records", lines=True, force_ascii=False, date_format="iso", date_unit="s")

@@ -265,8 +265,8 @@ def test_output_names_classes_timeline_open_facts_and_best_measure() -> None:
     assert (second["target_class"], second["investor_class"], second["prior_notification"]) == ("core", "general_investor", "yes")
     assert second["waiting_days"] > 0
     assert set(CLEAN_ACQUIRER) - {"acquirer_contractual_disclosure_duty", "acquirer_decisions_in_obliging_country"} \
-        <= set(second["facts_to_confirm"].split("; "))
-    assert not set(CLEAN_ACQUIRER) & set(third["facts_to_confirm"].split("; "))
+        <= set(second["facts_to_confirm"])
+    assert not set(CLEAN_ACQUIRER) & set(third["facts_to_confirm"])
     assert second["best_mitigation"] and second["overall_after_best_mitigation"] < second["overall"]
     offered, _ = b.screen_frame(pd.DataFrame([{**seated, "mitigations": second["best_mitigation"]}], dtype=object))
     assert offered.iloc[0]["residual_overall"] == second["overall_after_best_mitigation"]
@@ -287,3 +287,19 @@ def test_three_subsidiaries_in_order_and_a_gap_is_a_bad_row() -> None:
     assert errors.to_dict("records") == [{"row": 2, "column": "target_subsidiary_2_name", "message":
                                           "target_subsidiary_3_* columns are filled in but not target_subsidiary_2_* "
                                           "(expected the subsidiary columns in order: target_subsidiary_*, then _2_*, then _3_*)"}]
+
+
+def test_output_dtypes_dates_and_lists(tmp_path: Path) -> None:
+    """Dates are dates and the findings and facts are lists: a list column in Parquet and JSON Lines,
+    "; "-joined text in CSV (which has no list type)."""
+    import pyarrow.parquet as pq
+
+    results, _ = b.screen_frame(pd.DataFrame([{**BASE_ROW, "board_seats": "2", "shares_after_pct": "12"}], dtype=object))
+    row = results.iloc[0]
+    assert isinstance(row["as_of"], dt.date) and isinstance(row["top_findings"], list) and isinstance(row["facts_to_confirm"], list)
+    b.write_table(results, tmp_path / "o.parquet")
+    schema = pq.read_schema(tmp_path / "o.parquet")
+    assert str(schema.field("as_of").type) == "date32[day]" and str(schema.field("top_findings").type).startswith("list<")
+    b.write_table(results, tmp_path / "o.csv")
+    text = pd.read_csv(tmp_path / "o.csv")["top_findings"].iloc[0]
+    assert text == "; ".join(row["top_findings"]) and "[" not in text

@@ -128,6 +128,19 @@ def test_check_is_one_screen_within_80_columns_and_keeps_words_whole(example: st
             assert not any(line.lstrip().startswith(("。", "、", "）", "」")) for line in text.splitlines())
 
 
+@pytest.mark.parametrize("args", [["factors"], ["factors", "--activities", "--lang", "ja"], ["factors", "--search", "半導体"]])
+def test_factors_listing_fits_80_columns_with_ids_whole(args: list[str]) -> None:
+    from rich.cells import cell_len
+
+    from fdiscreen.regime import load_catalog
+
+    out = cli(*args, "--as-of", "2026-12-01").stdout
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    heads = {line.split()[0] for line in out.splitlines() if line and not line.startswith((" ", "*"))}
+    ids = set(load_catalog().items)
+    assert heads - {"factors", "business"} <= ids and len(heads & ids) >= 3, "every item's id is printed whole"
+
+
 # -- the Python API ---------------------------------------------------------------------------------
 
 def test_api_screens_a_path_a_mapping_and_a_deal_alike() -> None:
