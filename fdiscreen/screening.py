@@ -56,10 +56,11 @@ class Screening(BaseModel):
 
 
 def fingerprint(deal: Deal, regime: Regime, mitigate: list[str] | None = None,
-                watchlists: list[ListEntry] | None = None) -> str:
+                watchlists: list[ListEntry] | None = None, mof: MofList | None = None) -> str:
     """SHA-256 of the normalised input, the as-of date, the regime version, the overrides, the measures
-    proposed and the watch-list entries matched against."""
-    payload = {
+    proposed, the watch-list entries matched against and the MOF list's classes and date (when one was
+    supplied; without one the fingerprint is what it always was)."""
+    payload: dict[str, Any] = {
         "deal": deal.model_dump(mode="json"),
         "mitigate": sorted(mitigate or []),
         "watchlists": sorted(f"{e.list_name}|{e.entry_id}|{e.name}" for e in watchlists or []),
@@ -67,6 +68,8 @@ def fingerprint(deal: Deal, regime: Regime, mitigate: list[str] | None = None,
         "regime": regime.version,
         "overrides": {k: str(v) for k, v in sorted(regime.overrides.items())},
     }
+    if mof is not None:
+        payload["mof_list"] = {"vintage": str(mof.vintage), "classes": sorted(mof.classes.items())}
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -90,6 +93,6 @@ def screen(deal: Deal, as_of: dt.date | None = None, overrides: dict[str, Any] |
     assessment: Assessment = assess(deal, det, regime, watchlists, mitigate)
     info = RegimeInfo(as_of=regime.as_of, as_of_from=as_of_source(deal, as_of), version=regime.version, assumptions=regime.assumptions(),
                       overrides={k: str(v) for k, v in regime.overrides.items()})
-    return Screening(matter=deal.matter, fingerprint=fingerprint(deal, regime, mitigate, watchlists), regime=info, filing=det,
+    return Screening(matter=deal.matter, fingerprint=fingerprint(deal, regime, mitigate, watchlists, mof), regime=info, filing=det,
                      scores=assessment.scores, findings=assessment.findings, mitigations=assessment.mitigations,
                      watchlist_hits=assessment.watchlist_hits, input=deal.model_dump(mode="json", exclude_defaults=True))

@@ -3,13 +3,16 @@ businesses (指定業種・コア業種), and whether it is a specified core bus
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from pydantic import Field
 
-from fdiscreen.filing.conclusion import WHO_TARGET, Conclusion, Reasoning
-from fdiscreen.i18n import T
-from fdiscreen.mof_list import MofList
+from fdiscreen.filing.conclusion import WHO_ACQUIRER, WHO_TARGET, Conclusion, Reasoning
+from fdiscreen.i18n import T, Text
+from fdiscreen.mof_list import MofList, MofListRecord
 from fdiscreen.model import Business, Deal, FeftaClass, Target
-from fdiscreen.regime import Regime
+from fdiscreen.regime import CitationSpec, FactorItem, Regime
 
 RANK: dict[FeftaClass, int] = {"non_designated": 0, "designated": 1, "core": 2}
 CLASS_TEXT = {
@@ -29,6 +32,9 @@ class TargetClassConclusion(Conclusion):
     """特定取得に係るコア業種: some own or subsidiary business is on the specified-acquisition core list
     (no exemption for the specified acquisition); None when a business's listing is unknown."""
     businesses: list[dict[str, str | None]] = Field(default_factory=list)
+    mof_list: MofListRecord | None = None
+    """The MOF classification list consulted (file, sheet, the date it is as of), when one was supplied and
+    the target has a securities code."""
 
 
 def _item_class(item_id: str, r: Reasoning) -> FeftaClass:
@@ -157,21 +163,133 @@ def target_class(target: Target, regime: Regime, mof: MofList | None = None) -> 
     spec_core = _any_true(spec_core) if spec_core else None
     return TargetClassConclusion(**r.conclude("target_class", status, summary, fefta_class=cls_out,
                                               specified_acquisition_listed=spec_listed,
-                                              specified_acquisition_core=spec_core, businesses=rows))
+                                              specified_acquisition_core=spec_core, businesses=rows,
+                                              mof_list=mof.record() if mof is not None and t.securities_code else None))
 
 
 def _from_mof_list(target: Target, mof: MofList | None, r: Reasoning) -> FeftaClass | None:
+    """The class MOF's list of listed companies gives the target's securities code (an aid: the investor
+    remains responsible), with a warning when the list's date does not match the notices in force."""
     code = target.securities_code
     if mof is None or not code:
         return None
+    label = _list_label(mof)
     cls = mof.lookup(code)
     if cls is None:
-        r.say(f"Securities code {code} is not in the MOF list supplied ({mof.source}).",
-              f"証券コード{code}は提供された財務省リスト（{mof.source}）に掲載されていない。")
-        return None
-    r.say(f"The MOF list supplied ({mof.source}) classes {code} as {CLASS_TEXT[cls].en}; the list is an aid and the investor remains responsible.",
-          f"提供された財務省リスト（{mof.source}）は{code}を{CLASS_TEXT[cls].ja}としている（参考情報であり、判断責任は投資家にある）。")
+        r.say(f"Securities code {code} is not in the MOF list supplied ({label.en}).",
+              f"証券コード{code}は提供された財務省リスト（{label.ja}）に掲載されていない。")
+    else:
+        r.say(f"The MOF list supplied ({label.en}) classes {code} as {CLASS_TEXT[cls].en}; the list is an aid and the investor remains responsible.",
+              f"提供された財務省リスト（{label.ja}）は{code}を{CLASS_TEXT[cls].ja}としている（参考情報であり、判断責任は投資家にある）。")
+    _check_list_date(mof, r)
     return cls
+
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+
+
+def _date_text(d: dt.date) -> Text:
+    return T(f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}", f"{d.year}年{d.month}月{d.day}日")
+
+
+def _list_label(mof: MofList) -> Text:
+    """「list.xlsx、2026年10月15日現在」 / "list.xlsx, as of 15 October 2026" (or the date unknown)."""
+    if mof.vintage is None:
+        return T(f"{mof.source}, date unknown", f"{mof.source}、作成日不明")
+    when = _date_text(mof.vintage)
+    return T(f"{mof.source}, as of {when.en}", f"{mof.source}、{when.ja}現在")
+
+
+@dataclass(frozen=True)
+class NoticeRevision:
+    """One amendment of the business-sector notices (業種告示・コア業種告示) as the catalog dates it: made
+    (promulgated or in effect) on ``made``, changing classes from ``applies``; ``item`` is an activity whose
+    class changed then (cited for it)."""
+
+    made: dt.date
+    applies: dt.date
+    item: str
+
+
+def _revision_citation(item: FactorItem, when: dt.date) -> CitationSpec | None:
+    """The citation of the notice that gave ``item`` its class from ``when``, if the catalog names it."""
+    for key, spec in (item.citations or {}).items():
+        if key == when.isoformat():
+            return spec
+    c = item.citation
+    return c if when in (c.applies_from, c.effective) else None
+
+
+def notice_revisions(regime: Regime) -> list[NoticeRevision]:
+    """Every date an activity's class changed under the notices, with the date the amending notice was made
+    (its promulgation or effect, from the catalog's citations; the class date itself where none is given),
+    in order of application."""
+    found: dict[dt.date, NoticeRevision] = {}
+    for item in regime.catalog.activities():
+        for when, _ in regime.timeline(item.id):
+            spec = _revision_citation(item, when)
+            made = min([d for d in (spec.promulgated, spec.effective, spec.applies_from) if d is not None] + [when]) if spec else when
+            prev = found.get(when)
+            if prev is None or made < prev.made:
+                found[when] = NoticeRevision(made=made, applies=when, item=item.id)
+    return sorted(found.values(), key=lambda v: v.applies)
+
+
+def _revision_text(v: NoticeRevision) -> Text:
+    made, applies = _date_text(v.made), _date_text(v.applies)
+    if v.made == v.applies:
+        return T(f"the notice revision of {made.en}", f"{made.ja}の告示改正")
+    return T(f"the notice revision of {made.en} (applying from {applies.en})", f"{made.ja}の告示改正（{applies.ja}適用）")
+
+
+def _check_list_date(mof: MofList, r: Reasoning) -> None:
+    """Warn when the list gives no date, predates the latest notice revision in force on the as-of date, or
+    postdates one that applies only after it (each with the list's date as a fact to confirm)."""
+    as_of = r.regime.as_of
+    revisions = notice_revisions(r.regime)
+    in_force = [v for v in revisions if v.applies <= as_of]
+    latest = in_force[-1] if in_force else None
+    if mof.vintage is None:
+        _list_date_unknown(mof, latest, r)
+        return
+    if latest is not None and mof.vintage < latest.made:
+        _list_predates_revision(mof.vintage, latest, r)
+    later = next((v for v in revisions if v.applies > as_of and v.made <= mof.vintage), None)
+    if later is not None:
+        _list_reflects_later_revision(mof.vintage, later, r)
+
+
+def _confirm_list_date(question: Text, r: Reasoning) -> None:
+    r.need("mof_list.vintage", question,
+           T("classify the target from its own and its subsidiaries' businesses (core where unknown)",
+             "発行会社及び子会社の事業内容から区分を判断する（不明な場合はコア業種）"), WHO_ACQUIRER)
+
+
+def _list_date_unknown(mof: MofList, latest: NoticeRevision | None, r: Reasoning) -> None:
+    on = _date_text(r.regime.as_of)
+    last = T(f"; they were last amended by {_revision_text(latest).en}", f"（直近の改正は{_revision_text(latest).ja}）") if latest else T("", "")
+    r.say(f"The MOF list's date is unknown (neither its title rows nor its file name give it): confirm that it reflects the business-sector notices in force on {on.en}{last.en}.",
+          f"財務省リストの作成日が不明である（表題行にもファイル名にも記載がない）。{on.ja}時点で効力を有する業種告示{last.ja}を反映したリストであることを確認すること。")
+    _confirm_list_date(T(f"What date is the MOF list supplied ({mof.source}) as of, and does it reflect the notices in force on {on.en}?",
+                         f"提供された財務省リスト（{mof.source}）は何年何月何日現在のものか。{on.ja}時点の告示を反映しているか？"), r)
+
+
+def _list_predates_revision(vintage: dt.date, latest: NoticeRevision, r: Reasoning) -> None:
+    on, listed, rev = _date_text(r.regime.as_of), _date_text(vintage), _revision_text(latest)
+    r.cite(latest.item)
+    r.say(f"Warning: the MOF list is as of {listed.en}, before {rev.en}, which is in force on {on.en}; its categories may not reflect that revision.",
+          f"注意：財務省リストは{listed.ja}現在のもので、{on.ja}時点で効力を有する{rev.ja}より前に作成されている。区分が当該改正を反映していないおそれがある。")
+    _confirm_list_date(T(f"The MOF list supplied is as of {listed.en}, before {rev.en}: what is the target's category on the list revised after it?",
+                         f"提供された財務省リストは{listed.ja}現在で、{rev.ja}より前のものである。改正後に改訂されたリストでの発行会社の区分は？"), r)
+
+
+def _list_reflects_later_revision(vintage: dt.date, later: NoticeRevision, r: Reasoning) -> None:
+    on, listed, rev = _date_text(r.regime.as_of), _date_text(vintage), _revision_text(later)
+    r.say(f"Warning: the MOF list is as of {listed.en}, after {rev.en}, which does not yet apply on {on.en}; its categories may reflect notices not yet in force.",
+          f"注意：財務省リストは{listed.ja}現在のもので、{on.ja}時点では未適用の{rev.ja}を反映しているおそれがある。")
+    _confirm_list_date(T(f"The MOF list supplied is as of {listed.en}, after {rev.en}: what was the target's category under the notices in force on {on.en}?",
+                         f"提供された財務省リストは{listed.ja}現在で、{rev.ja}を反映しているおそれがある。{on.ja}時点の告示での発行会社の区分は？"), r)
 
 
 def is_specified_core_business_entity(deal: Deal, r: Reasoning) -> bool | None:
