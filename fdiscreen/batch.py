@@ -705,8 +705,9 @@ def _rows(data: bytes, suffix: str, name: str) -> Rows:
     return _jsonl_rows(data, name)
 
 
-def read_table(path: Path) -> pd.DataFrame:
+def read_table(path: str | Path) -> pd.DataFrame:
     """A table of results or deals as a DataFrame (every CSV cell as text); a damaged file is an error."""
+    path = Path(path)
     if not path.is_file():
         raise FdiscreenError("no such file", file=str(path), expected="a CSV, Parquet or JSON Lines table")
     return _read_table(path, path.suffix.lower(), str(path))
