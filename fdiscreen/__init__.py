@@ -96,14 +96,14 @@ def screen(deal: "str | Path | dict[str, Any] | Deal", *, as_of: dt.date | str |
     ``amendment_effective`` models the 2026 amendment from that date; ``mof_list`` is MOF's classification
     list (.xlsx or .csv); ``watchlists`` are watch-list CSVs; ``mitigate`` names risk-mitigation measures
     (リスク軽減措置) to apply."""
-    from fdiscreen.assess.watchlist import load_watchlist
+    from fdiscreen.assess.watchlist import load_watchlists
     from fdiscreen.mof_list import load_mof_list
     from fdiscreen.regime import load_catalog, override
     from fdiscreen.screening import screen as _screen
 
     catalog = load_catalog()
     parsed = dict(override(k, v, catalog) for k, v in (overrides or {}).items())
-    lists = [entry for w in watchlists or [] for entry in load_watchlist(w)]
+    lists = load_watchlists(watchlists or [])
     mof = load_mof_list(mof_list) if mof_list else None
     return _screen(_deal_of(deal, graph_db), _as_date(as_of, "as_of"), parsed, _as_date(amendment_effective, "amendment_effective"),
                    mof, lists, mitigate)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
@@ -14,7 +15,7 @@ from rich.console import Console
 from typer.core import TyperArgument
 
 from fdiscreen.clock import japan_today
-from fdiscreen.assess.watchlist import load_watchlist
+from fdiscreen.assess.watchlist import WatchList, load_watchlists
 from fdiscreen import __version__
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.extras import require_extra
@@ -130,12 +131,18 @@ def _screen(deal_path: Path, as_of: dt.datetime | None, amend: dt.datetime | Non
             mof_list: Path | None, watch: list[Path] | None = None, mitigate: list[str] | None = None,
             db: Path | None = None) -> tuple[Deal, Screening]:
     mof: MofList | None = load_mof_list(mof_list) if mof_list else None
-    lists = [entry for w in watch or [] for entry in load_watchlist(w)]
+    lists = _watchlists(tuple(watch or ()))
     deal = load_deal(deal_path, graph_db=db)
     s = screen(deal, _date(as_of), _overrides(sets), _date(amend), mof, lists, mitigate)
     detail(f"{deal_path}: law as of {s.regime.as_of} ({s.regime.as_of_from.replace('_', ' ')}), law data {s.regime.version}, "
            f"{len(s.regime.assumptions)} assumption(s) used")
     return deal, s
+
+
+@lru_cache(maxsize=4)
+def _watchlists(paths: tuple[Path, ...]) -> WatchList:
+    """The watch lists, read and indexed once per run (compare screens several deals against them)."""
+    return load_watchlists(paths)
 
 
 def _cover(header: Path | None, to: str | None, from_: str | None, re: str | None, matter_number: str | None,

@@ -15,7 +15,7 @@ from fdiscreen import __version__
 from fdiscreen.assess import Assessment, MitigationResult, assess
 from fdiscreen.assess.combine import Scores
 from fdiscreen.assess.finding import Finding
-from fdiscreen.assess.watchlist import ListEntry, WatchHit
+from fdiscreen.assess.watchlist import ListEntry, WatchHit, entries_digest
 from fdiscreen.filing import Determination, determine
 from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList
@@ -63,7 +63,7 @@ def fingerprint(deal: Deal, regime: Regime, mitigate: list[str] | None = None,
     payload: dict[str, Any] = {
         "deal": deal.model_dump(mode="json"),
         "mitigate": sorted(mitigate or []),
-        "watchlists": sorted(f"{e.list_name}|{e.entry_id}|{e.name}" for e in watchlists or []),
+        "watchlists": entries_digest(watchlists) if watchlists else [],
         "as_of": regime.as_of.isoformat(),
         "regime": regime.version,
         "overrides": {k: str(v) for k, v in sorted(regime.overrides.items())},

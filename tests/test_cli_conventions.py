@@ -9,6 +9,7 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -126,6 +127,44 @@ def test_check_is_one_screen_within_80_columns_and_keeps_words_whole(example: st
             assert _words(text) == _words(wide.export_text())
         else:
             assert not any(line.lstrip().startswith(("。", "、", "）", "」")) for line in text.splitlines())
+
+
+def _document_words(doc: Any) -> set[str]:
+    from fdiscreen.render.document import Bullets, Figure, Para, Table
+    from fdiscreen.render.terminal import figure_summary
+
+    texts = [doc.title, *(f"{k}: {v}" for k, v in doc.meta)]
+    for sec in doc.sections:
+        texts.append(sec.title)
+        for blk in sec.blocks:
+            if isinstance(blk, Para):
+                texts.append(f"{blk.bold_lead or ''} {blk.text}")
+            elif isinstance(blk, Bullets):
+                texts += blk.items
+            elif isinstance(blk, Table):
+                texts += [*(f"{h}:" for h in blk.header), *blk.header, *(c for row in blk.rows for c in row)]
+            elif isinstance(blk, Figure):
+                texts.append(f"[{blk.caption}] {figure_summary(blk)}")
+    return {w for t in texts for w in t.split()}
+
+
+def test_full_views_and_comparisons_keep_words_whole_at_80_columns() -> None:
+    """Tables too wide for the terminal are printed row by row; every word printed is a whole word of
+    the document (a word cut at the margin would leave fragments that are not)."""
+    from rich.cells import cell_len
+
+    from fdiscreen.render.memo import build_comparison, build_memo
+    from fdiscreen.render.terminal import print_document
+
+    bids = [fdiscreen.screen(p) for p in sorted((ROOT / "examples" / "bids").glob("*.yaml"))]
+    for doc in (build_comparison(bids, "en"), build_memo(bids[1], "en", view="check")):
+        narrow = Console(width=80, record=True, file=open(os.devnull, "w"))
+        print_document(doc, narrow)
+        text = narrow.export_text()
+        assert max(cell_len(line) for line in text.splitlines()) <= 80
+        allowed = _document_words(doc)
+        printed = [w for w in text.split() if w not in ("•",) and not w.rstrip(".").isdigit() and w.strip("┏┓┗┛┡┩┳┻╇┃│━─└┘┴┬┌┐├┤┼")]
+        assert not [w for w in printed if w not in allowed]
 
 
 @pytest.mark.parametrize("args", [["factors"], ["factors", "--activities", "--lang", "ja"], ["factors", "--search", "半導体"]])

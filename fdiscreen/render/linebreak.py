@@ -32,7 +32,7 @@ def break_units(text: str) -> list[str]:
     units: list[str] = []
     word = ""
     for ch in text:
-        if _is_wide(ch) or ch in NO_LINE_END:
+        if _is_wide(ch):
             if word:
                 units.append(word)
                 word = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text as RichText
@@ -40,12 +41,7 @@ def print_document(doc: Document, console: Console | None = None) -> None:
                     for text in wrap(item, con.width, " " * len(mark), mark):
                         con.print(RichText(text, no_wrap=True, overflow="crop"))
             elif isinstance(b, Table):
-                t = RichTable(show_lines=False, header_style="bold")
-                for h in b.header:
-                    t.add_column(escape(h), overflow="fold")
-                for row in b.rows:
-                    t.add_row(*[RichText(c) for c in row])
-                con.print(t)
+                print_table_block(b, con)
             elif isinstance(b, Pre):
                 con.print(RichText(b.text, style="dim"))
             elif isinstance(b, Figure):
@@ -61,3 +57,31 @@ def figure_summary(fig: Figure) -> str:
             if inner:
                 parts.append(f"{key}: {inner}")
     return "; ".join(parts)
+
+
+def table_fits(b: Table, width: int) -> bool:
+    """Whether the table can be drawn within ``width`` cells with no cell wrapped (rich's borders and
+    padding take three cells a column, plus one): only then is no word at risk of being cut."""
+    columns = [[h, *(row[i] for row in b.rows if i < len(row))] for i, h in enumerate(b.header)]
+    return sum(max(cell_len(t) for t in col) for col in columns) + 3 * len(columns) + 1 <= width
+
+
+def print_table_block(b: Table, con: Console) -> None:
+    """A table as a table when it fits the console unwrapped; otherwise one block per row (its
+    first cell, then each other column as 'header: value'), wrapped without breaking words."""
+    if table_fits(b, con.width):
+        t = RichTable(show_lines=False, header_style="bold")
+        for h in b.header:
+            t.add_column(escape(h), overflow="fold")
+        for row in b.rows:
+            t.add_row(*[RichText(c) for c in row])
+        con.print(t)
+        return
+    for row in b.rows:
+        con.print()
+        for text in wrap(row[0] if row else "", con.width, "  "):
+            con.print(RichText(text, style="bold", no_wrap=True, overflow="crop"))
+        for head, cell in zip(b.header[1:], row[1:]):
+            if cell:
+                for text in wrap(f"{head}: {cell}" if head else cell, con.width, "    ", "  "):
+                    con.print(RichText(text, no_wrap=True, overflow="crop"))
