@@ -214,3 +214,23 @@ def test_api_exports() -> None:
     for name in fdiscreen.__all__:
         assert getattr(fdiscreen, name) is not None and (getattr(fdiscreen, name).__doc__ or name == "__version__")
     assert callable(fdiscreen.cases.replay) and callable(fdiscreen.batch.screen_frame)
+
+
+@pytest.mark.parametrize("args, extra, blocked", [
+    (["serve"], "web", "fastapi"),
+    (["batch", str(ROOT / "examples" / "batch" / "deals.csv"), "--out", "OUT", "--engine", "dask"], "scale", "distributed"),
+    (["graph", "controllers", "x", "--db", "DB"], "scale", "duckdb"),
+])
+def test_a_missing_extra_is_named_in_one_line(args: list[str], extra: str, blocked: str, tmp_path: Path) -> None:
+    """Without the extra's packages (hidden from import here), the command says which extra to install."""
+    args = [str(tmp_path / "o.csv") if a == "OUT" else str(tmp_path / "g.duckdb") if a == "DB" else a for a in args]
+    (tmp_path / "g.duckdb").touch()
+    hide = ("import importlib.util, sys\n"
+            f"blocked = {blocked!r}\n"
+            "real = importlib.util.find_spec\n"
+            "importlib.util.find_spec = lambda name, *a: None if name.split('.')[0] == blocked else real(name, *a)\n"
+            f"sys.argv = ['fdiscreen', *{args!r}]\n"
+            "from fdiscreen.cli import main\nmain()\n")
+    res = subprocess.run([sys.executable, "-c", hide], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert res.returncode == 2, res.stderr
+    assert f"pip install 'fdiscreen[{extra}]'" in res.stderr and len(res.stderr.strip().splitlines()) == 1
