@@ -29,6 +29,7 @@ from fdiscreen.regime import load_catalog, make_regime, parse_override
 from fdiscreen.render.output import write_memo
 from fdiscreen.graph_cli import graph_app
 from fdiscreen.listing import load_listing_plan, screen_listing
+from fdiscreen.render.cells import cell_text, figure_text
 from fdiscreen.render.memo import LangChoice, build_comparison, build_listing_memo, build_memo
 from fdiscreen.render.terminal import print_document
 from fdiscreen.screening import Screening, screen
@@ -297,10 +298,10 @@ def replay(cases_dir: Annotated[Optional[Path], typer.Argument(metavar="[CASES]"
 def print_evaluation(con: Console, ev: dict[str, Any]) -> None:
     """The replay's figures: AUC with its interval, accuracy, confusion, calibration, by state and decade, misses."""
     ci = ev["auc_ci95"]
-    con.print(f"ROC AUC (overall score, at risk vs cleared): {_figure(ev['auc'])}"
-              + (f" (95% bootstrap interval {_figure(ci[0])}-{_figure(ci[1])})" if ci else "")
-              + f"  |  at the conservative end of the ranges: {_figure(ev['auc_conservative'])}  |  "
-              f"accuracy of predicted class: {_figure(ev['accuracy'])}  |  "
+    con.print(f"ROC AUC (overall score, at risk vs cleared): {figure_text(ev['auc'])}"
+              + (f" (95% bootstrap interval {figure_text(ci[0])}-{figure_text(ci[1])})" if ci else "")
+              + f"  |  at the conservative end of the ranges: {figure_text(ev['auc_conservative'])}  |  "
+              f"accuracy of predicted class: {figure_text(ev['accuracy'])}  |  "
               f"{ev['rated']} rated cases ({ev['positives']} blocked/restricted/ordered/withdrawn, {ev['negatives']} cleared)")
     con.print("Fitted parameters: " + (", ".join(ev["fitted_parameters"]) or
                                         "none (every weight is set from its written rationale, factors/scoring.yaml); the in-sample AUC is the only one"))
@@ -311,7 +312,7 @@ def print_evaluation(con: Console, ev: dict[str, Any]) -> None:
     print_table(con, ev["by_jurisdiction"], "By reviewing state")
     print_table(con, ev["by_decade"], "By decade")
     print_table(con, ev["by_confidence"], "By confidence of the case's facts")
-    con.print("Each component's own AUC: " + ", ".join(f"{k} {_figure(v)}" for k, v in ev["component_auc"].items()))
+    con.print("Each component's own AUC: " + ", ".join(f"{k} {figure_text(v)}" for k, v in ev["component_auc"].items()))
     print_table(con, ev["misses"], f"Misses ({len(ev['misses'])}): the findings that drove each")
 
 
@@ -394,16 +395,17 @@ def factors(as_of: AsOf = None, activities: Annotated[bool, typer.Option("--acti
 @app.command(short_help="The local web workbench (needs the web extra).")
 def serve(host: Annotated[str, typer.Option(metavar="HOST", help="Interface to listen on; other than loopback only with --token.")] = "127.0.0.1",
           port: Annotated[int, typer.Option(metavar="PORT", help="Port (1-65535).", min=1, max=65535)] = 8765,
-          token: Annotated[Optional[str], typer.Option(metavar="TOKEN", help="Secret every request must carry (X-Fdiscreen-Token header or ?token=).")] = None) -> None:
+          token: Annotated[Optional[str], typer.Option(metavar="TOKEN", help="Secret every request must carry (X-Fdiscreen-Token header or ?token=).")] = None,
+          data_dir: Annotated[Optional[Path], typer.Option("--data-dir", metavar="DIR", help="Folder of the screening history (default: $FDISCREEN_DATA_DIR, else the user's data folder).")] = None) -> None:
     """Start the local web workbench (screening form, memos, comparison, case library, JSON API)."""
-    require_extra("web", "fastapi", "uvicorn", "jinja2", "multipart")
+    require_extra("web", "fastapi", "uvicorn", "jinja2", "multipart", "platformdirs", "duckdb")
     from fdiscreen.web.app import check_host, serve as run
 
     check_host(host, token)
     shown = f"http://{host if ':' not in host else '[' + host.strip('[]') + ']'}:{port}/"
     guard = "; every request must carry the token you set, as ?token=... or the X-Fdiscreen-Token header" if token else ""
     typer.echo(f"fdiscreen workbench on {shown}  (Ctrl+C stops it; deal data stays on this machine{guard})")
-    run(host, port, token)
+    run(host, port, token, data_dir=data_dir)
 
 
 @app.command(short_help="JSON Schema of deal files.")
@@ -482,24 +484,8 @@ def print_table(con: Console, frame: Any, title: str) -> None:
     for col in frame.columns:
         t.add_column(str(col), overflow="fold")
     for _, row in frame.iterrows():
-        t.add_row(*[Text(_cell(v)) for v in row])
+        t.add_row(*[Text(cell_text(v)) for v in row])
     con.print(t)
-
-
-def _figure(value: float | None) -> str:
-    """An evaluation figure as printed (the tables and the Python API keep every digit)."""
-    return "—" if value is None else f"{value:.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-
-
-def _cell(value: Any) -> str:
-    """A table cell as printed: lists joined, floats to four significant digits, missing values empty."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, (list, tuple)):
-        return "; ".join(map(str, value))
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
 
 
 def _usage_error_types() -> tuple[type[Exception], ...]:

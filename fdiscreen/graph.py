@@ -12,8 +12,8 @@ Users load a large graph of entities and holdings once, then ask three questions
 
 Storage
 -------
-One DuckDB file, by default ``$XDG_DATA_HOME/fdiscreen/graph.duckdb`` (``~/.local/share/...`` when the
-variable is unset); every function takes ``db`` to use another file. Tables: ``entities`` (``idx`` =
+One DuckDB file, by default ``$FDISCREEN_DATA_DIR/graph.duckdb``, else ``$XDG_DATA_HOME/fdiscreen/graph.duckdb``
+(``~/.local/share/...`` when the variable is unset); every function takes ``db`` to use another file. Tables: ``entities`` (``idx`` =
 row order of the entities file, ``id``, ``name``, ``jurisdiction``, ``kind``, ``listed``,
 ``fefta_class``, ``resident_in_japan``), ``holdings`` (``holder_idx``, ``held_idx``, ``voting_pct``,
 ``equity_pct``, ``control_only``, ``voting_assumed``; sorted by ``held_idx``), the view
@@ -128,7 +128,10 @@ _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 # -- where the database lives -----------------------------------------------------------------------
 
 def default_db() -> Path:
-    """``$XDG_DATA_HOME/fdiscreen/graph.duckdb``, else ``~/.local/share/fdiscreen/graph.duckdb``."""
+    """``$FDISCREEN_DATA_DIR/graph.duckdb`` (the folder the workbench keeps its history in), else
+    ``$XDG_DATA_HOME/fdiscreen/graph.duckdb``, else ``~/.local/share/fdiscreen/graph.duckdb``."""
+    if os.environ.get("FDISCREEN_DATA_DIR"):
+        return Path(os.environ["FDISCREEN_DATA_DIR"]) / "graph.duckdb"
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "fdiscreen" / "graph.duckdb"
 

@@ -19,6 +19,22 @@ from law.plugin import pytest_collect_file  # noqa: F401 - runs the test sheets 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Nothing a test runs writes to the user's data folder (the workbench's history, the graph database):
+    FDISCREEN_DATA_DIR points at a temporary folder for the whole session (subprocesses inherit it)."""
+    import os
+
+    folder = tmp_path_factory.mktemp("fdiscreen-data")
+    old = os.environ.get("FDISCREEN_DATA_DIR")
+    os.environ["FDISCREEN_DATA_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("FDISCREEN_DATA_DIR", None)
+    else:
+        os.environ["FDISCREEN_DATA_DIR"] = old
+
 CLEAN = dict(fefta_violation_sanctioned=False, information_cooperation_duty=False, decisions_by_obliged_persons=False,
              decisions_at_office_in_obliging_country=False, contractual_disclosure_duty=False)
 

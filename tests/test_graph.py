@@ -502,6 +502,9 @@ def test_cli_commands(tmp_path: Path) -> None:
 
 
 def test_default_database_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("FDISCREEN_DATA_DIR", str(tmp_path / "data"))
+    assert graph.default_db() == tmp_path / "data" / "graph.duckdb"
+    monkeypatch.delenv("FDISCREEN_DATA_DIR")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert graph.default_db() == tmp_path / "fdiscreen" / "graph.duckdb"
     with pytest.raises(FdiscreenError, match="no ownership graph"):

@@ -40,6 +40,12 @@ SIMPLE_FORM: dict[str, str] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _history_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Screenings the pages run are kept in the history: keep this test's in its own folder."""
+    monkeypatch.setenv("FDISCREEN_DATA_DIR", str(tmp_path / "fdiscreen-data"))
+
+
 @pytest.fixture(scope="module")
 def client() -> TestClient:
     return TestClient(create_app(), base_url=LOCAL)
@@ -570,7 +576,9 @@ def test_batch_page_screens_a_table_and_keeps_its_downloads(client: TestClient) 
     assert len(links) == 2
     got = [client.get(unescape(link)) for link in links]
     assert [g.headers["content-type"].split(";")[0] for g in got] == ["text/csv", "text/csv"]
-    assert [g.content for g in got] == [expected.to_csv(index=False).encode(), errors.to_csv(index=False).encode()]
+    from fdiscreen.outfiles import csv_frame  # what `fdiscreen batch --out x.csv` writes (list cells joined)
+
+    assert [g.content for g in got] == [csv_frame(expected).to_csv(index=False).encode(), csv_frame(errors).to_csv(index=False).encode()]
     assert client.get("/batch/nope/results.csv").status_code == 404
 
 

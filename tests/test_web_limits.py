@@ -38,6 +38,12 @@ AS_OF = "2026-11-22"
 PATIENCE_S = 180  # only so that a broken test fails instead of hanging; nothing is asserted about it
 
 
+@pytest.fixture(autouse=True)
+def _history_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Screenings the pages run are kept in the history: keep this test's in its own folder."""
+    monkeypatch.setenv("FDISCREEN_DATA_DIR", str(tmp_path / "fdiscreen-data"))
+
+
 def _body(path: Path = BOARD_SEAT) -> dict[str, Any]:
     return json.loads(json.dumps(read_mapping(path), default=str))
 

@@ -1,9 +1,12 @@
 """The web workbench and JSON API (FastAPI). ``create_app(token)`` builds it; ``serve`` runs it with
 uvicorn on the loopback interface, or on another interface only when every request must carry a token.
 
-Pages: ``/`` (screening form and deal-file upload), ``/result`` (re-screen with mitigation toggles),
-``/memo`` (memo download), ``/compare`` (bid comparison), ``/batch`` (a table of deals, with CSV
-downloads), ``/cases`` (case library and replay).
+Pages: ``/`` (screening form and deal-file upload, straight to a result or into the form), ``/result``
+(re-screen with mitigation toggles; the ownership chart; downloads of the memo, the deal file and the
+Screening as JSON), ``/memo`` (memo download), ``/compare`` (bid comparison), ``/batch`` (a table of
+deals, with CSV downloads), ``/cases`` (case library and replay) and ``/cases/{case_id}`` (one case),
+``/history`` (screenings run from the form or an upload, kept in a local DuckDB file: reopen, edit,
+delete; see ``fdiscreen.web.history``). Page POSTs sent by a browser from another site are refused.
 API: ``POST /api/screen`` (the same JSON as ``fdiscreen screen --json``), ``POST /api/memo``,
 ``GET /api/factors``, ``GET /api/schema``; the OpenAPI spec is at ``/openapi.json``.
 
@@ -51,10 +54,10 @@ from fdiscreen.model import EARLIEST_DATE, HORIZON, ISO_DATE, MAX_MAGNITUDE, Dea
 from fdiscreen.regime import load_catalog, make_regime
 from fdiscreen.render.memo import build_comparison
 from fdiscreen.screening import Screening, screen
-from fdiscreen.web import pages
+from fdiscreen.web import history, pages
 from fdiscreen.web.memo_pool import MEMO_MAX_BYTES, MEMO_QUEUE_LIMIT_S, MEMO_TIME_LIMIT_S, MemoJob, MemoPool, MemoUnavailable
 from fdiscreen.web.forms import (FORM_FILE, MAX_BIDS, MAX_REQUEST_BYTES, MAX_TABLE_BYTES, MAX_TABLE_ROWS, MAX_UPLOAD_BYTES, MIN_BIDS, TooLarge,
-                                 deal_from_form, form_field, parse_upload, upload_name)
+                                 deal_from_form, form_field, form_gaps, form_values, parse_upload, upload_name)
 from fdiscreen.web.labels import PageLang, t
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -115,6 +118,19 @@ def _hostname(host_header: str) -> str:
     return match.group("v6") or match.group("name") or ""
 
 
+def cross_site(headers: dict[str, str]) -> bool:
+    """Did a browser send this request from another site (a form on a web page posting to the
+    workbench)? Read from Sec-Fetch-Site, else from an Origin that names another host. The pages send
+    no referrer, so a same-origin post may carry ``Origin: null``; that is not taken as another site."""
+    fetch_site = headers.get("sec-fetch-site", "").strip().lower()
+    if fetch_site:
+        return fetch_site not in ("same-origin", "none")
+    origin = headers.get("origin", "").strip().lower()
+    if not origin or origin == "null":
+        return False
+    return origin.split("://", 1)[-1].rstrip("/") != headers.get("host", "").strip().lower()
+
+
 class _BodyTooLarge(Exception):
     pass
 
@@ -143,6 +159,9 @@ class Guard:
                 return
         elif _hostname(headers.get("host", "")) not in LOCAL_HOSTS:
             await _plain(send, 400, {"error": "host not allowed: without a token the workbench answers only on 127.0.0.1, localhost or ::1"})
+            return
+        if scope.get("method") == "POST" and not scope.get("path", "").startswith("/api/") and cross_site(headers):
+            await _plain(send, 403, {"error": "cross-site request refused: the workbench's pages take form posts from its own pages only"})
             return
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
@@ -384,6 +403,88 @@ def _download(data: bytes, media: str, name: str) -> Response:
     return Response(content=data, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
+DEAL_MEDIA = {"yaml": "application/yaml; charset=utf-8", "json": "application/json"}
+
+
+def deal_file(deal: Deal, fmt: str) -> bytes:
+    """A deal as a deal file (the format of `fdiscreen schema`, read back by `fdiscreen check` and
+    ``fdiscreen.load``): the model's JSON data without the fields left at their defaults, as YAML or JSON."""
+    data = deal.model_dump(mode="json", exclude_defaults=True)
+    if fmt == "json":
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100).encode("utf-8")
+
+
+def deal_file_name(matter: str, fmt: str) -> str:
+    """The deal file's download name (ASCII only)."""
+    return f"fdiscreen-deal-{_slug(matter)}.{fmt}"
+
+
+def _check_deal_format(fmt: str) -> None:
+    if fmt not in DEAL_MEDIA:
+        raise FdiscreenError(f"unsupported deal file format {fmt[:20]!r}", path="format", expected="yaml or json")
+
+
+def ownership_chart(s: Screening, lang: PageLang) -> pages.Chart:
+    """The ownership chart as the memo draws it (render.charts data, render.figures SVG), in the page's
+    language; when it cannot be drawn, a caption saying so (the page still shows the result)."""
+    from markupsafe import Markup
+
+    from fdiscreen.render import figures
+    from fdiscreen.render.charts import ownership_data
+    from fdiscreen.render.document import Figure
+
+    caption = t("ownership_chart", lang)
+    try:
+        with _RENDER_LOCK:
+            drawn = safe_svg(figures.svg(Figure(figure="ownership", data=ownership_data(s, lang), caption=caption)))
+    except Exception as exc:  # noqa: BLE001 - a chart that cannot be drawn is reported, the result stays
+        return pages.Chart(svg=Markup(""), caption=f"{caption}: {pages.FIGURE_NOT_DRAWN.get(lang)} ({type(exc).__name__})")
+    return pages.Chart(svg=Markup(_zoomed(drawn, CHART_ZOOM)), caption=caption)
+
+
+#: the memo's chart is sized for an A4 page; on screen it is drawn larger (a setting of the workbench)
+CHART_ZOOM = 1.6
+_SVG_SIZE = re.compile(r'^<svg width="([0-9.]+)" height="([0-9.]+)"')
+
+
+def _zoomed(svg: str, zoom: float) -> str:
+    """The SVG with its width and height scaled (its viewBox keeps the drawing's proportions)."""
+    return _SVG_SIZE.sub(lambda m: f'<svg width="{float(m.group(1)) * zoom:.0f}" height="{float(m.group(2)) * zoom:.0f}"', svg, count=1)
+
+
+_SVG_DRAWING = frozenset({"svg", "g", "path", "rect", "text", "tspan", "line", "polyline", "polygon", "circle", "ellipse", "defs",
+                          "clipPath", "title", "desc", "marker", "linearGradient", "stop"})
+
+
+def safe_svg(svg: str) -> str:
+    """The drawn SVG, refused (raises ValueError) if it holds anything but drawing: only drawing elements,
+    no event-handler attribute, no reference outside the SVG itself (reportlab escapes the labels it
+    writes; this is a backstop so a chart can never carry a script or fetch anything)."""
+    import xml.etree.ElementTree as ET
+
+    if "<!DOCTYPE" in svg or "<!ENTITY" in svg:
+        raise ValueError("the chart's SVG declares a document type")
+    for node in ET.fromstring(svg).iter():
+        tag = node.tag.rsplit("}", 1)[-1]
+        if tag not in _SVG_DRAWING:
+            raise ValueError(f"the chart's SVG holds a <{tag[:20]}> element")
+        for name, value in node.attrib.items():
+            local = name.rsplit("}", 1)[-1].lower()
+            if local.startswith("on") or (local in ("href", "src") and not value.startswith("#")) or "url(" in value.replace("url(#", ""):
+                raise ValueError(f"the chart's SVG has a {local[:20]} attribute that is not drawing")
+    return svg
+
+
+@lru_cache(maxsize=1)
+def _case_index() -> dict[str, Any]:
+    from fdiscreen import cases
+
+    return {c.meta.id: c for c in cases.load_cases()}
+
+
 @lru_cache(maxsize=6)
 def _replay(rules: str, day: dt.date, lang: PageLang) -> dict[str, Any]:
     """Replay the case library under ``rules`` with 'today' = ``day``, evaluate, and draw the plots."""
@@ -463,10 +564,11 @@ _BATCH_RUNS = BatchRuns()
 
 # -- the app --------------------------------------------------------------------------------------
 
-def create_app(token: str | None = None, memo_pool: MemoPool | None = None) -> FastAPI:
+def create_app(token: str | None = None, memo_pool: MemoPool | None = None, data_dir: str | Path | None = None) -> FastAPI:
     """The workbench. With ``token``, every request must carry it (header X-Fdiscreen-Token or ?token=).
     Memos are rendered by ``memo_pool`` (default: a ``MemoPool`` with the workbench's limits, whose
-    worker processes start on the first memo and stop when the app shuts down)."""
+    worker processes start on the first memo and stop when the app shuts down). The screening history
+    lives in ``data_dir`` (default: ``$FDISCREEN_DATA_DIR``, else the user's data folder, read per request)."""
     _check_token(token)
     pool = memo_pool or MemoPool()
 
@@ -481,6 +583,7 @@ def create_app(token: str | None = None, memo_pool: MemoPool | None = None) -> F
                   description=API_DESCRIPTION, lifespan=lifespan)
     app.state.token = token
     app.state.memo_pool = pool
+    app.state.data_dir = Path(data_dir) if data_dir is not None else None
     app.add_middleware(Guard, token=token)
 
     @app.exception_handler(RequestValidationError)
@@ -511,12 +614,41 @@ def create_app(token: str | None = None, memo_pool: MemoPool | None = None) -> F
         html = pages.form_page(ctx, _activities(), _measures(), load_catalog().countries, **kw)
         return HTMLResponse(html, status_code=status)
 
-    async def _result(ctx: pages.Ctx, deal: Deal, mitigate: list[str], as_of: dt.date | None, amendment: dt.date | None) -> HTMLResponse:
-        s = await run_in_threadpool(screen, deal, as_of, None, amendment, None, None, mitigate)
+    def _deal_form(ctx: pages.Ctx, deal: Deal, source: str, as_of: dt.date | None = None, amendment: dt.date | None = None) -> HTMLResponse:
+        """The form filled with a deal (from a file or the history), with a note naming what it cannot hold."""
+        dumped = deal.model_dump(mode="json")
+        values = form_values(dumped)
+        if as_of:
+            values["as_of"] = as_of.isoformat()
+        if amendment:
+            values["amendment_effective"] = amendment.isoformat()
+        try:
+            rebuilt = parse_deal(deal_from_form(values, [m for m in values["measure"] if m]), file=FORM_FILE).model_dump(mode="json")
+            gaps = form_gaps({**dumped, "as_of": values.get("as_of")}, {**rebuilt, "as_of": values.get("as_of")})
+        except FdiscreenError as exc:
+            gaps = [exc.path or exc.one_line()]
+        note = t("form_loaded", ctx.lang).format(name=source)
+        if gaps:
+            note += " " + t("form_gaps", ctx.lang).format(paths=", ".join(gaps))
+        return _form(ctx, values=values, note=note)
+
+    async def _result(ctx: pages.Ctx, deal: Deal, mitigate: list[str], as_of: dt.date | None, amendment: dt.date | None, *,
+                      save: bool = False, note: str | None = None, s: Screening | None = None) -> HTMLResponse:
+        """The result page of a deal; ``save`` keeps the screening in the history (a failure to is said on the page)."""
+        if s is None:
+            s = await run_in_threadpool(screen, deal, as_of, None, amendment, None, None, mitigate)
         measures = _measures(s.regime.as_of)
         deal_json = deal.model_dump_json(exclude_defaults=True)
+        history_id, history_note = None, None
+        if save:
+            try:
+                history_id = await run_in_threadpool(history.save, s, deal_json, mitigate, amendment, app.state.data_dir)
+            except FdiscreenError as exc:
+                history_note = t("history_not_saved", ctx.lang).format(why=exc.one_line())
+        chart = await run_in_threadpool(ownership_chart, s, ctx.lang)
         html = pages.result_page(ctx, s, deal_json, measures, mitigate, as_of.isoformat() if as_of else None,
-                                 amendment.isoformat() if amendment else None)
+                                 amendment.isoformat() if amendment else None, chart=chart, note=note, history_id=history_id,
+                                 history_note=history_note)
         return HTMLResponse(html)
 
     @app.get("/font/ipaexg.ttf", include_in_schema=False)
@@ -540,9 +672,24 @@ def create_app(token: str | None = None, memo_pool: MemoPool | None = None) -> F
             data = deal_from_form(values, [m for m in values["measure"] if m])
             amendment = _date(values.get("amendment_effective"), "amendment_effective")
             deal = parse_deal(data, file=FORM_FILE)
-            return await _result(ctx, deal, [], None, amendment)
+            return await _result(ctx, deal, [], None, amendment, save=True)
         except FdiscreenError as exc:
             return _form(ctx, 422, values=values, error=exc.one_line(), invalid=form_field(exc.path or "", data, values))
+
+    @app.post("/form/deal.{fmt}", include_in_schema=False)
+    async def form_deal_file(request: Request, fmt: str) -> Response:
+        """The form's deal as a deal file (validated first: a bad field re-shows the form with the error)."""
+        _check_deal_format(fmt)
+        form = await request.form()
+        ctx = _ctx(request, form.get("lang"))
+        values = _form_values(form)
+        data: dict[str, Any] | None = None
+        try:
+            data = deal_from_form(values, [m for m in values["measure"] if m])
+            deal = parse_deal(data, file=FORM_FILE)
+        except FdiscreenError as exc:
+            return _form(ctx, 422, values=values, error=exc.one_line(), invalid=form_field(exc.path or "", data, values))
+        return _download(deal_file(deal, fmt), DEAL_MEDIA[fmt], deal_file_name(deal.matter, fmt))
 
     @app.post("/upload", response_class=HTMLResponse, include_in_schema=False)
     async def upload(request: Request) -> HTMLResponse:
@@ -554,11 +701,27 @@ def create_app(token: str | None = None, memo_pool: MemoPool | None = None) -> F
             deal = parse_deal(data, file=name)
             as_of = _date(form.get("as_of"), "as_of")
             amendment = _date(form.get("amendment_effective"), "amendment_effective")
-            return await _result(ctx, deal, [], as_of, amendment)
+            return await _result(ctx, deal, [], as_of, amendment, save=True)
         except TooLarge as exc:
             return _form(ctx, 413, upload_error=str(exc))
         except FdiscreenError as exc:
             return _form(ctx, 422, upload_error=exc.one_line())
+
+    @app.post("/upload/form", response_class=HTMLResponse, include_in_schema=False)
+    async def upload_to_form(request: Request) -> HTMLResponse:
+        """A deal file loaded into the form (prefilled, editable), checked like any deal file first."""
+        form = await request.form()
+        ctx = _ctx(request, form.get("lang"))
+        try:
+            name, raw = await _uploaded_file(form, "deal_file", "a deal file (.yaml, .yml or .json)", MAX_UPLOAD_BYTES)
+            deal = parse_deal(parse_upload(name, raw), file=name)
+            as_of = _date(form.get("as_of"), "as_of")
+            amendment = _date(form.get("amendment_effective"), "amendment_effective")
+        except TooLarge as exc:
+            return _form(ctx, 413, upload_error=str(exc))
+        except FdiscreenError as exc:
+            return _form(ctx, 422, upload_error=exc.one_line())
+        return _deal_form(ctx, deal, name, as_of, amendment)
 
     async def _state(form: FormData) -> tuple[Deal, list[str], dt.date | None, dt.date | None]:
         """The deal and options a result page's form carries back."""
@@ -575,6 +738,87 @@ def create_app(token: str | None = None, memo_pool: MemoPool | None = None) -> F
         ctx = _ctx(request, form.get("lang"))
         deal, mitigate, as_of, amendment = await _state(form)
         return await _result(ctx, deal, mitigate, as_of, amendment)
+
+    @app.post("/result/deal.{fmt}", include_in_schema=False)
+    async def result_deal_file(request: Request, fmt: str) -> Response:
+        """The deal a result page screened, as a deal file."""
+        _check_deal_format(fmt)
+        deal, _, _, _ = await _state(await request.form())
+        return _download(deal_file(deal, fmt), DEAL_MEDIA[fmt], deal_file_name(deal.matter, fmt))
+
+    @app.post("/result/screening.json", include_in_schema=False)
+    async def result_screening_json(request: Request) -> Response:
+        """The Screening of a result page (the deal and its options), as POST /api/screen answers it."""
+        deal, mitigate, as_of, amendment = await _state(await request.form())
+        s = await run_in_threadpool(screen, deal, as_of, None, amendment, None, None, mitigate)
+        body = json.dumps(s.model_dump(mode="json"), ensure_ascii=False, indent=2).encode("utf-8")
+        return _download(body, "application/json", f"fdiscreen-screening-{_slug(deal.matter)}.json")
+
+    # -- history --------------------------------------------------------------------------------
+
+    def _history_page(ctx: pages.Ctx, page_no: int = 1, note: str | None = None, status: int = 200) -> HTMLResponse:
+        where = str(history.history_path(app.state.data_dir))
+        try:
+            entries, total = history.listing(page_no, app.state.data_dir)
+        except FdiscreenError as exc:
+            return HTMLResponse(pages.history_page(ctx, [], 0, 1, history.PAGE_SIZE, where, error=exc.one_line(), note=note), status_code=status)
+        return HTMLResponse(pages.history_page(ctx, entries, total, page_no, history.PAGE_SIZE, where, note=note), status_code=status)
+
+    def _page_number(value: Any) -> int:
+        text = str(value or "1").strip()
+        if not text.isdigit() or not 1 <= int(text) <= 10**9:
+            raise FdiscreenError(f"not a page number: {text[:20]!r}", path="page", expected="a whole number from 1")
+        return int(text)
+
+    async def _history_entry(ctx: pages.Ctx, entry_id: int) -> history.Entry | HTMLResponse:
+        try:
+            entry = await run_in_threadpool(history.get, entry_id, app.state.data_dir)
+        except FdiscreenError as exc:
+            return HTMLResponse(pages.history_page(ctx, [], 0, 1, history.PAGE_SIZE, error=exc.one_line()))
+        if entry is None:
+            return _history_page(ctx, note=t("history_gone", ctx.lang).format(id=entry_id), status=404)
+        return entry
+
+    @app.get("/history", response_class=HTMLResponse, include_in_schema=False)
+    async def history_list(request: Request) -> HTMLResponse:
+        ctx = _ctx(request)
+        return await run_in_threadpool(_history_page, ctx, _page_number(request.query_params.get("page")))
+
+    @app.get("/history/{entry_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def history_open(request: Request, entry_id: int) -> HTMLResponse:
+        """Re-screen a stored deal with the options it was screened with; say if the fingerprint moved."""
+        ctx = _ctx(request)
+        entry = await _history_entry(ctx, entry_id)
+        if isinstance(entry, HTMLResponse):
+            return entry
+        deal = _page_deal(entry.deal_json, "history")
+        s = await run_in_threadpool(screen, deal, entry.as_of, None, entry.amendment_effective, None, None, entry.mitigate)
+        if s.regime.version != entry.regime_version:
+            note = t("history_law_changed", ctx.lang).format(saved=entry.saved_at, old=entry.regime_version, new=s.regime.version)
+        elif s.fingerprint != entry.fingerprint:
+            note = t("history_fingerprint_changed", ctx.lang).format(saved=entry.saved_at, old=entry.fingerprint[:12], new=s.fingerprint[:12])
+        else:
+            note = t("history_same", ctx.lang).format(saved=entry.saved_at)
+        return await _result(ctx, deal, entry.mitigate, entry.as_of, entry.amendment_effective, note=note, s=s)
+
+    @app.get("/history/{entry_id}/form", response_class=HTMLResponse, include_in_schema=False)
+    async def history_edit(request: Request, entry_id: int) -> HTMLResponse:
+        ctx = _ctx(request)
+        entry = await _history_entry(ctx, entry_id)
+        if isinstance(entry, HTMLResponse):
+            return entry
+        return _deal_form(ctx, _page_deal(entry.deal_json, "history"), f"#{entry.id} {entry.matter}", entry.as_of, entry.amendment_effective)
+
+    @app.post("/history/{entry_id}/delete", response_class=HTMLResponse, include_in_schema=False)
+    async def history_delete(request: Request, entry_id: int) -> HTMLResponse:
+        ctx = _ctx(request)
+        page_no = _page_number(request.query_params.get("page"))
+        try:
+            gone = await run_in_threadpool(history.delete, entry_id, app.state.data_dir)
+        except FdiscreenError as exc:
+            return HTMLResponse(pages.history_page(ctx, [], 0, 1, history.PAGE_SIZE, error=exc.one_line()))
+        key = "history_deleted" if gone else "history_gone"
+        return await run_in_threadpool(_history_page, ctx, page_no, t(key, ctx.lang).format(id=entry_id), 200 if gone else 404)
 
     @app.post("/memo", include_in_schema=False)
     async def memo(request: Request) -> Response:
@@ -668,6 +912,21 @@ def create_app(token: str | None = None, memo_pool: MemoPool | None = None) -> F
                 f"unknown rules {rules[:40]!r}", path="rules", expected="decision-date, today or amended").one_line()), status_code=422)
         replayed = await run_in_threadpool(_replay, rules, japan_today(), ctx.lang)
         return HTMLResponse(pages.cases_page(ctx, library, rules, replayed))
+
+    @app.get("/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def case_detail(request: Request, case_id: str) -> HTMLResponse:
+        """One case: its facts and sources, and its replay under the chosen rules (default: decision date)."""
+        ctx = _ctx(request)
+        rules = request.query_params.get("rules") or RULES[0]
+        if rules not in RULES:
+            raise FdiscreenError(f"unknown rules {rules[:40]!r}", path="rules", expected="decision-date, today or amended")
+        case = (await run_in_threadpool(_case_index)).get(case_id)
+        if case is None:
+            return HTMLResponse(pages.message_page(ctx, "error", t("case_unknown", ctx.lang).format(id=case_id[:80])), status_code=404)
+        from fdiscreen import cases
+
+        s = await run_in_threadpool(cases.replay_one, case, rules, japan_today())
+        return HTMLResponse(pages.case_page(ctx, case, rules, s))
 
     # -- JSON API -------------------------------------------------------------------------------
 
@@ -946,10 +1205,11 @@ def log_config() -> dict[str, Any]:
     return config
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, token: str | None = None) -> None:
-    """Run the workbench with uvicorn (blocks until stopped). The access log never shows the token."""
+def serve(host: str = "127.0.0.1", port: int = 8765, token: str | None = None, data_dir: str | Path | None = None) -> None:
+    """Run the workbench with uvicorn (blocks until stopped). The access log never shows the token.
+    ``data_dir`` holds the screening history (default ``$FDISCREEN_DATA_DIR``, else the user's data folder)."""
     check_host(host, token)
     import uvicorn
 
-    uvicorn.run(create_app(token), host=host.strip("[]"), port=port, log_level="info", server_header=False, proxy_headers=False,
+    uvicorn.run(create_app(token, data_dir=data_dir), host=host.strip("[]"), port=port, log_level="info", server_header=False, proxy_headers=False,
                 access_log=True, log_config=log_config())

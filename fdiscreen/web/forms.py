@@ -319,3 +319,125 @@ def parse_upload(name: str, data: bytes) -> dict[str, Any]:
         raise TooLarge(name, MAX_UPLOAD_BYTES)
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     return parse_mapping_bytes(data, suffix, name)
+
+
+# -- a deal back into the form --------------------------------------------------------------------
+
+def _field_text(value: Any) -> str:
+    """A deal value as the text a form field holds (numbers without a spurious ".0")."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def _set(values: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None:
+        values[key] = _field_text(value)
+
+
+def _set_tri(values: dict[str, Any], key: str, value: Any) -> None:
+    values[key] = "" if value is None else _field_text(bool(value))
+
+
+def _set_box(values: dict[str, Any], key: str, value: Any) -> None:
+    if value:
+        values[key] = "on"
+
+
+def _put_entity(values: dict[str, Any], prefix: str, ent: Mapping[str, Any]) -> None:
+    _set(values, f"{prefix}_name", ent.get("name"))
+    _set(values, f"{prefix}_kind", ent.get("kind"))
+    _set(values, f"{prefix}_jurisdiction", ent.get("jurisdiction"))
+
+
+def form_values(deal: Mapping[str, Any]) -> dict[str, Any]:
+    """The form fields that hold a deal (a ``Deal`` dumped as JSON data): the inverse of
+    ``deal_from_form`` for what the form can show. Parts the form has no field for (a fourth owner,
+    an owner's own owners, partners, ...) are left out; ``form_gaps`` names them."""
+    ents = {str(e.get("id")): e for e in deal.get("entities") or [] if isinstance(e, dict)}
+    acq = ents.get(str(deal.get("acquirer")), {})
+    values: dict[str, Any] = {"measure": list((deal.get("transaction") or {}).get("risk_mitigation_measures") or [])}
+    _set(values, "matter", deal.get("matter"))
+    _set(values, "as_of", deal.get("as_of"))
+    _put_entity(values, "acq", acq)
+    _set(values, "acq_state_owned_pct", acq.get("state_owned_pct"))
+    for key in ACQUIRER_TRI:
+        _set_tri(values, f"acq_{key}", acq.get(key))
+    _set(values, "acq_investment_plan", acq.get("investment_plan"))
+    for kind in acq.get("past_conduct") or []:
+        _set_box(values, f"acq_past_{kind}", True)
+    for i, holding in enumerate((acq.get("owners") or [])[:MAX_OWNERS], start=1):
+        _put_entity(values, f"own{i}", ents.get(str(holding.get("owner")), {}))
+        _set(values, f"own{i}_voting_pct", holding.get("voting_pct"))
+    tgt = deal.get("target") or {}
+    _set(values, "tgt_name", tgt.get("name"))
+    _set(values, "tgt_listed", tgt.get("listed"))
+    _set(values, "tgt_securities_code", tgt.get("securities_code"))
+    for i, biz in enumerate((tgt.get("businesses") or [])[:MAX_BUSINESSES], start=1):
+        _set(values, f"biz{i}_name", biz.get("name"))
+        _set(values, f"biz{i}_activity", biz.get("activity"))
+    for i, sub in enumerate((tgt.get("subsidiaries") or [])[:MAX_SUBSIDIARIES], start=1):
+        _set(values, f"sub{i}_name", sub.get("name"))
+        _set(values, f"sub{i}_ownership_pct", sub.get("ownership_pct"))
+        _set(values, f"sub{i}_activity", next((b.get("activity") for b in sub.get("businesses") or [] if b.get("activity")), None))
+    for key in TARGET_TRI:
+        _set_tri(values, f"tgt_{key}", tgt.get(key))
+    _set(values, "tgt_global_market_share_pct", tgt.get("global_market_share_pct"))
+    for key in ("technologies", "critical_infrastructure"):
+        if tgt.get(key):
+            values[f"tgt_{key}"] = "\n".join(str(x) for x in tgt[key])
+    _transaction_values(values, deal.get("transaction") or {}, ents)
+    return values
+
+
+def _transaction_values(values: dict[str, Any], tx: Mapping[str, Any], ents: Mapping[str, Mapping[str, Any]]) -> None:
+    _set(values, "tx_kind", tx.get("kind"))
+    for key in (*TX_PCTS, "acquired_from", *TX_COUNTS):
+        _set(values, f"tx_{key}", tx.get(key))
+    for key in TX_BOXES:
+        _set_box(values, f"tx_{key}", tx.get(key))
+    for key in TECH_ACCESS:
+        _set_box(values, f"ta_{key}", (tx.get("technology_access") or {}).get(key))
+    for proposal in tx.get("proposals") or []:
+        kind = {"designated_business_transfer": "tx_prop_transfer", "designated_business_abolition": "tx_prop_abolition"}.get(proposal.get("kind"))
+        if kind and proposal.get("proposed_by_investor"):
+            values[kind] = "on"
+    loan = tx.get("loan") or {}
+    for key in LOAN_FIELDS:
+        _set(values, f"loan_{key}", loan.get(key))
+    _set_box(values, "loan_lender_financial_institution_in_business", loan.get("lender_financial_institution_in_business"))
+    indirect = tx.get("indirect") or {}
+    if indirect:
+        _put_entity(values, "ind", ents.get(str(indirect.get("holding_entity")), {}))
+        for key in INDIRECT_PCTS:
+            _set(values, f"ind_{key}", indirect.get(key))
+        _set_box(values, "ind_related_persons_take_officer_majority", indirect.get("related_persons_take_officer_majority"))
+    nominee = tx.get("nominee") or {}
+    if nominee:
+        principal = ents.get(str(nominee.get("acting_for")), {})
+        _put_entity(values, "nom", principal)
+        _set_tri(values, "nom_resident_in_japan", principal.get("resident_in_japan"))
+        _set(values, "nom_arrangement", nominee.get("arrangement"))
+    _set(values, "tx_joint_voting_pct", (tx.get("joint_voting") or {}).get("combined_voting_pct"))
+
+
+#: keys that only name entities: a deal whose ids differ from the form's is still held by the form
+_ID_KEYS = frozenset({"id", "acquirer", "owner", "holding_entity", "acting_for"})
+
+
+def form_gaps(original: Any, rebuilt: Any, path: str = "", limit: int = 5) -> list[str]:
+    """Paths where the deal rebuilt from the form differs from the deal file (the parts the form
+    cannot hold), at most ``limit``; entity ids are ignored (the form names entities its own way)."""
+    out: list[str] = []
+    stack: list[tuple[str, Any, Any]] = [(path, original, rebuilt)]
+    while stack and len(out) < limit:
+        where, a, b = stack.pop(0)
+        if isinstance(a, dict) and isinstance(b, dict):
+            stack.extend((f"{where}.{k}" if where else str(k), a.get(k), b.get(k)) for k in dict.fromkeys([*a, *b]) if k not in _ID_KEYS)
+        elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+            stack.extend((f"{where}[{i}]", x, y) for i, (x, y) in enumerate(zip(a, b)))
+        elif a != b:
+            out.append(where or "deal")
+    return out
