@@ -119,5 +119,5 @@ def memo(screening: "Screening", path: str | Path, *, lang: Literal["en", "ja", 
 
     day = _as_date(date, "date")
     out = Path(path)
-    write_memo(out, build_memo(screening, lang, day, **({"cover": cover} if cover is not None else {})), day)
+    write_memo(out, build_memo(screening, lang, day, cover=cover), day)
     return out

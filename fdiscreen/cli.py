@@ -30,6 +30,7 @@ from fdiscreen.render.output import write_memo
 from fdiscreen.graph_cli import graph_app
 from fdiscreen.listing import load_listing_plan, screen_listing
 from fdiscreen.render.cells import cell_text, figure_text
+from fdiscreen.render.document import Cover
 from fdiscreen.render.memo import LangChoice, build_comparison, build_listing_memo, build_memo
 from fdiscreen.render.terminal import print_document
 from fdiscreen.screening import Screening, screen
@@ -147,15 +148,9 @@ def _watchlists(paths: tuple[Path, ...]) -> WatchList:
 
 
 def _cover(header: Path | None, to: str | None, from_: str | None, re: str | None, matter_number: str | None,
-           legend: str | None) -> Any:
+           legend: str | None) -> Cover:
     """The memo's cover block (To / From / Re / matter number, legend): the header file, then the options."""
-    given = {k: v for k, v in {"to": to, "from_": from_, "re": re, "matter_number": matter_number, "legend": legend}.items() if v is not None}
-    if header is None and not given:
-        return None
-    from fdiscreen.render.document import Cover
-
-    base = Cover.from_file(header) if header is not None else Cover()
-    return base.model_copy(update=given)
+    return Cover.from_options(header, to=to, from_=from_, re=re, matter_number=matter_number, legend=legend)
 
 
 @app.command(short_help="The filing determination, for a person: one screen.")
@@ -193,7 +188,7 @@ def screen_cmd(deal: DealArg, as_of: AsOf = None, assume_amendment_effective: Am
     """Screen a deal: the full result as JSON, the memo, or the memo's text on the terminal."""
     _, s = _screen(deal, as_of, assume_amendment_effective, set_, mof_list, watchlist, mitigate, db)
     cover = _cover(header, to, from_, re, matter_number, legend)
-    doc = build_memo(s, _lang(lang), _date(date), privileged, **({"cover": cover} if cover is not None else {}))
+    doc = build_memo(s, _lang(lang), _date(date), privileged, cover=cover)
     if memo is not None:
         write_memo(memo, doc, _date(date))
     if json_out:
@@ -216,7 +211,7 @@ def listing(plan: Annotated[Path, typer.Argument(metavar="PLAN", help="Listing p
     mof = load_mof_list(mof_list) if mof_list else None
     ls = screen_listing(load_listing_plan(plan), _date(as_of), mof, _overrides(set_))
     cover = _cover(header, to, from_, re, matter_number, legend)
-    doc = build_listing_memo(ls, _lang(lang), _date(date), **({"cover": cover} if cover is not None else {}))
+    doc = build_listing_memo(ls, _lang(lang), _date(date), cover=cover)
     if memo is not None:
         write_memo(memo, doc, _date(date))
     if json_out:
@@ -239,7 +234,7 @@ def compare(deals: Annotated[list[Path], typer.Argument(metavar="DEAL...", help=
         raise FdiscreenError("compare needs at least two deal files", path="DEALS", expected="two or more files")
     screenings = [_screen(d, as_of, assume_amendment_effective, set_, None, watchlist)[1] for d in deals]
     cover = _cover(header, to, from_, re, matter_number, legend)
-    doc = build_comparison(screenings, _lang(lang), _date(date), **({"cover": cover} if cover is not None else {}))
+    doc = build_comparison(screenings, _lang(lang), _date(date), cover=cover)
     if memo is not None:
         write_memo(memo, doc, _date(date))
     if json_out:

@@ -48,6 +48,41 @@ class CitationSpec(BaseModel):
     applies_from: dt.date | None = None
 
 
+SourceKind = Literal["statute", "cabinet_order", "ministerial_order", "notice", "government_release", "guidance", "foreign_law",
+                     "court_or_authority_decision", "secondary"]
+PRIMARY_LAW: tuple[SourceKind, ...] = ("statute", "cabinet_order", "ministerial_order", "notice")
+"""Kinds that are Japanese primary law (法令・告示): listed first in a bibliography and preferred in citations."""
+
+
+class Source(BaseModel):
+    """One entry of ``factors/sources.yaml``: a work a citation relies on, as a bibliography lists it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    title_ja: str | None = None
+    """The title as published in Japanese, for Japanese memos (the English title stands in otherwise)."""
+    publisher: str
+    publisher_ja: str | None = None
+    url: str | None
+    date: dt.date | None
+    """Publication or last-amendment date; None when not known (never guessed)."""
+    kind: SourceKind
+
+    @property
+    def primary(self) -> bool:
+        """Primary law: a statute, cabinet order (政令), ministerial order (命令・省令) or notice (告示)."""
+        return self.kind in PRIMARY_LAW
+
+    def title_in(self, lang: Lang) -> str:
+        """The title in ``lang`` (the English one stands in where no Japanese one is given)."""
+        return pick(lang, self.title, self.title_ja) or self.title
+
+    def publisher_in(self, lang: Lang) -> str:
+        """The publisher in ``lang`` (the English name stands in where no Japanese one is given)."""
+        return pick(lang, self.publisher, self.publisher_ja) or self.publisher
+
+
 class FactorItem(BaseModel):
     """One threshold, list, criterion or catalog entry with dated values and a citation."""
 
@@ -151,7 +186,7 @@ class Catalog:
     """Every factor item, the source keys and a version hash of the data."""
 
     items: dict[str, FactorItem]
-    sources: dict[str, str]
+    sources: dict[str, Source]
     countries: frozenset[str]
     home_country: str
     version: str
@@ -286,7 +321,7 @@ def _load_catalog(root: str) -> Catalog:
         raise FdiscreenError("factors folder not found", file=str(base), expected="a folder of YAML files")
     digest = hashlib.sha256(__version__.encode())
     items: dict[str, FactorItem] = {}
-    sources: dict[str, str] = {}
+    sources: dict[str, Source] = {}
     countries: frozenset[str] = frozenset()
     home = "JP"
     jsic: JsicTable | None = None
@@ -296,7 +331,7 @@ def _load_catalog(root: str) -> Catalog:
         digest.update(path.read_bytes())
         data = _read_yaml(path)
         if path.name == "sources.yaml":
-            sources = {str(k): str(v) for k, v in data["sources"].items()}
+            sources = _parse_sources(path, data)
             continue
         if path.name == "countries.yaml":
             countries = frozenset(data["codes"])
@@ -323,7 +358,24 @@ def _load_catalog(root: str) -> Catalog:
                    version=f"{__version__}+{digest.hexdigest()[:12]}", root=base, jsic=jsic)
 
 
-def _check_activity_ids(items: dict[str, FactorItem], jsic_sources: list[str], sources: dict[str, str]) -> None:
+def _parse_sources(path: Path, data: dict[str, Any]) -> dict[str, Source]:
+    """The bibliography of ``sources.yaml``: each key a :class:`Source`; a bad entry names its key and field."""
+    raw = data.get("sources")
+    if not isinstance(raw, dict):
+        raise FdiscreenError("no sources mapping", file=str(path), path="sources", expected="a mapping of source keys")
+    out: dict[str, Source] = {}
+    for key, entry in raw.items():
+        try:
+            out[str(key)] = Source.model_validate(entry)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(x) for x in err["loc"])
+            raise FdiscreenError(f"bad source {key!r}: {err['msg']}", file=str(path), path=f"sources.{key}" + (f".{where}" if where else ""),
+                                 expected="title, publisher, url, date (ISO or null), kind") from None
+    return out
+
+
+def _check_activity_ids(items: dict[str, FactorItem], jsic_sources: list[str], sources: dict[str, Source]) -> None:
     """An alias names one item and is no item's id; the JSIC table cites known sources."""
     seen: dict[str, str] = {}
     for item in items.values():

@@ -128,8 +128,8 @@ def effective_phrase(timing: AmendmentTiming) -> Text:
     if timing.basis == "cabinet_order":
         return T(f"in force from {timing.effective_date} (cabinet order)", f"{timing.effective_date}施行（政令）")
     if timing.basis == "user_assumption":
-        return T(f"assumed in force from {timing.effective_date} (the user's assumption, --assume-amendment-effective)",
-                 f"{timing.effective_date}施行と仮定（利用者の仮定、--assume-amendment-effective）")
+        return T(f"assumed in force from {timing.effective_date} (the user's assumption of the in-force date)",
+                 f"{timing.effective_date}施行と仮定（利用者の仮定による施行日）")
     return T(f"in-force date not yet fixed by cabinet order (it can be no later than {timing.latest_effective_date})",
              f"施行日は政令未制定（遅くとも{timing.latest_effective_date}まで）")
 
@@ -145,8 +145,8 @@ def pending_date_fact(timing: AmendmentTiming) -> FactNeeded:
     return FactNeeded(
         path=EFFECTIVE,
         question=T(f"On what date does the cabinet order bring the 2026 amendment into force: on or before {timing.deal_date}? "
-                   "(model a date with --assume-amendment-effective)",
-                   f"政令が定める2026年改正法の施行日は{timing.deal_date}以前か（--assume-amendment-effectiveで日付を仮定できる）"),
+                   "(a date can be assumed for the screening meanwhile)",
+                   f"政令が定める2026年改正法の施行日は{timing.deal_date}以前か（それまでは施行日を仮定して判定できる）"),
         conservative_reading=T("treat the amended law as in force by closing", "実行時に改正法が施行済みとして扱う"),
         who_confirms=WHO_COUNSEL)
 
@@ -274,8 +274,8 @@ def _state_timing(r: Reasoning, timing: AmendmentTiming, decisive: bool) -> None
                if timing.basis == "unknown" else T("", ""))
         r.say(f"The amendment is in force on {when.en}: {how.en}.{why.en}", f"{when.ja}には改正法は施行済み：{how.ja}。{why.ja}")
     elif timing.in_force is False:
-        r.say(f"The amendment is enacted but not in force on {when.en}: {how.en}. Use --assume-amendment-effective to model a date.",
-              f"改正法は成立済みだが{when.ja}には未施行：{how.ja}。--assume-amendment-effectiveで施行日を仮定できる。")
+        r.say(f"The amendment is enacted but not in force on {when.en}: {how.en}. An in-force date can be assumed to see its effect.",
+              f"改正法は成立済みだが{when.ja}には未施行：{how.ja}。施行日を仮定してその影響を判定できる。")
     else:
         r.say(f"Whether the amendment is in force on {when.en} turns on the cabinet order's date: {how.en}.",
               f"{when.ja}に改正法が施行されているかは政令の定める施行日による：{how.ja}。")

@@ -7,13 +7,30 @@ import re
 from fdiscreen.render.document import Block, Bullets, Document, Figure, Para, Pre, Table
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>&|~])")
-_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
+# What CommonMark reads as a block at the start of a line: an ATX heading (# to ######), a bullet (- or +)
+# and an ordered-list marker (up to nine digits then . or )), each followed by a space or the line's end,
+# and a thematic break (three or more -). Only the punctuation is escaped: a backslash before a digit or
+# a letter is not an escape in CommonMark and would print.
+_HEADING = re.compile(r"^(#{1,6})(?=[ \t]|$)")
+_BULLET = re.compile(r"^([+\-])(?=[ \t]|$)")
+_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
+_BREAK = re.compile(r"^(-)(?=(?:[ \t]*-){2,}[ \t]*$)")
+
+
+def _escape_line_start(flat: str) -> str:
+    flat = _HEADING.sub(r"\\\1", flat, count=1)
+    flat = _BULLET.sub(r"\\\1", flat, count=1)
+    flat = _BREAK.sub(r"\\\1", flat, count=1)
+    return _ORDERED.sub(r"\1\\\2", flat, count=1)
 
 
 def escape_md(text: str) -> str:
-    """Escape Markdown and inline-HTML characters so names print as written."""
-    flat = _MD_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), flat)
+    """Escape Markdown and inline-HTML characters so names print as written: the inline ones everywhere,
+    the block markers only where CommonMark would read them (``1. `` at the start becomes ``1\\. ``; a
+    leading ``94.5`` is left alone). Line breaks become spaces; leading and trailing blanks are dropped
+    (four leading spaces would make a code block, two trailing ones a hard break)."""
+    flat = _MD_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " ")).strip()
+    return _escape_line_start(flat)
 
 
 def _cell(text: str) -> str:
