@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -64,10 +65,19 @@ def test_styles_and_east_asian_font(tmp_path: Path) -> None:
     used = {p.style.name for p in d.paragraphs}
     assert {"Title", "Subtitle", "Heading 1", "Heading 2", "Normal", "List Bullet", "Caption"} <= used
     assert used & {"Quote", "Intense Quote"}
-    for name in ("Normal", "Heading 1", "Heading 2", "Title"):
-        assert d.styles[name].element.rPr.rFonts.get(docx.oxml.ns.qn("w:eastAsia")) == "IPAexGothic"
-    styles_xml = zipfile.ZipFile(tmp_path / "m.docx").read("word/styles.xml").decode()
-    assert "eastAsiaTheme" not in styles_xml
+    # issue 18: 游明朝 body, 游ゴシック headings (fonts Word ships), Latin in Century / Arial; no IPAex named
+    faces = {"Normal": ("游明朝", "Century"), "Heading 1": ("游ゴシック", "Arial"), "Heading 2": ("游ゴシック", "Arial"), "Title": ("游ゴシック", "Arial")}
+    for name, (east_asian, latin) in faces.items():
+        rfonts = d.styles[name].element.rPr.rFonts
+        assert rfonts.get(docx.oxml.ns.qn("w:eastAsia")) == east_asian and rfonts.get(docx.oxml.ns.qn("w:ascii")) == latin, name
+    archive = zipfile.ZipFile(tmp_path / "m.docx")
+    styles_xml = archive.read("word/styles.xml").decode()
+    assert "eastAsiaTheme" not in styles_xml and "asciiTheme" not in styles_xml
+    assert not any("IPAex" in archive.read(n).decode("utf-8", "replace") for n in archive.namelist() if n.endswith(".xml"))
+    fonts_xml = archive.read("word/fontTable.xml").decode()
+    assert re.search(r'w:name="游明朝"><w:altName w:val="Yu Mincho"/><w:panose1 w:val="[0-9A-F]{20}"/><w:charset w:val="80"/>', fonts_xml)
+    theme = archive.read("word/theme/theme1.xml").decode()
+    assert 'script="Jpan" typeface="游明朝"' in theme and 'script="Jpan" typeface="游ゴシック"' in theme
     assert d.tables[1].rows[0].cells[0].paragraphs[0].runs[0].bold  # header row of the first content table
 
 
@@ -128,3 +138,65 @@ def test_list_values_read_as_wording_and_basis_not_repeated() -> None:
             assert "{'id'" not in text and "[{" not in text, path.name
             for f in s.findings:
                 assert f"{f.consideration}; {f.consideration}" not in text.replace("\\_", "_"), (path.name, f.id)
+
+
+def test_header_footer_properties_and_table_style(tmp_path: Path) -> None:
+    """Issue 18: the header names the matter and the legend, the footer the legend and 'N / M ページ' as PAGE
+    and NUMPAGES fields; core properties carry the memo's date, author and language; tables use the memo's
+    table style with the header row repeated on each page."""
+    s = screen(load_deal(ROOT / "examples" / "indirect-overseas-parent.yaml"), as_of=DATE)
+    doc = build_memo(s, "ja", DATE)
+    to_docx(doc, tmp_path / "m.docx", DATE)
+    d = docx.Document(str(tmp_path / "m.docx"))
+    header, footer = d.sections[0].header.paragraphs[0], d.sections[0].footer.paragraphs[0]
+    legend = doc.marking or ""
+    assert header.text.startswith(s.matter[:40]) and header.text.endswith(legend)
+    assert footer.text.startswith(legend or doc.title) and footer.text.endswith("1 / 1 ページ")
+    codes = [t.text.strip() for t in footer._p.iter(docx.oxml.ns.qn("w:instrText"))]
+    assert codes == ["PAGE", "NUMPAGES"]
+    assert header.style.name == "Header" and footer.style.name == "Footer"
+    cp = d.core_properties
+    assert cp.created == dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc) and cp.modified == cp.created
+    assert cp.author == (getattr(doc, "author", None) or "fdiscreen") and cp.last_modified_by == cp.author
+    assert cp.language == "ja-JP" and cp.title == doc.title
+    content = [t for t in d.tables if t.rows[0].cells[0].text != d.tables[0].rows[0].cells[0].text]
+    assert content and all(t.style.name == "fdiscreen Table" for t in d.tables)
+    assert all(t.rows[0]._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None for t in content)
+    assert d.styles["fdiscreen Table"].base_style.name == "Table Grid"
+    assert not d.styles["Subtitle"].font.italic and not d.styles["Intense Quote"].font.italic
+
+
+def _soffice_pdf(docx_path: Path, out_dir: Path) -> Path:
+    import subprocess
+
+    profile = out_dir / "lo-profile"  # a profile of its own: no clash with another LibreOffice running
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out_dir),
+                    str(docx_path)], check=True, capture_output=True, timeout=240)
+    return out_dir / (docx_path.stem + ".pdf")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdffonts") is None,
+                    reason="LibreOffice (soffice) or poppler (pdffonts) not on PATH; CI installs them")
+@pytest.mark.parametrize("lang", ["ja", "both"])
+def test_libreoffice_opens_the_docx(tmp_path: Path, lang: str) -> None:
+    """Issue 18: the DOCX converts in LibreOffice with the legend in the header, page numbers in the
+    footer, every font embedded and no missing glyph (no U+FFFD, no tofu box, no .notdef)."""
+    import subprocess
+
+    s = screen(load_deal(ROOT / "examples" / "indirect-overseas-parent.yaml"), as_of=DATE)
+    doc = build_memo(s, lang, DATE)  # type: ignore[arg-type]
+    to_docx(doc, tmp_path / "m.docx", DATE)
+    out = _soffice_pdf(tmp_path / "m.docx", tmp_path)
+    pages = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) > 3
+    label = "{n} / {m} ページ" if lang == "ja" else "{n} / {m}"
+    for n, page in enumerate(pages, 1):
+        assert label.format(n=n, m=len(pages)) in page, (n, page[-300:])
+        assert (doc.marking or doc.title)[:20] in page and s.matter[:30] in page
+    text = "".join(pages)
+    assert "\ufffd" not in text and not any(ch in text for ch in "\u25a1\u2610\u3013")
+    assert "届出要否の判断" in text and "外国投資家" in text
+    rows = [line.split() for line in subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout.splitlines()[2:]]
+    assert rows and all(r[-5] == "yes" for r in rows), rows  # every font embedded
+    assert any("IPAex" in r[0] or "Noto" in r[0] for r in rows), rows  # a Japanese face stood in for 游明朝 / 游ゴシック

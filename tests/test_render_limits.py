@@ -284,7 +284,10 @@ def _characters_laid_out(doc: Document, monkeypatch: pytest.MonkeyPatch) -> int:
     """How many characters reportlab breaks into lines to render ``doc``, counting every time a
     paragraph is laid out again (a paragraph split over pages is laid out once per page)."""
     work = [0]
+    from fdiscreen.render.typeset import KinsokuParagraph  # the PDF's paragraphs break lines with their own breakLinesCJK
+
     originals = {name: getattr(Paragraph, name) for name in ("breakLines", "breakLinesCJK")}
+    kinsoku = KinsokuParagraph.breakLinesCJK
 
     def counting(name: str) -> Any:
         def run(self: Paragraph, *args: Any, **kwargs: Any) -> Any:
@@ -295,6 +298,8 @@ def _characters_laid_out(doc: Document, monkeypatch: pytest.MonkeyPatch) -> int:
     with monkeypatch.context() as m:
         for name in originals:
             m.setattr(Paragraph, name, counting(name))
+        originals["kinsoku"] = kinsoku
+        m.setattr(KinsokuParagraph, "breakLinesCJK", counting("kinsoku"))
         to_pdf_bytes(doc, DATE)
     return work[0]
 

@@ -1,6 +1,9 @@
-"""Document -> PDF with reportlab: the Japanese font embedded, every piece of text escaped for
-reportlab's paragraph markup, tables wrapped to the page, figures as vector drawings, and the same
-bytes for the same input (invariant mode: fixed dates and document ids).
+"""Document -> PDF with reportlab: the bundled Japanese fonts embedded (IPAexMincho for body text,
+IPAexGothic for titles, headings, table headers, captions and bold), lines broken by the kinsoku rules
+(``typeset.KinsokuParagraph``), every piece of text escaped for reportlab's paragraph markup, tables
+wrapped to the page, figures as vector drawings, a running header (matter, date) and footer (legend,
+"page N of M"), headings kept with what follows them without forcing a page break, and the same bytes
+for the same input (invariant mode: document ids fixed, the file's dates set to the memo's date).
 
 Any text renders and the time stays linear in its length: text wraps anywhere when it has no spaces
 (wordWrap='CJK'), tables split between rows and, for a row taller than a page, inside it (LongTable,
@@ -21,25 +24,31 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, ListFlowable, ListItem, LongTable, Paragraph, SimpleDocTemplate, Spacer,
-                                TableStyle)
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, ListFlowable, ListItem, LongTable, SimpleDocTemplate, Spacer, TableStyle
 
 from fdiscreen.render import figures
 from fdiscreen.render.document import Block, Bullets, Document, Figure, Para, Pre
 from fdiscreen.render.document import Table as DocTable
-from fdiscreen.render.fonts import register_fonts
+from fdiscreen.render.fonts import register_memo_fonts
+from fdiscreen.render.typeset import KinsokuParagraph as Paragraph
 
 MARGIN = 18 * mm
 #: the longest text one reportlab Paragraph is given. reportlab lays a paragraph out again each time it
 #: splits it over a page, so longer text is set as consecutive paragraphs (cut at a line break or space
 #: near the limit where there is one), which keeps the time linear in the text's length.
 PARAGRAPH_CHARS = 2000
-LONG_TABLE_ROWS = 60  # rows; a longer table gets its row heights from _row_heights and is not kept whole with its heading
+LONG_TABLE_ROWS = 60  # rows; a longer table gets its row heights from _row_heights (reportlab's own pass is quadratic)
 CELL_PAD = 3  # points of padding on each side of a table cell
 MEASURE_HEIGHT = 72000 - 2 * CELL_PAD  # the height reportlab offers a cell's content when it measures it
 TALL_ROW = 200.0  # points: a row at least this tall gets its height (and any split) from reportlab itself
-HEADING_ROOM = 40 * mm  # room a heading needs below it for the start of a long table
-FOOTER_LABEL_WIDTH = A4[0] - 2 * MARGIN - 40  # points: the page number sits at the right
+TOP_MARGIN = 20 * mm  # the running header sits in it
+BOTTOM_MARGIN = 18 * mm  # the footer sits in it
+FRAME_HEIGHT = A4[1] - TOP_MARGIN - BOTTOM_MARGIN - 12  # points: the text area (SimpleDocTemplate's frame pads 6 points each side)
+LEAD_ROOM = 3 * 14.0  # points: three lines of body text, the least of a block that may follow its heading on a page
+HEADER_Y = A4[1] - 12 * mm
+FOOTER_Y = 10 * mm
+RUNNING_LABEL_WIDTH = (A4[0] - 2 * MARGIN) * 0.62  # points: the matter (header) or legend (footer) at the left
+RUNNING_SIZE = 7
 TONE_BG = {"note": None, "good": colors.HexColor("#e8f5e9"), "warn": colors.HexColor("#fff8e1"), "bad": colors.HexColor("#fdecea")}
 
 
@@ -75,19 +84,25 @@ def _paragraphs(text: str, style: ParagraphStyle, lead: str = "") -> list[Flowab
     return [Paragraph(lead + safe(parts[0]), first), *(Paragraph(safe(x), middle) for x in parts[1:-1]), Paragraph(safe(parts[-1]), last)]
 
 
-def _styles(font: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=font, fontSize=9, leading=13, alignment=TA_LEFT, wordWrap="CJK", spaceAfter=3)
+def _styles(font: str, heading: str | None = None) -> dict[str, ParagraphStyle]:
+    """The memo's paragraph styles: body text, cells and notes in ``font`` (Mincho), titles, headings,
+    table headers, captions and the legend in ``heading`` (Gothic; ``font`` when not given)."""
+    gothic = heading or font
+    base = ParagraphStyle("body", fontName=font, fontSize=9, leading=14, alignment=TA_LEFT, wordWrap="CJK", spaceAfter=3)
     return {
         "body": base,
-        "title": ParagraphStyle("title", parent=base, fontSize=16, leading=21, spaceAfter=4),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=15, textColor=colors.HexColor("#333333")),
-        "h1": ParagraphStyle("h1", parent=base, fontSize=12.5, leading=17, spaceBefore=9, spaceAfter=4, textColor=colors.HexColor("#1f3a5f")),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=10.5, leading=14, spaceBefore=6, spaceAfter=3, textColor=colors.HexColor("#1f3a5f")),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=10, spaceAfter=0),
-        "head": ParagraphStyle("head", parent=base, fontSize=7.5, leading=10, spaceAfter=0, textColor=colors.white),
-        "note": ParagraphStyle("note", parent=base, fontSize=8, leading=11, textColor=colors.HexColor("#555555")),
-        "caption": ParagraphStyle("caption", parent=base, fontSize=7.5, leading=10, textColor=colors.HexColor("#555555")),
-        "marking": ParagraphStyle("marking", parent=base, fontSize=9, textColor=colors.HexColor("#b71c1c")),
+        "title": ParagraphStyle("title", parent=base, fontName=gothic, fontSize=16, leading=21, spaceAfter=4),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontName=gothic, fontSize=11, leading=15, textColor=colors.HexColor("#333333")),
+        "h1": ParagraphStyle("h1", parent=base, fontName=gothic, fontSize=12.5, leading=17, spaceBefore=9, spaceAfter=4,
+                             textColor=colors.HexColor("#1f3a5f")),
+        "h2": ParagraphStyle("h2", parent=base, fontName=gothic, fontSize=10.5, leading=14, spaceBefore=6, spaceAfter=3,
+                             textColor=colors.HexColor("#1f3a5f")),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=10.5, spaceAfter=0),
+        "key": ParagraphStyle("key", parent=base, fontName=gothic, fontSize=7.5, leading=10.5, spaceAfter=0, textColor=colors.HexColor("#555555")),
+        "head": ParagraphStyle("head", parent=base, fontName=gothic, fontSize=7.5, leading=10.5, spaceAfter=0, textColor=colors.white),
+        "note": ParagraphStyle("note", parent=base, fontSize=8, leading=12, textColor=colors.HexColor("#555555")),
+        "caption": ParagraphStyle("caption", parent=base, fontName=gothic, fontSize=7.5, leading=10, textColor=colors.HexColor("#555555")),
+        "marking": ParagraphStyle("marking", parent=base, fontName=gothic, fontSize=9, textColor=colors.HexColor("#b71c1c")),
     }
 
 
@@ -109,6 +124,7 @@ def _table(b: DocTable, st: dict[str, ParagraphStyle], width: float) -> Flowable
     heights = _row_heights(data, col_widths) if len(data) > LONG_TABLE_ROWS else None
     t = LongTable(data, colWidths=col_widths, rowHeights=heights, repeatRows=1, splitInRow=1)
     t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), st["cell"].fontName),  # reportlab's default (Helvetica) would be named in the file, unembedded
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f3a5f")),
         ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b0b7c3")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -128,15 +144,18 @@ def _row_heights(data: list[list[Paragraph]], col_widths: list[float]) -> list[f
 
 
 def _meta_table(meta: list[tuple[str, str]], st: dict[str, ParagraphStyle], width: float) -> Flowable:
-    t = LongTable([[Paragraph(safe(k), st["cell"]), Paragraph(safe(v), st["cell"])] for k, v in meta], colWidths=[width * 0.25, width * 0.75],
+    t = LongTable([[Paragraph(safe(k), st["key"]), Paragraph(safe(v), st["cell"])] for k, v in meta], colWidths=[width * 0.25, width * 0.75],
                   splitInRow=1)
-    t.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#b0b7c3")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                           ("TEXTCOLOR", (0, 0), (0, -1), colors.HexColor("#555555"))]))
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st["cell"].fontName), ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#b0b7c3")),
+                           ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return t
 
 
 def _figure(b: Figure, st: dict[str, ParagraphStyle], width: float) -> Flowable:
+    """The drawing and its caption, kept on one page (a KeepTogether, which ``_with_heading`` opens up:
+    reportlab moves a KeepTogether nested in another to the next page whatever room is left)."""
     d = figures.drawing(b)
+    d.initialFontName = st["caption"].fontName  # else reportlab names Helvetica (unembedded) for the drawing's text state
     scale = min(1.0, width / d.width)
     d.scale(scale, scale)
     d.width, d.height = d.width * scale, d.height * scale
@@ -174,18 +193,40 @@ def _story(doc: Document, st: dict[str, ParagraphStyle], width: float) -> list[F
     for sec in doc.sections:
         heading = _paragraphs(sec.title, st["h1" if sec.level <= 1 else "h2"])
         blocks = [f for b in sec.blocks for f in _block(b, st, width)]
-        story.extend(_with_heading(heading, blocks[:1]))
+        story.extend(_with_heading(heading, blocks[:1], width))
         story.extend(blocks[1:])
     return story
 
 
-def _with_heading(heading: list[Flowable], first: list[Flowable]) -> list[Flowable]:
-    """A heading kept on the page of what follows it. A long table is not measured whole for that (reportlab
-    would lay out every row, in time growing with the square of their number): the heading starts a new
-    page instead when less than HEADING_ROOM is left."""
-    if first and isinstance(first[0], LongTable) and len(first[0]._cellvalues) > LONG_TABLE_ROWS:
-        return [CondPageBreak(HEADING_ROOM), *heading, *first]
-    return [KeepTogether([*heading, *first])]
+def _height(flowables: list[Flowable], width: float) -> float:
+    """The height of ``flowables`` set one after another at ``width``, with the space between them."""
+    total = 0.0
+    for i, f in enumerate(flowables):
+        total += f.wrap(width, FRAME_HEIGHT)[1] + (f.getSpaceBefore() if i else 0) + f.getSpaceAfter()
+    return total
+
+
+def _lead_height(block: Flowable, width: float) -> float:
+    """How much of ``block`` must share a page with the heading above it: a table's header row and first
+    row, at most the first three lines of body text otherwise (LEAD_ROOM; all of it when shorter). Only
+    those rows are measured: measuring a long table whole takes time growing with the square of its rows."""
+    if isinstance(block, LongTable):
+        rows = block._cellvalues[:2]
+        return sum(max(c.wrap(w - 2 * CELL_PAD, MEASURE_HEIGHT)[1] for c, w in zip(row, block._colWidths)) + 2 * CELL_PAD for row in rows)
+    if isinstance(block, Paragraph):
+        return min(_height([block], width), LEAD_ROOM)
+    return LEAD_ROOM  # a list: reportlab measures it only on the page (it needs the canvas)
+
+
+def _with_heading(heading: list[Flowable], first: list[Flowable], width: float) -> list[Flowable]:
+    """A heading kept on the page of what follows it (keep-with-next) without forcing a page break: the
+    heading moves to the next page only when the rest of this page cannot hold it and the start of its
+    first block (``_lead_height``); a long table or list then splits over the pages as usual. A figure
+    (a drawing and its caption, which never split) moves with its heading as a whole."""
+    if first and isinstance(first[0], KeepTogether):
+        return [KeepTogether([*heading, *first[0]._content]), *first[1:]]
+    lead = _lead_height(first[0], width) if first else LEAD_ROOM
+    return [CondPageBreak(_height(heading, width) + lead), *heading, *first]
 
 
 def fit_width(text: str, font: str, size: float, width: float) -> str:
@@ -201,40 +242,102 @@ def fit_width(text: str, font: str, size: float, width: float) -> str:
     return "".join(out) + "…"
 
 
-def _footer(doc: Document, font: str) -> Any:
-    label = fit_width("".join(ch for ch in (doc.subtitle or doc.title)[:200] if ord(ch) >= 32)[:90], font, 7, FOOTER_LABEL_WIDTH)
+PAGE_LABEL = {"en": "Page {n} of {total}", "ja": "{n} / {total} ページ"}
 
-    def draw(canvas: Any, template: Any) -> None:
+
+def page_label(lang: str, n: int, total: int) -> str:
+    """'Page N of M' in the memo's language (「N / M ページ」; a bilingual memo gives "N / M")."""
+    return PAGE_LABEL.get(lang, "{n} / {total}").format(n=n, total=total)
+
+
+def memo_date(doc: Document, date: dt.date | None) -> dt.date:
+    """The memo's date: the document's (``date_iso``), else ``date``, else a fixed date (2000-01-01), so the
+    same input gives the same file."""
+    iso = getattr(doc, "date_iso", None)
+    if isinstance(iso, dt.date):
+        return iso
+    if iso:
+        try:
+            return dt.date.fromisoformat(str(iso)[:10])
+        except ValueError:
+            pass
+    return date or dt.date(2000, 1, 1)
+
+
+def _running_text(text: str | None) -> str:
+    """One line of header or footer text: control characters dropped, long text cut."""
+    return " ".join("".join(ch if ord(ch) >= 32 else " " for ch in (text or "")[:300]).split())
+
+
+def _running(doc: Document, font: str) -> Any:
+    """Draw the running header (the matter at the left, the memo's date at the right) and footer (the
+    legend at the left, 'page N of M' at the right) on a page of ``total``."""
+    matter = fit_width(_running_text(getattr(doc, "matter", None) or doc.subtitle or doc.title), font, RUNNING_SIZE, RUNNING_LABEL_WIDTH)
+    legend = fit_width(_running_text(doc.marking or doc.title), font, RUNNING_SIZE, RUNNING_LABEL_WIDTH)
+    date_text = fit_width(_running_text(getattr(doc, "date", None) if isinstance(getattr(doc, "date", None), str) else ""), font,
+                          RUNNING_SIZE, A4[0] - 2 * MARGIN - RUNNING_LABEL_WIDTH - 12)
+
+    def draw(canvas: Any, total: int) -> None:
         canvas.saveState()
-        canvas.setFont(font, 7)
-        canvas.setFillColor(colors.HexColor("#777777"))
-        canvas.drawString(MARGIN, 10 * mm, label)
-        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, f"{canvas.getPageNumber()}")
+        canvas.setFont(font, RUNNING_SIZE)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        canvas.drawString(MARGIN, HEADER_Y, matter)
+        if date_text:
+            canvas.drawRightString(A4[0] - MARGIN, HEADER_Y, date_text)
+        canvas.setStrokeColor(colors.HexColor("#b0b7c3"))
+        canvas.setLineWidth(0.3)
+        canvas.line(MARGIN, HEADER_Y - 3, A4[0] - MARGIN, HEADER_Y - 3)
+        canvas.line(MARGIN, FOOTER_Y + 9, A4[0] - MARGIN, FOOTER_Y + 9)
         if doc.marking:
-            canvas.drawRightString(A4[0] - MARGIN, A4[1] - 10 * mm, doc.marking[:120])
+            canvas.setFillColor(colors.HexColor("#b71c1c"))
+        canvas.drawString(MARGIN, FOOTER_Y, legend)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        canvas.drawRightString(A4[0] - MARGIN, FOOTER_Y, page_label(doc.lang, canvas.getPageNumber(), total))
         canvas.restoreState()
 
     return draw
 
 
+class _RunningCanvas(Canvas):
+    """A canvas that holds every page back until the document ends, so that each page's header and footer
+    can be drawn knowing the number of pages (reportlab's usual recipe for 'page N of M')."""
+
+    def __init__(self, *args: Any, running: Any, stamp: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[dict[str, Any]] = []
+        self._draw_running = running
+        self.setDateFormatter(lambda *_: stamp)
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held)
+        for state in self._held:
+            self.__dict__.update(state)
+            self._draw_running(self, total)
+            super().showPage()
+        super().save()
+
+
 def to_pdf_bytes(doc: Document, date: dt.date | None = None) -> bytes:
-    """Render the document; the same document gives the same bytes."""
-    font = register_fonts()
-    st = _styles(font)
+    """Render the document; the same document gives the same bytes. The PDF's dates are the memo's date."""
+    body, heading = register_memo_fonts()
+    st = _styles(body, heading)
     buf = BytesIO()
-    template = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm, bottomMargin=16 * mm,
-                                 title=doc.title, author="fdiscreen", subject=doc.subtitle or "", creator="fdiscreen",
-                                 producer="fdiscreen", invariant=1, lang="ja" if doc.lang == "ja" else "en")
+    author = getattr(doc, "author", None) or "fdiscreen"
+    template = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
+                                 title=doc.title, author=author, subject=getattr(doc, "matter", None) or doc.subtitle or "",
+                                 creator="fdiscreen", producer="fdiscreen", invariant=1, lang="ja" if doc.lang == "ja" else "en")
     width = A4[0] - 2 * MARGIN
-    footer = _footer(doc, font)
-    stamp = (date or dt.date(2000, 1, 1)).strftime("D:%Y%m%d000000+00'00'")
+    running = _running(doc, heading)
+    stamp = memo_date(doc, date).strftime("D:%Y%m%d000000+00'00'")
 
     def canvasmaker(*args: Any, **kwargs: Any) -> Canvas:
-        canvas = Canvas(*args, **{**kwargs, "initialFontName": font})
-        canvas.setDateFormatter(lambda *_: stamp)
-        return canvas
+        return _RunningCanvas(*args, **{**kwargs, "initialFontName": body}, running=running, stamp=stamp)
 
-    template.build(_story(doc, st, width), onFirstPage=footer, onLaterPages=footer, canvasmaker=canvasmaker)
+    template.build(_story(doc, st, width), canvasmaker=canvasmaker)
     return buf.getvalue()
 
 
