@@ -17,6 +17,7 @@ from conftest import ROOT
 from fdiscreen.i18n import Lang
 from fdiscreen.load import load_deal
 from fdiscreen.render import figures
+from fdiscreen.render.linebreak import CANNOT_START
 from fdiscreen.render.charts import CHART_BOXES_PER_LEVEL, CHART_TEXT, KIND_TEXT, charted_entities, ownership_data, timeline_data
 from fdiscreen.render.document import Figure
 from fdiscreen.screening import Screening, screen
@@ -172,7 +173,7 @@ def test_long_names_wrap_whole_into_at_most_three_lines() -> None:
     for lang, eid, name in (("en", "us_parent", latin), ("ja", "jp_mid", japanese)):
         box = figures.layout_ownership(ownership_data(s, lang)).boxes[eid]  # type: ignore[arg-type]
         assert 2 <= len(box.lines) <= 3 and "".join(box.lines) == name
-        assert not any(line.strip()[:1] in figures.NO_LINE_START for line in box.lines[1:])
+        assert not any(line.strip()[:1] in CANNOT_START for line in box.lines[1:])
         assert box.h > figures._box({"id": "x", "label": "x"}, box.size, 100).h  # the box grew
     assert figures.wrap_label("自由貿易（取引）協定", 28, 7) == ["自由貿易", "（取引）", "協定"]  # no line ends with （
     assert figures.wrap_label("あいう、えお。かきくけこ", 21, 7) == ["あいう、", "えお。", "かき…"]  # none starts with 、。

@@ -22,7 +22,7 @@ from fdiscreen.listing import ListingPlan, screen_listing
 from fdiscreen.load import load_deal
 from fdiscreen.regime import PRIMARY_LAW, Source, factors_dir, load_catalog
 from fdiscreen.render.document import Bullets, Cover, Document, Para, Pre, Section, Table
-from fdiscreen.render.locale import format_date, format_number, format_percent
+from fdiscreen.locale import format_date, format_number, format_percent
 from fdiscreen.render.markdown import escape_md, to_markdown
 from fdiscreen.render.memo import build_comparison, build_listing_memo, build_memo, cited, localise, source_group
 from fdiscreen.screening import Screening, screen

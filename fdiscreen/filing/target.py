@@ -10,6 +10,7 @@ from pydantic import Field
 
 from fdiscreen.filing.conclusion import WHO_ACQUIRER, WHO_TARGET, Conclusion, Reasoning
 from fdiscreen.i18n import T, Text
+from fdiscreen.locale import format_date
 from fdiscreen.mof_list import MofList, MofListRecord
 from fdiscreen.model import Business, Deal, FeftaClass, Target
 from fdiscreen.regime import CitationSpec, FactorItem, Regime
@@ -185,12 +186,9 @@ def _from_mof_list(target: Target, mof: MofList | None, r: Reasoning) -> FeftaCl
     return cls
 
 
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December")
-
-
 def _date_text(d: dt.date) -> Text:
-    return T(f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}", f"{d.year}年{d.month}月{d.day}日")
+    """A date as each reader writes it (1 December 2026 / 2026年12月1日)."""
+    return T(format_date(d, "en"), format_date(d, "ja"))
 
 
 def _list_label(mof: MofList) -> Text:

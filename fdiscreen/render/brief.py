@@ -7,6 +7,7 @@ from __future__ import annotations
 from fdiscreen.filing.conclusion import Conclusion
 from fdiscreen.filing.reports import deadline_text
 from fdiscreen.i18n import Lang, T
+from fdiscreen.locale import format_date
 from fdiscreen.render.document import Bullets, Document, Para, Section
 from fdiscreen.render.memo import LIGHT, OUTCOME_TEXT, QUESTIONS, TIER_TEXT, LangChoice, range_text
 from fdiscreen.screening import Screening
@@ -69,7 +70,7 @@ def _deadlines(s: Screening, lang: Lang) -> Section | None:
     w = f.waiting_period_days
     items: list[str] = []
     if w.status != "no":
-        when = B["earliest"].get(lang).format(date=w.earliest_closing_date.isoformat()) if w.earliest_closing_date else ""
+        when = B["earliest"].get(lang).format(date=format_date(w.earliest_closing_date, lang)) if w.earliest_closing_date else ""
         items.append(w.summary.get(lang) + (f" ({when})" if when else ""))
     items += [f"{r.trigger.get(lang)}: {deadline_text(r).get(lang)}" for r in f.post_investment_report.reports] or \
         [f.post_investment_report.summary.get(lang)]
@@ -90,7 +91,7 @@ def _sections(s: Screening, lang: Lang) -> list[Section]:
     light = LIGHT[f.outcome.code]
     tone = {"GREEN": "good", "AMBER": "warn", "RED": "bad"}[light.en]
     head.add(Para(text=f.outcome.summary.get(lang), bold_lead=f"{light.get(lang)}:", tone=tone))  # type: ignore[arg-type]
-    head.add(Para(text=B["as_of"].get(lang).format(date=s.regime.as_of.isoformat()), tone="note"))
+    head.add(Para(text=B["as_of"].get(lang).format(date=format_date(s.regime.as_of, lang)), tone="note"))
     by_id = {c.id: c for c in f.conclusions()}
     answers = Section(title=B["answers"].get(lang), level=2).add(
         Bullets(items=[_answer(by_id[i], lang) for i in ANSWERED if i in by_id]))

@@ -58,7 +58,7 @@ def _t(text: Text, lang: Lang) -> str:
 
 def closing_text(closing: object, lang: Lang) -> str:
     """The closing date in the reader's convention (2027年9月30日, 30 September 2027), or day 0 without one."""
-    from babel.dates import format_date
+    from fdiscreen.locale import format_date
 
     if isinstance(closing, str):
         try:
@@ -66,7 +66,7 @@ def closing_text(closing: object, lang: Lang) -> str:
         except ValueError:
             return closing
     if isinstance(closing, dt.date):
-        return format_date(closing, format="long", locale="ja" if lang == "ja" else "en_GB")
+        return format_date(closing, lang)
     return _t(CHART_TEXT["day"], lang).format(n=0)
 
 

@@ -17,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from fdiscreen.render.document import Figure
+from fdiscreen.render.linebreak import CANNOT_END, CANNOT_START
 from fdiscreen.render.fonts import FONT_NAME, japanese_font_path, register_fonts
 
 WIDTH = 440.0
@@ -81,8 +82,6 @@ LEGEND_HEIGHT = 12.0
 LABEL_LINES = 3  # the most lines a name takes in its box; beyond them it ends in an ellipsis
 PAD = 4.0
 MIN_BOX_W = 44.0
-NO_LINE_START = set("、。，．・：；？！）」』】〕ーゝゞヽヾ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%),.:;?!")
-NO_LINE_END = set("（「『【〔([")
 _TOKEN = re.compile(r"[\u2e80-\uffff]\s*|[^\s\u2e80-\uffff]+\s*|\s+")
 
 
@@ -136,11 +135,11 @@ def wrap_label(s: str, width: float, size: float, max_lines: int = LABEL_LINES) 
     lines: list[str] = []
     cur = ""
     for tok in _tokens(_head(s, width * (max_lines + 1), size), width, size):
-        if not cur or _width(cur + tok, size) <= width or tok.strip()[:1] in NO_LINE_START or not tok.strip():
+        if not cur or _width(cur + tok, size) <= width or tok.strip()[:1] in CANNOT_START or not tok.strip():
             cur += tok
             continue
         carry = ""
-        if cur.rstrip()[-1:] in NO_LINE_END and len(cur.rstrip()) > 1:  # an opening bracket moves down with its text
+        if cur.rstrip()[-1:] in CANNOT_END and len(cur.rstrip()) > 1:  # an opening bracket moves down with its text
             cur, carry = cur.rstrip()[:-1], cur.rstrip()[-1]
         lines.append(cur)
         cur = carry + tok

@@ -1,28 +1,55 @@
-"""Line breaking for Japanese and English text (JIS X 4051 kinsoku, simplified): where a line may
-break, and the characters that must not start or end a line. Used by the terminal renderer; the PDF
-renderer applies the same character classes."""
+"""Line breaking for Japanese and English text (禁則処理, kinsoku shori), the one set of rules every
+renderer applies: the terminal (``wrap``), the PDF (``fdiscreen.render.typeset``) and the charts.
+
+- no line starts with a closing bracket, a full stop or comma, "？！：；", a prolonged sound mark, a middle
+  dot, an iteration mark or a small kana (行頭禁則);
+- no line ends with an opening bracket (行末禁則);
+- a run of Latin letters or digits is broken only at a space, a slash or the edge of Japanese text.
+
+The character classes follow JIS X 4051 (行頭禁則和字, 行末禁則和字) in the usual strict form. These are
+typographic conventions, not law."""
 
 from __future__ import annotations
 
-import unicodedata
+from unicodedata import category
 
 from rich.cells import cell_len
 
-#: characters that must not start a line (行頭禁則): closing brackets, punctuation, small kana, the
-#: long-vowel mark and the iteration marks
-NO_LINE_START = frozenset(
-    "、。，．,.・：；:;？！?!ー～…‥々ゝゞヽヾ"
-    "）〕］｝〉》」』】〙〗)]}"
-    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
-    "%％‰°′″℃"
-)
-#: characters that must not end a line (行末禁則): opening brackets
-NO_LINE_END = frozenset("（〔［｛〈《「『【〘〖([{")
+SMALL_KANA = "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+#: may not start a line (行頭禁則): closing brackets, punctuation, marks that continue the word before
+CANNOT_START = frozenset(
+    "、。，．・：；？！゛゜ヽヾゝゞ々〻ー‐゠–〜～）〕］｝〉》」』】〙〗〟’”｠»…‥"
+    ",.:;?!)]}%％‰°′″℃"
+    + SMALL_KANA)
+#: may not end a line (行末禁則): opening brackets
+CANNOT_END = frozenset("（〔［｛〈《「『【〘〖〝‘“｟«([{")
+#: after these a run of Latin text may break (a slash in an address; not a hyphen, which would split dates)
+LATIN_BREAK_AFTER = frozenset("/")
 
 
-def _is_wide(ch: str) -> bool:
-    """A character that may break on either side (CJK ideographs, kana, full-width forms)."""
-    return unicodedata.east_asian_width(ch) in ("W", "F")
+def is_space(ch: str) -> bool:
+    """A space a line may break after: any of Unicode's space separators (the no-break space too)."""
+    return bool(ch) and category(ch) == "Zs"
+
+
+def is_wide(ch: str) -> bool:
+    """A character set on the ideographic grid (kana, kanji, full-width forms), between any two of which
+    a line may break."""
+    return bool(ch) and (0x2E80 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF00 <= ord(ch) <= 0xFFEF)
+
+
+def kinsoku_allows(before: str, after: str) -> bool:
+    """Whether the kinsoku rules let a line end with ``before`` and the next start with ``after``."""
+    return after not in CANNOT_START and before not in CANNOT_END
+
+
+def break_allowed(before: str, after: str) -> bool:
+    """Whether a line may break between ``before`` and ``after``: kinsoku holds, and a Latin run breaks
+    only after a space or slash or where Japanese text begins or ends; never before a space
+    (it would start the next line)."""
+    if not kinsoku_allows(before, after) or is_space(after):
+        return False
+    return is_space(before) or is_wide(before) or is_wide(after) or before in LATIN_BREAK_AFTER
 
 
 def break_units(text: str) -> list[str]:
@@ -32,7 +59,7 @@ def break_units(text: str) -> list[str]:
     units: list[str] = []
     word = ""
     for ch in text:
-        if _is_wide(ch):
+        if is_wide(ch):
             if word:
                 units.append(word)
                 word = ""
@@ -46,7 +73,7 @@ def break_units(text: str) -> list[str]:
         units.append(word)
     glued: list[str] = []
     for unit in units:
-        if glued and (unit[:1] in NO_LINE_START or glued[-1][-1:] in NO_LINE_END):
+        if glued and (unit[:1] in CANNOT_START or glued[-1][-1:] in CANNOT_END):
             glued[-1] += unit
         else:
             glued.append(unit)

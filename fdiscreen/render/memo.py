@@ -7,7 +7,7 @@ giving the as-of date, data version and fingerprint. Source keys never show: a c
 provision and refers to the bibliography by number ([1, 4]), numbered primary law first. The
 bibliography is one ``Table`` (no., source, kind) per group (primary law; government releases and
 guidance; secondary sources), each led by the group's name. Dates and numbers in the prose are
-localised (``render.locale``); the Screening keeps ISO dates."""
+localised (``fdiscreen.locale``); the Screening keeps ISO dates."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from fdiscreen.assess.finding import DIMENSIONS, FACTOR_TEXT
 from fdiscreen.render.charts import ownership_data, ownership_rows, timeline_data
 from fdiscreen.render.annex import Annexes, cell_list, clip, more_text, numbered, summarise_section, summarised_input
 from fdiscreen.render.document import Bullets, Cover, Document, Figure, Para, Pre, Section, Table
-from fdiscreen.render.locale import format_date, format_iso_date, format_number, format_signed
+from fdiscreen.locale import format_date, format_iso_date, format_number, format_signed
 
 _n = format_number
 from fdiscreen.screening import Screening

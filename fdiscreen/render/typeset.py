@@ -4,63 +4,21 @@ reportlab's ``wordWrap="CJK"`` breaks anywhere between characters and, when the 
 fits may not start a line, hangs that one character in the margin. It does not know full-width "？", "！",
 "：" or "；", never stops a line ending with an opening bracket, and lets the second of two closing
 marks ("）。") start the next line. ``KinsokuParagraph`` replaces its line breaker with one that breaks
-only where the rules below allow:
+only where the rules of ``fdiscreen.render.linebreak`` allow (a single word longer than the line is the
+one exception), and:
 
-- no line starts with a closing bracket, a full stop or comma, "？！：；", a prolonged sound mark, a middle
-  dot, an iteration mark or a small kana (行頭禁則);
-- no line ends with an opening bracket (行末禁則);
-- a run of Latin letters or digits is broken only at a space, a slash or the edge of Japanese
-  text, unless a single word is longer than the line;
 - when the character that overflows may not start a line, the break moves back (追い出し) to the last
   place the rules allow, never hangs past the margin (table cells have no room there).
-
-The character classes follow JIS X 4051 (行頭禁則和字, 行末禁則和字) in the usual strict form.
-These are typographic conventions, not law."""
+"""
 
 from __future__ import annotations
 
 from typing import Any
-from unicodedata import category
 
 from reportlab.platypus.paragraph import ParaLines, Paragraph, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
 
-SMALL_KANA = "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
-#: may not start a line (行頭禁則): closing brackets, punctuation, marks that continue the word before
-CANNOT_START = frozenset(
-    "、。，．・：；？！゛゜ヽヾゝゞ々〻ー‐゠–〜～）〕］｝〉》」』】〙〗〟’”｠»"
-    ",.:;?!)]}%"
-    + SMALL_KANA)
-#: may not end a line (行末禁則): opening brackets
-CANNOT_END = frozenset("（〔［｛〈《「『【〘〖〝‘“｟«([{")
-#: after these a run of Latin text may break (a slash in an address; not a hyphen, which would split dates)
-LATIN_BREAK_AFTER = frozenset("/")
-
-
-def is_space(ch: str) -> bool:
-    """A space a line may break after: any of Unicode's space separators, the no-break space too (the
-    appendix sets the deal file's spaces as U+00A0 only to keep its indentation), as reportlab does."""
-    return bool(ch) and category(ch) == "Zs"
-
-
-def is_wide(ch: str) -> bool:
-    """A character set on the ideographic grid (kana, kanji, full-width forms), between any two of which
-    a line may break."""
-    return bool(ch) and (0x2E80 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF00 <= ord(ch) <= 0xFFEF)
-
-
-def kinsoku_allows(before: str, after: str) -> bool:
-    """Whether the kinsoku rules let a line end with ``before`` and the next start with ``after``."""
-    return after not in CANNOT_START and before not in CANNOT_END
-
-
-def break_allowed(before: str, after: str) -> bool:
-    """Whether a line may break between ``before`` and ``after``: kinsoku holds, and a Latin run breaks
-    only after a space or slash or where Japanese text begins or ends; never before a space
-    (it would start the next line)."""
-    if not kinsoku_allows(before, after) or is_space(after):
-        return False
-    return is_space(before) or is_wide(before) or is_wide(after) or before in LATIN_BREAK_AFTER
+from fdiscreen.render.linebreak import break_allowed, is_space, kinsoku_allows
 
 
 def _width(u: Any, max_width: float) -> float:
