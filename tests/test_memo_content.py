@@ -43,11 +43,17 @@ def screened(path: Path) -> Screening:
 
 
 def prose(doc: Document, skip_titles: tuple[str, ...] = ()) -> list[str]:
-    """Every piece of text a reader sees, but the appendix's deal file (Pre) and sections titled as given."""
+    """Every piece of text a reader sees, but the appendix's deal file (Pre) and sections titled as given
+    (with the sub-sections under them)."""
     out = [doc.title, doc.subtitle or "", doc.marking or "", *(v for _, v in doc.meta)]
+    skipping = False
     for sec in doc.sections:
         if sec.title.startswith(skip_titles):
+            skipping = True
             continue
+        if skipping and sec.level >= 2:
+            continue
+        skipping = False
         out.append(sec.title)
         for b in sec.blocks:
             if isinstance(b, Para):
@@ -111,7 +117,14 @@ def test_an_unknown_source_key_is_still_refused(tmp_path: Path) -> None:
 # -- the bibliography and the citations ------------------------------------------------------------
 
 def _bibliography_rows(doc: Document, title: str = "Bibliography") -> list[list[str]]:
-    return [row for b in section(doc, title).blocks if isinstance(b, Table) for row in b.rows]
+    """The rows of the bibliography's tables: the sub-sections (one per group) that follow its heading."""
+    at = next(i for i, sec in enumerate(doc.sections) if sec.title == title)
+    groups = []
+    for sec in doc.sections[at + 1:]:
+        if sec.level < 2:
+            break
+        groups.append(sec)
+    return [row for sec in groups for b in sec.blocks if isinstance(b, Table) for row in b.rows]
 
 
 def test_bibliography_lists_every_cited_source_primary_law_first() -> None:

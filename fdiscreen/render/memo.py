@@ -448,16 +448,14 @@ def _citations(s: Screening, lang: Lang, annexes: Annexes) -> Section:
         header=[_t(S["provision"], lang), _t(S["relied_by"], lang), _t(S["values_from"], lang)], rows=rows, widths=[4.5, 3.5, 3.5]))
 
 
-def _bibliography(lang: Lang) -> Section | None:
+def _bibliography(lang: Lang) -> list[Section]:
     """The bibliography: a note on its order, then one numbered table per group (primary law; government
-    releases and guidance; secondary sources)."""
+    releases and guidance; secondary sources), each under its own sub-heading (kept with its table)."""
     bib = _BIBLIOGRAPHY.get()
     if bib is None or not bib.keys:
-        return None
-    sec = Section(title=_t(S["bibliography"], lang)).add(Para(text=_t(S["bib_note"], lang), tone="note"))
-    for group, keys in bib.groups():
-        sec.add(Para(text="", bold_lead=_t(GROUP_TEXT[group], lang)), bib.table(keys, lang))
-    return sec
+        return []
+    head = Section(title=_t(S["bibliography"], lang)).add(Para(text=_t(S["bib_note"], lang), tone="note"))
+    return [head, *(Section(title=_t(GROUP_TEXT[group], lang), level=2).add(bib.table(keys, lang)) for group, keys in bib.groups())]
 
 
 def _summary(s: Screening, lang: Lang, annexes: Annexes) -> Section:
@@ -627,7 +625,7 @@ def _explain(s: Screening, lang: Lang, annexes: Annexes) -> list[Section]:
 
 
 SectionBuilder = Callable[[Screening, Lang, Annexes], "Section | list[Section] | None"]
-def _bibliography_section(s: Screening, lang: Lang, annexes: Annexes) -> Section | None:
+def _bibliography_section(s: Screening, lang: Lang, annexes: Annexes) -> list[Section]:
     return _bibliography(lang)
 
 

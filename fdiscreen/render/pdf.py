@@ -162,6 +162,10 @@ def _figure(b: Figure, st: dict[str, ParagraphStyle], width: float) -> Flowable:
     return KeepTogether([d, Paragraph(safe(b.caption), st["caption"]), Spacer(1, 4)])
 
 
+#: how many lines of preformatted text stay on the page of the heading above them
+PRE_LEAD_LINES = 3
+
+
 def _pre(b: Pre, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     """Preformatted text, a paragraph a line (a long line in pieces), spaces kept."""
     return [Paragraph(safe(piece).replace(" ", "&nbsp;") or "&nbsp;", st["cell"]) for line in b.text.split("\n") for piece in pieces(line)]
@@ -193,8 +197,9 @@ def _story(doc: Document, st: dict[str, ParagraphStyle], width: float) -> list[F
     for sec in doc.sections:
         heading = _paragraphs(sec.title, st["h1" if sec.level <= 1 else "h2"])
         blocks = [f for b in sec.blocks for f in _block(b, st, width)]
-        story.extend(_with_heading(heading, blocks[:1], width))
-        story.extend(blocks[1:])
+        lead = PRE_LEAD_LINES if sec.blocks and isinstance(sec.blocks[0], Pre) else 1  # preformatted text is a paragraph a line
+        story.extend(_with_heading(heading, blocks[:lead], width))
+        story.extend(blocks[lead:])
     return story
 
 
@@ -225,7 +230,7 @@ def _with_heading(heading: list[Flowable], first: list[Flowable], width: float) 
     (a drawing and its caption, which never split) moves with its heading as a whole."""
     if first and isinstance(first[0], KeepTogether):
         return [KeepTogether([*heading, *first[0]._content]), *first[1:]]
-    lead = _lead_height(first[0], width) if first else LEAD_ROOM
+    lead = sum(_lead_height(f, width) + f.getSpaceAfter() for f in first) if first else LEAD_ROOM
     return [CondPageBreak(_height(heading, width) + lead), *heading, *first]
 
 
