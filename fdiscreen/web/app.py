@@ -691,16 +691,18 @@ def create_app(token: str | None = None, memo_pool: MemoPool | None = None, data
             return _form(ctx, 422, values=values, error=exc.one_line(), invalid=form_field(exc.path or "", data, values))
         return _download(deal_file(deal, fmt), DEAL_MEDIA[fmt], deal_file_name(deal.matter, fmt))
 
+    async def _uploaded_deal(form: FormData) -> tuple[str, Deal, dt.date | None, dt.date | None]:
+        """The uploaded deal file (checked like any deal file) and the dates the upload form gives."""
+        name, raw = await _uploaded_file(form, "deal_file", "a deal file (.yaml, .yml or .json)", MAX_UPLOAD_BYTES)
+        deal = parse_deal(parse_upload(name, raw), file=name)
+        return name, deal, _date(form.get("as_of"), "as_of"), _date(form.get("amendment_effective"), "amendment_effective")
+
     @app.post("/upload", response_class=HTMLResponse, include_in_schema=False)
     async def upload(request: Request) -> HTMLResponse:
         form = await request.form()
         ctx = _ctx(request, form.get("lang"))
         try:
-            name, raw = await _uploaded_file(form, "deal_file", "a deal file (.yaml, .yml or .json)", MAX_UPLOAD_BYTES)
-            data = parse_upload(name, raw)
-            deal = parse_deal(data, file=name)
-            as_of = _date(form.get("as_of"), "as_of")
-            amendment = _date(form.get("amendment_effective"), "amendment_effective")
+            _, deal, as_of, amendment = await _uploaded_deal(form)
             return await _result(ctx, deal, [], as_of, amendment, save=True)
         except TooLarge as exc:
             return _form(ctx, 413, upload_error=str(exc))
@@ -713,10 +715,7 @@ def create_app(token: str | None = None, memo_pool: MemoPool | None = None, data
         form = await request.form()
         ctx = _ctx(request, form.get("lang"))
         try:
-            name, raw = await _uploaded_file(form, "deal_file", "a deal file (.yaml, .yml or .json)", MAX_UPLOAD_BYTES)
-            deal = parse_deal(parse_upload(name, raw), file=name)
-            as_of = _date(form.get("as_of"), "as_of")
-            amendment = _date(form.get("amendment_effective"), "amendment_effective")
+            name, deal, as_of, amendment = await _uploaded_deal(form)
         except TooLarge as exc:
             return _form(ctx, 413, upload_error=str(exc))
         except FdiscreenError as exc:
