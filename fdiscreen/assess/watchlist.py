@@ -28,16 +28,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from itertools import filterfalse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
-from fingerprints.types.data import TYPES
-from normality import ascii_text
 from pydantic import BaseModel
-from rapidfuzz import fuzz, process
 
 from fdiscreen.csvfile import read_rows
 from fdiscreen.errors import FdiscreenError
@@ -112,6 +109,8 @@ def _is_cjk(text: str) -> bool:
 def _latin_tokens(text: str) -> list[str]:
     """Width- and case-folded text to ASCII word tokens (ICU transliteration for non-Latin scripts)."""
     if not text.isascii():
+        from normality import ascii_text  # ICU: imported only when a name needs it
+
         text = ascii_text(text.replace("\u2019", "")).lower()
     return text.encode("ascii", "ignore").translate(LATIN_PUNCT, b".'").decode("ascii").split()
 
@@ -125,6 +124,8 @@ def _cjk_clean(text: str) -> str:
 
 def _form_tables() -> tuple[dict[str, str], dict[tuple[str, ...], str], tuple[str, ...]]:
     """(single-word canonical forms, multi-word form -> canonical, CJK forms longest first) from fingerprints."""
+    from fingerprints.types.data import TYPES
+
     pairs: list[tuple[str, str]] = list(EXTRA_LATIN_FORMS.items())
     cjk: set[str] = set(EXTRA_CJK_FORMS)
     for entry in TYPES["types"]:
@@ -149,9 +150,6 @@ def _form_tables() -> tuple[dict[str, str], dict[tuple[str, ...], str], tuple[st
     return single, multi, tuple(sorted((c for c in cjk if c), key=len, reverse=True))
 
 
-CANONICAL_WORD, LATIN_FORMS, CJK_FORMS = _form_tables()
-
-
 @dataclass(frozen=True)
 class _EdgeForms:
     """Corporate forms as seen from one edge of a name: one-word forms, and longer forms keyed by their two edge
@@ -171,8 +169,21 @@ class _EdgeForms:
         return cls(frozenset(t[0] for t in chosen if len(t) == 1), longer)
 
 
-SUFFIXES = _EdgeForms.of(LATIN_FORMS, last=True)
-PREFIXES = _EdgeForms.of(LATIN_FORMS, last=False)
+@dataclass(frozen=True)
+class _Forms:
+    """The corporate-form tables, built from fingerprints' type list on first use (not at import: a
+    screening without a watch list never needs them)."""
+
+    canonical_word: dict[str, str]
+    cjk: tuple[str, ...]
+    suffixes: _EdgeForms
+    prefixes: _EdgeForms
+
+
+@lru_cache(maxsize=1)
+def _forms() -> _Forms:
+    canonical, latin, cjk = _form_tables()
+    return _Forms(canonical, cjk, _EdgeForms.of(latin, last=True), _EdgeForms.of(latin, last=False))
 
 
 class NameKey(NamedTuple):
@@ -194,19 +205,19 @@ class NameKey(NamedTuple):
 def _suffix_length(tokens: list[str], lo: int, hi: int) -> int:
     """Number of tokens of the longest corporate form ending tokens[lo:hi] (0 if none)."""
     if hi - lo >= 2:
-        for n, forms in SUFFIXES.longer.get((tokens[hi - 2], tokens[hi - 1]), ()):
+        for n, forms in _forms().suffixes.longer.get((tokens[hi - 2], tokens[hi - 1]), ()):
             if n <= hi - lo and tuple(tokens[hi - n:hi]) in forms:
                 return n
-    return 1 if tokens[hi - 1] in SUFFIXES.single else 0
+    return 1 if tokens[hi - 1] in _forms().suffixes.single else 0
 
 
 def _prefix_length(tokens: list[str], lo: int, hi: int) -> int:
     """Number of tokens of the longest prefix form (OOO, PT, K.K., ...) starting tokens[lo:hi] (0 if none)."""
     if hi - lo >= 2:
-        for n, forms in PREFIXES.longer.get((tokens[lo], tokens[lo + 1]), ()):
+        for n, forms in _forms().prefixes.longer.get((tokens[lo], tokens[lo + 1]), ()):
             if n <= hi - lo and tuple(tokens[lo:lo + n]) in forms:
                 return n
-    return 1 if tokens[lo] in PREFIXES.single else 0
+    return 1 if tokens[lo] in _forms().prefixes.single else 0
 
 
 def _strip_latin_forms(tokens: list[str]) -> list[str]:
@@ -232,10 +243,13 @@ def _latin_keys(folded: list[str]) -> list[NameKey]:
     """Keys of width- and case-folded non-CJK names: ASCII tokens (ICU transliteration for other scripts),
     canonical form words, forms removed at the edges unless only generic words would remain."""
     texts = [_without_brackets(t) if "(" in t or "[" in t else t for t in folded]
-    texts = [t if t.isascii() else ascii_text(t.replace("\u2019", "")).lower() for t in texts]
+    if not all(t.isascii() for t in texts):
+        from normality import ascii_text  # ICU: imported only when a name needs it
+
+        texts = [t if t.isascii() else ascii_text(t.replace("\u2019", "")).lower() for t in texts]
     # one C-level pass over all names: punctuation to spaces, dots and apostrophes removed, line breaks kept
     blob = "\n".join(texts).encode("ascii", "ignore").translate(LATIN_PUNCT_KEEP_LINES, b".'").decode("ascii")
-    get, only_generic, new, out = CANONICAL_WORD.get, GENERIC_WORDS.issuperset, tuple.__new__, []
+    get, only_generic, new, out = _forms().canonical_word.get, GENERIC_WORDS.issuperset, tuple.__new__, []
     for line in blob.split("\n"):
         tokens = line.split()
         tokens = list(map(get, tokens, tokens))
@@ -248,8 +262,9 @@ def _latin_keys(folded: list[str]) -> list[NameKey]:
 
 def _strip_cjk_forms(text: str) -> str:
     """Text without the Japanese or Chinese forms at its end or start (longest form first)."""
-    while text and (text.endswith(CJK_FORMS) or text.startswith(CJK_FORMS)):
-        form = next(f for f in CJK_FORMS if text.endswith(f) or text.startswith(f))
+    forms = _forms().cjk
+    while text and (text.endswith(forms) or text.startswith(forms)):
+        form = next(f for f in forms if text.endswith(f) or text.startswith(f))
         text = text[:-len(form)] if text.endswith(form) else text[len(form):]
     return text
 
@@ -329,6 +344,8 @@ def normalize_name(name: str) -> str:
 def _similarity(a: NameKey, b: NameKey) -> float:
     """Indel ratio (0-100) of the sorted tokens; when both names share the same generic words, capped by the
     ratio of what is left, so a shared tail ("... Technology Holdings Group") cannot carry different names."""
+    from rapidfuzz import fuzz
+
     full = fuzz.ratio(a.compare, b.compare)
     (da, ga), (db, gb) = a.split_generic(), b.split_generic()
     return min(full, fuzz.ratio(da, db)) if ga and ga == gb else full
@@ -399,6 +416,9 @@ class ListIndex:
         """For each query key, the best score per list entry it reaches (entries below FUZZY_MIN left out).
         One rapidfuzz cdist per script group over all names (plain Indel ratio, one point below the bar, as
         a prefilter: an equal key scores 100); key_score then decides each candidate exactly."""
+        import numpy as np
+        from rapidfuzz import fuzz, process
+
         out: list[dict[int, float]] = [{} for _ in queries]
         for script, group in self.scripts.items():
             mine = [(q, k) for q, k in enumerate(queries) if k.matchable and k.script == script]
