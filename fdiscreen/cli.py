@@ -264,17 +264,15 @@ def replay(cases_dir: Annotated[Optional[Path], typer.Argument(metavar="[CASES]"
         raise FdiscreenError(f"unknown language {lang!r}", path="--lang", expected="en or ja")
     folder = cases_opt or cases_dir
     day = _date(today) or japan_today()
-    con = Console(highlight=False, width=max(Console().width, 160))
+    con = _console()
     if timeline:
         print_table(con, cases.regime_timeline(folder, day), "How the law changed across the library's dates")
         print_table(con, cases.amendment_effect(folder, day), "Cases the 2026 amendment would change (today's law, with vs without)")
         return
     table = cases.replay(folder, rules, day)  # type: ignore[arg-type]
     ev = cases.evaluate(table)
-    cols = ["case", "date", "jurisdiction", "actual_outcome", "filing", "threat", "sensitivity", "access", "overall", "overall_high", "tier",
-            "predicted", "agreement"]
-    print_table(con, table[cols], f"Replay under {rules} rules (foreign cases replayed as if the target were a Japanese company in the same business; "
-                                  "overall_high = conservative reading of unknown facts)")
+    print_compact(con, replay_summary(table), f"Replay under {rules} rules (foreign cases replayed as if the target were a Japanese "
+                  "company in the same business; high = the conservative reading of unknown facts; every column with --out)")
     print_evaluation(con, ev)
     if rules == "amended":
         print_table(con, cases.amendment_effect(folder, day), "Cases the 2026 amendment changes (today's law, without vs with)")
@@ -470,17 +468,50 @@ def echo_block(head: str, lines: list[str], width: int = 80) -> None:
         typer.echo(text)
 
 
-def print_table(con: Console, frame: Any, title: str) -> None:
-    """A DataFrame as a rich table (cells printed literally)."""
+#: the replay's classes as the terminal table abbreviates them
+SHORT_CLASS = {"clear": "clear", "clear_with_conditions": "cond.", "at_risk": "at risk"}
+
+
+def replay_summary(table: Any) -> Any:
+    """The replay table as the terminal shows it, within 80 columns: case, year, reviewing state, actual and
+    predicted class, score and its conservative end (the full table goes to --out)."""
+    import pandas as pd
+
+    return pd.DataFrame({"case": table["case"], "year": [d.year if d else "" for d in table["date"]],
+                         "state": table["jurisdiction"], "actual": table["actual_class"].map(lambda c: SHORT_CLASS.get(c, "—")),
+                         "predicted": table["predicted"].map(SHORT_CLASS), "score": table["overall"], "high": table["overall_high"]})
+
+
+def _heading(con: Console, title: str) -> None:
+    from fdiscreen.render.linebreak import wrap
+
+    con.print()
+    for text in wrap(title, con.width):
+        con.print(text, style="bold", markup=False, highlight=False)
+
+
+def print_compact(con: Console, frame: Any, title: str) -> None:
+    """A narrow DataFrame as a borderless table, one space between columns, cells never folded."""
     from rich.table import Table
     from rich.text import Text
 
-    t = Table(title=title, show_lines=False, header_style="bold")
+    _heading(con, title)
+    t = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline")
     for col in frame.columns:
-        t.add_column(str(col), overflow="fold")
+        t.add_column(str(col), no_wrap=True)
     for _, row in frame.iterrows():
         t.add_row(*[Text(cell_text(v)) for v in row])
     con.print(t)
+
+
+def print_table(con: Console, frame: Any, title: str) -> None:
+    """A DataFrame under its title: a table when it fits the terminal unwrapped, else a block per row."""
+    from fdiscreen.render.document import Table as DocTable
+    from fdiscreen.render.terminal import print_table_block
+
+    _heading(con, title)
+    rows = [[cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    print_table_block(DocTable(header=[str(c) for c in frame.columns], rows=rows), con)
 
 
 def _usage_error_types() -> tuple[type[Exception], ...]:

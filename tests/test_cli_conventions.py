@@ -234,3 +234,15 @@ def test_a_missing_extra_is_named_in_one_line(args: list[str], extra: str, block
     res = subprocess.run([sys.executable, "-c", hide], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert res.returncode == 2, res.stderr
     assert f"pip install 'fdiscreen[{extra}]'" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_replay_prints_within_80_columns(tmp_path: Path) -> None:
+    """The replay's terminal table is the compact one (every column goes to --out); wide tables print row by row."""
+    from rich.cells import cell_len
+
+    res = cli("replay", "--plots", str(tmp_path / "plots"), "--out", str(tmp_path / "replay.csv"))
+    assert res.returncode == 0, res.stderr
+    shown = [line for line in res.stdout.splitlines() if not line.startswith(("table written to", "plot written to"))]  # long paths
+    assert max(cell_len(line) for line in shown) <= 80
+    assert "ROC AUC" in res.stdout and "jp-tci-jpower-2008" in res.stdout
+    assert {"threat", "sensitivity", "access", "agreement"} <= set(open(tmp_path / "replay.csv", encoding="utf-8").readline().strip().split(","))
