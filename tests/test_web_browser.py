@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,21 +79,26 @@ def _number(text: str) -> float:
     return float(re.sub(r"[^0-9.]", "", text))
 
 
+def _fill_deal(pg: Any, shares_after_pct: str) -> None:
+    """The form's few fields a screening needs: a US fund buying into a Japanese machine-tool maker."""
+    pg.fill("#acq_name", "Blue Ridge Capital")
+    pg.fill("#acq_jurisdiction", "US")
+    pg.fill("#tgt_name", "Tokai Precision Tools K.K.")
+    pg.fill("#biz1_name", "CNC machining centres")
+    pg.select_option("#biz1_activity", "machine_tools_robots")
+    pg.fill("#tx_shares_after_pct", shares_after_pct)
+
+
 def test_form_result_mitigation_and_pdf(page: object, base_url: str) -> None:
     pg = page
     pg.goto(f"{base_url}/?lang=en")  # type: ignore[attr-defined]
     _shot(pg, "form-en")
-    pg.fill("#acq_name", "Blue Ridge Capital")
-    pg.fill("#acq_jurisdiction", "US")
+    _fill_deal(pg, "5")
     for field in ("fefta_violation_sanctioned", "information_cooperation_duty", "decisions_by_obliged_persons",
                   "decisions_at_office_in_obliging_country", "contractual_disclosure_duty"):
         pg.select_option(f"#acq_{field}", "false")
-    pg.fill("#tgt_name", "Tokai Precision Tools K.K.")
     pg.select_option("#tgt_subsidiaries_complete", "true")
     pg.select_option("#tgt_specified_core_business_entity", "false")
-    pg.fill("#biz1_name", "CNC machining centres")
-    pg.select_option("#biz1_activity", "machine_tools_robots")
-    pg.fill("#tx_shares_after_pct", "5")
     pg.select_option("#tx_acquired_from", "market")
     pg.fill("#tx_board_seats", "1")
     pg.click("#submit-screen")
@@ -243,12 +249,7 @@ def test_save_the_form_load_it_back_and_reopen_from_history(page: object, base_u
     pg = page
     pg.goto(f"{base_url}/?lang=en")  # type: ignore[attr-defined]
     pg.fill("#matter", "Browser round trip")
-    pg.fill("#acq_name", "Blue Ridge Capital")
-    pg.fill("#acq_jurisdiction", "US")
-    pg.fill("#tgt_name", "Tokai Precision Tools K.K.")
-    pg.fill("#biz1_name", "CNC machining centres")
-    pg.select_option("#biz1_activity", "machine_tools_robots")
-    pg.fill("#tx_shares_after_pct", "12")
+    _fill_deal(pg, "12")
     with pg.expect_download() as info:
         pg.click("#form-save-yaml")
     saved = tmp_path / info.value.suggested_filename
