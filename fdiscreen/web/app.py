@@ -697,30 +697,32 @@ def create_app(token: str | None = None, memo_pool: MemoPool | None = None, data
         deal = parse_deal(parse_upload(name, raw), file=name)
         return name, deal, _date(form.get("as_of"), "as_of"), _date(form.get("amendment_effective"), "amendment_effective")
 
-    @app.post("/upload", response_class=HTMLResponse, include_in_schema=False)
-    async def upload(request: Request) -> HTMLResponse:
+    async def _from_upload(request: Request, then: Any) -> HTMLResponse:
+        """Read the uploaded deal file and hand it on (``then``); a file too large or not a valid deal comes
+        back to the form with the reason."""
         form = await request.form()
         ctx = _ctx(request, form.get("lang"))
         try:
-            _, deal, as_of, amendment = await _uploaded_deal(form)
-            return await _result(ctx, deal, [], as_of, amendment, save=True)
+            return await then(ctx, *await _uploaded_deal(form))
         except TooLarge as exc:
             return _form(ctx, 413, upload_error=str(exc))
         except FdiscreenError as exc:
             return _form(ctx, 422, upload_error=exc.one_line())
 
+    @app.post("/upload", response_class=HTMLResponse, include_in_schema=False)
+    async def upload(request: Request) -> HTMLResponse:
+        async def screened(ctx: pages.Ctx, name: str, deal: Deal, as_of: dt.date | None, amendment: dt.date | None) -> HTMLResponse:
+            return await _result(ctx, deal, [], as_of, amendment, save=True)
+
+        return await _from_upload(request, screened)
+
     @app.post("/upload/form", response_class=HTMLResponse, include_in_schema=False)
     async def upload_to_form(request: Request) -> HTMLResponse:
         """A deal file loaded into the form (prefilled, editable), checked like any deal file first."""
-        form = await request.form()
-        ctx = _ctx(request, form.get("lang"))
-        try:
-            name, deal, as_of, amendment = await _uploaded_deal(form)
-        except TooLarge as exc:
-            return _form(ctx, 413, upload_error=str(exc))
-        except FdiscreenError as exc:
-            return _form(ctx, 422, upload_error=exc.one_line())
-        return _deal_form(ctx, deal, name, as_of, amendment)
+        async def in_form(ctx: pages.Ctx, name: str, deal: Deal, as_of: dt.date | None, amendment: dt.date | None) -> HTMLResponse:
+            return _deal_form(ctx, deal, name, as_of, amendment)
+
+        return await _from_upload(request, in_form)
 
     async def _state(form: FormData) -> tuple[Deal, list[str], dt.date | None, dt.date | None]:
         """The deal and options a result page's form carries back."""
