@@ -576,9 +576,12 @@ class Regime:
                 for it in self.catalog.items.values() if (it.unit == "class") == classes]
 
     def assumptions(self) -> list[Assumption]:
-        """The assumptions this regime's users relied on, in the order first used."""
+        """The assumptions this regime's users relied on, in the catalog's order (the order of the factor
+        files and their items), whatever order the rules read them in: a rule over a batch of deals reads
+        an item once for every row, so first use is not an order a result can depend on."""
         out = []
-        for item_id in list(self.used):
+        used = set(self.used)
+        for item_id in [i for i in self.catalog.items if i in used]:
             item = self.item(item_id)
             if not item.assumption:
                 continue
@@ -591,6 +594,12 @@ class Regime:
                                   overridden=item_id in self.overrides, note=item.note, note_ja=item.note_ja,
                                   citation=self.cite(item_id)))
         return out
+
+    def peek(self, item_id: str) -> Any:
+        """The value in force on ``as_of`` without counting it as used: a rule over a batch reads an item
+        once for all rows and records, row by row, the rows that needed it (see
+        :func:`fdiscreen.lookthrough.record_use`)."""
+        return self._raw_value(item_id)
 
     def _raw_value(self, item_id: str) -> Any:
         snapshot = dict(self.used)
