@@ -481,6 +481,7 @@ class Deal(Strict):
     transaction: Transaction
     as_of: dt.date | None = Field(None, description="date of the law to apply; --as-of overrides; default today in Japan (JST)")
     _entity_map: tuple[list[Entity], int, dict[str, Entity]] | None = PrivateAttr(default=None)
+    _entity_table: tuple[list[Entity], int, Any] | None = PrivateAttr(default=None)
 
     def entity(self, entity_id: str) -> Entity:
         return self.entity_map()[entity_id]
@@ -488,6 +489,14 @@ class Deal(Strict):
     def entity_index(self, entity_id: str) -> int:
         """Position of the entity in ``entities`` (for field paths such as ``entities[1].kind``)."""
         return next(i for i, e in enumerate(self.entities) if e.id == entity_id)
+
+    def entity_table(self, build: "typing.Callable[[], Any]") -> Any:
+        """The entities as columns (:class:`fdiscreen.lookthrough.EntityTable`), built by ``build`` once
+        per entity list."""
+        cached = self._entity_table
+        if cached is None or cached[0] is not self.entities or cached[1] != len(self.entities):
+            cached = self._entity_table = (self.entities, len(self.entities), build())
+        return cached[2]
 
     def entity_map(self) -> dict[str, Entity]:
         """Entities by id, built once per entity list (the look-through tests ask for it often)."""

@@ -21,7 +21,7 @@ from fdiscreen.errors import FdiscreenError  # noqa: E402
 from fdiscreen.filing.investor import foreign_status as deal_foreign_status  # noqa: E402
 from fdiscreen.graph_cli import graph_app  # noqa: E402
 from fdiscreen.load import parse_deal  # noqa: E402
-from fdiscreen.ownership import fully_attributed_holders  # noqa: E402
+from fdiscreen.lookthrough import entity_table, fully_attributed, limit  # noqa: E402
 from fdiscreen.regime import make_regime  # noqa: E402
 
 from conftest import BASE, ROOT, TODAY, kill_cli_when  # noqa: E402
@@ -430,21 +430,21 @@ def _group_graph(tmp: Path, seed: int) -> Path:
 
 
 def _reference_fully_attributed(db: Path, as_of: dt.date) -> set[str]:
-    """The per-deal engine's set (ownership.fully_attributed_holders, one group per half-held company)."""
+    """The per-deal engine's set (lookthrough.fully_attributed over the deal's entities as a batch of one,
+    one membership group per half-held company)."""
     regime = make_regime(as_of)
     ids = list(graph.foreign_status(db, as_of)["id"])
-    ents = parse_deal(_deal_from(db, ids[0], ids[1:])).entity_map()
+    t = entity_table([parse_deal(_deal_from(db, ids[0], ids[1:]))], "JP")
     with_subsidiaries = graph._attribution(regime) == "full_if_half_held_or_subsidiary"
-    return fully_attributed_holders(
-        ents, {e for e, x in ents.items() if x.jurisdiction == "JP"}, lambda e: e.jurisdiction != "JP",
-        lambda share: bool(regime.meets("indirect_attribution_intermediate_pct", share)),
-        (lambda share: bool(regime.meets("indirect_attribution_subsidiary_more_than_pct", share))) if with_subsidiaries else None,
-        lambda e: False, False)
+    subsidiary = limit(regime, "indirect_attribution_subsidiary_more_than_pct") if with_subsidiaries else None
+    counted = fully_attributed(t, t.jurisdiction_home, ~t.jurisdiction_home, limit(regime, "indirect_attribution_intermediate_pct"),
+                               subsidiary, np.zeros(t.n, dtype=bool), False)
+    return {t.ids[i] for i in np.flatnonzero(counted)}
 
 
 def test_graph_finds_the_same_fully_attributed_companies_as_the_per_deal_engine(tmp_path: Path) -> None:
     """Cabinet Order Art. 2(1): the companies whose holdings count in full, vectorised
-    (graph._fully_attributed) and per half-held company (ownership.fully_attributed_holders), agree on
+    (graph._fully_attributed) and per half-held company (lookthrough.fully_attributed), agree on
     layered groups before and after 2020-05-08; so does every company's foreign status."""
     deepest = 0
     for seed in range(6):

@@ -7,7 +7,7 @@ from typing import Any
 from fdiscreen.assess.finding import Context, Finding
 from fdiscreen.i18n import T
 from fdiscreen.model import Entity
-from fdiscreen.ownership import STATE_KINDS
+from fdiscreen.lookthrough import STATE_KINDS
 
 
 def _chain(ctx: Context) -> list[tuple[int, Entity]]:

@@ -17,7 +17,7 @@ from fdiscreen.assess.finding import Context, Dimension, Finding
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.i18n import T
 from fdiscreen.model import Deal
-from fdiscreen.ownership import STATE_KINDS
+from fdiscreen.lookthrough import STATE_KINDS
 
 
 def resolve_path(deal: Deal, key: str) -> str:

@@ -4,18 +4,20 @@ for the exemption (foreign financial institution, foreign government etc., speci
 from __future__ import annotations
 
 from collections.abc import Callable
-from fractions import Fraction
+from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 from pydantic import Field
 
-from fdiscreen.errors import FdiscreenError
 from fdiscreen.filing.conclusion import (WHO_ACQUIRER, Conclusion, Reasoning, status_of)
 from fdiscreen.i18n import T
 from fdiscreen.model import Deal, Entity
-from fdiscreen.ownership import (COMPANY_KINDS, STATE_KINDS, Counts, LookThrough, Marked, Tri, chains_to_ultimate_owners,
-                                 fully_attributed_holders, holders_above, is_home, look_through, tri_any)
-from fdiscreen.regime import Regime, to_fraction
+from fdiscreen.lookthrough import (COMPANY_KINDS, KIND, LAW_ATTRIBUTION, NO, STATE_KINDS, UNKNOWN, YES, Edges,
+                                   EntityTable, Marks, Test, Usage, entity_table, fully_attributed, limit, record_use, run, use)
+from fdiscreen.lookthrough import attribution_method as _attribution_method  # noqa: F401 (graph reads it from here)
+from fdiscreen.ownership import Tri, chains_to_ultimate_owners, holders_above, is_home, tri_any
+from fdiscreen.regime import Regime
 
 InvestorClass = Literal[
     "not_foreign", "violator", "foreign_government", "specified_foreign_investor",
@@ -45,166 +47,201 @@ class InvestorClassConclusion(Conclusion):
     investor_class: InvestorClass | None = None
 
 
-# -- Art. 26(1): the five categories --------------------------------------------------------------
+# -- Art. 26(1): the five categories, over the columns of every entity ---------------------------
 
-def is_non_resident_individual(e: Entity, regime: Regime) -> Tri:
-    """Art. 26(1)(i): an individual not resident in Japan, whatever the nationality."""
-    if e.resident_in_japan is not None:
-        return not e.resident_in_japan
-    return e.jurisdiction != regime.catalog.home_country
+@dataclass
+class Marked:
+    """Which entities of one deal a look-through test marks (True, False, None for unknown), and for those
+    marked through their holders, the holders whose stakes counted (``via``)."""
 
-
-def has_non_resident_officer_majority(e: Entity, regime: Regime) -> Tri:
-    """Art. 26(1)(v): non-resident individuals hold more than half of the directors or of the
-    officers with representative authority."""
-    o = e.officers
-    if o is None:
-        return None
-    tests: list[Tri] = []
-    for part, whole in ((o.directors_non_resident, o.directors_total),
-                        (o.representatives_non_resident, o.representatives_total)):
-        if whole is None or whole == 0:
-            continue
-        tests.append(None if part is None else regime.meets("nonresident_officers_more_than_pct", Fraction(100 * part, whole)))
-    return tri_any(tests) if tests else None
+    status: dict[str, Tri]
+    via: dict[str, list[str]] = field(default_factory=dict)
+    category: dict[str, int | None] = field(default_factory=dict)
 
 
-def is_item_1_or_2(e: Entity, regime: Regime) -> bool:
+def entity_columns(deal: Deal, regime: Regime) -> EntityTable:
+    """The deal's entities as a batch of one (built once per entity list)."""
+    return deal.entity_table(lambda: entity_table([deal], regime.catalog.home_country))
+
+
+def non_resident_individual(t: EntityTable) -> np.ndarray:
+    """Art. 26(1)(i): an individual not resident in Japan, whatever the nationality (where residence is
+    not stated, one living abroad by jurisdiction)."""
+    return (t.kind == KIND["individual"]) & np.where(t.resident != UNKNOWN, t.resident == NO, ~t.jurisdiction_home)
+
+
+def _officer_limbs(t: EntityTable, regime: Regime, limbs: tuple[tuple[str, str], ...], item: str, usage: Usage) -> np.ndarray:
+    """Tri per row: one of the officer limbs (part of whole, each whole given and non-zero) meets ``item``;
+    unknown when no officer counts are given or no limb can be tested."""
+    lim = limit(regime, item)
+    use(usage, item, t.officers)
+    cols: list[np.ndarray] = []
+    for part, whole in limbs:
+        p, w = t.counts[part], t.counts[whole]
+        active = w > 0
+        met = t.scale.ratio_meets(np.maximum(p, 0), np.maximum(w, 1), lim.value, lim.op)
+        value = np.where(p < 0, UNKNOWN, np.where(met, YES, NO)) if lim.value is not None else np.full(t.n, UNKNOWN)
+        cols.append(np.where(active, value, -2))           # -2: limb not tested
+    stacked = np.stack(cols)
+    tested = (stacked != -2).any(axis=0)
+    yes = (stacked == YES).any(axis=0)
+    no = ((stacked == NO) | (stacked == -2)).all(axis=0)
+    out = np.where(yes, YES, np.where(no & tested, NO, UNKNOWN))
+    return np.where(t.officers & tested, out, UNKNOWN).astype(np.int8)
+
+
+def non_resident_officer_majority(t: EntityTable, regime: Regime, usage: Usage) -> np.ndarray:
+    """Art. 26(1)(v): non-resident individuals hold more than half of the directors or of the officers
+    with representative authority (tri per row)."""
+    return _officer_limbs(t, regime, (("directors_non_resident", "directors_total"),
+                                      ("representatives_non_resident", "representatives_total")),
+                          "nonresident_officers_more_than_pct", usage)
+
+
+def item_1_or_2(t: EntityTable, regime: Regime) -> np.ndarray:
     """Art. 26(1)(i)-(ii), the persons whose direct holdings item (iii) counts ("前二号に掲げるもの"): a
     non-resident individual, or an entity established under foreign law or with its principal office
     abroad; from 2020-05-08 not an investment partnership (特定組合等), which item (ii) excludes."""
-    if e.kind == "individual":
-        return bool(is_non_resident_individual(e, regime))
-    if e.kind == "partnership" and not regime.in_force("partnership_as_foreign_law_entity"):
-        return False
-    return not is_home(e, regime)
+    individual = t.kind == KIND["individual"]
+    out = np.where(individual, non_resident_individual(t), ~t.home)
+    if not regime.in_force("partnership_as_foreign_law_entity"):
+        out &= t.kind != KIND["partnership"]
+    return out
 
 
-def _partnership_own_test(e: Entity, regime: Regime) -> Tri:
-    """A partnership on its own facts. Before 2020-05-08 (no partnership item): a foreign-law or
+def _partnership_own_facts(t: EntityTable, regime: Regime, usage: Usage) -> np.ndarray:
+    """A partnership on its own facts (tri). Before 2020-05-08 (no partnership item): a foreign-law or
     foreign-seated partnership is an organisation under item (ii), a Japanese one is not itself a
     foreign investor. From 2020-05-08, Art. 26(1)(iv): foreign on a stated foreign contribution share
-    at the limit; open (None) while the executing partners are not given, since a non-resident majority
-    of them suffices alone. Listed contributions and executing partners are counted by the look-through;
-    a contribution split nobody stated is read both ways (``remainder_unknown``)."""
+    at the limit; open while the executing partners are not given, since a non-resident majority of them
+    suffices alone. Listed contributions and executing partners are counted by the look-through."""
     if regime.in_force("partnership_as_foreign_law_entity"):
-        return not is_home(e, regime)
-    p = e.partnership
-    if p is not None and p.foreign_contribution_pct is not None and regime.meets("partnership_foreign_contribution_pct", p.foreign_contribution_pct):
-        return True
-    if p is None or not p.executing_partners:
-        return None
-    return False
+        return np.where(t.home, NO, YES).astype(np.int8)
+    lim = limit(regime, "partnership_foreign_contribution_pct")
+    use(usage, lim.item, (t.kind == KIND["partnership"]) & t.foreign_contribution_known)
+    stated = t.foreign_contribution_known & t.scale.meets(t.foreign_contribution, lim.value, lim.op)
+    open_ = ~t.has_partnership | (t.gp_count == 0)
+    return np.where(stated, YES, np.where(open_, UNKNOWN, NO)).astype(np.int8)
 
 
-def _partnership_facts_unknown(e: Entity) -> tuple[bool, bool]:
-    """(executing partners not given, contribution split not given) for Art. 26(1)(iv)."""
-    p = e.partnership
-    if p is None:
-        return True, True
-    split_unknown = p.foreign_contribution_pct is None and sum(c.contribution_pct for c in p.contributions) < 100 - 1e-9
-    return not p.executing_partners, split_unknown
+def own_foreign_facts(t: EntityTable, regime: Regime, usage: Usage) -> np.ndarray:
+    """Each entity foreign on its own facts (tri): items (i), (ii), (iv) on stated shares, and (v)."""
+    individual = t.kind == KIND["individual"]
+    partnership = t.kind == KIND["partnership"]
+    other = np.where(~t.home, YES, non_resident_officer_majority(t, regime, usage))
+    out = np.where(individual, np.where(non_resident_individual(t), YES, NO),
+                   np.where(partnership, _partnership_own_facts(t, regime, usage), other))
+    return out.astype(np.int8)
 
 
-#: what-if readings of the indirect attribution a user may set (not the law; labelled as such in the factor note)
-WHAT_IF_ATTRIBUTION = ("controlled_full", "proportional")
-LAW_ATTRIBUTION = ("full_if_half_held", "full_if_half_held_or_subsidiary")
+def partnership_split_unknown(t: EntityTable) -> np.ndarray:
+    """Art. 26(1)(iv): the partnership's contribution split is not given (no foreign share stated and the
+    listed contributions fall short of the whole)."""
+    return ~t.has_partnership | (~t.foreign_contribution_known & t.contributions_short)
 
 
-def _attribution_method(regime: Regime) -> str:
-    method = regime.value("indirect_voting_attribution")
-    if method not in (*LAW_ATTRIBUTION, *WHAT_IF_ATTRIBUTION):
-        raise FdiscreenError(f"unknown attribution method {method!r}", path="indirect_voting_attribution",
-                             expected=", ".join((*LAW_ATTRIBUTION, *WHAT_IF_ATTRIBUTION)))
-    return str(method)
+def _foreign_test(t: EntityTable, regime: Regime) -> Test:
+    """FEFTA Art. 26(1) with Cabinet Order Art. 2(1): the look-through over holdings (companies) and
+    contributions and executing partners (partnerships)."""
+    partnership = t.kind == KIND["partnership"]
+    by_contribution = partnership & t.has_partnership
+    edges = _concat(t.owners.where(~by_contribution[t.owners.held]), t.contributions.where(by_contribution[t.contributions.held]))
+    companies = t.kind_in(COMPANY_KINDS)
+    partnership_limit = limit(regime, "partnership_foreign_contribution_pct")
+    remainder = (partnership & (partnership_limit.value is not None) & partnership_split_unknown(t)) | \
+        (companies & t.home & (t.owners_complete != YES))
+    method = _attribution_method(regime)
+    law = method in LAW_ATTRIBUTION
+    usage: Usage = {}
+    use(usage, partnership_limit.item, partnership)
+    if law:
+        for item in ("indirect_attribution_intermediate_pct", "indirect_attribution_subsidiary_more_than_pct"):
+            use(usage, item, companies & t.home)
+    use(usage, "partnership_nonresident_executing_partners_more_than_pct", partnership & (t.gp_count > 0))
+    return Test(seed=own_foreign_facts(t, regime, usage), seed_used=usage, edges=edges,
+                limits=((partnership, partnership_limit), (companies, limit(regime, "foreign_owned_company_pct"))),
+                remainder_rows=remainder, extra=_executing_partner_majority(t, regime),
+                dynamic=partnership[edges.held] if law else None,
+                fixed=_item_3_counted(t, regime, edges, remainder, method) if law else None,
+                proportional=method == "proportional")
 
 
-def _item_3_counts(deal: Deal, regime: Regime, remainder_unknown: Callable[[Entity], bool]) -> Counts:
+def _concat(a: Edges, b: Edges) -> Edges:
+    return Edges(np.concatenate([a.holder, b.holder]), np.concatenate([a.held, b.held]), np.concatenate([a.stake, b.stake]))
+
+
+def _executing_partner_majority(t: EntityTable, regime: Regime) -> Callable[[np.ndarray], np.ndarray]:
+    """Art. 26(1)(iv): marked (non-resident etc.) persons are more than half of the executing partners."""
+    lim = limit(regime, "partnership_nonresident_executing_partners_more_than_pct")
+    g = t.executing
+    rows = (t.kind == KIND["partnership"]) & (t.gp_count > 0)
+
+    def met(marked: np.ndarray) -> np.ndarray:
+        foreign_gps = np.bincount(g.held, weights=marked[g.holder], minlength=t.n).astype(np.int64)
+        return rows & t.scale.ratio_meets(foreign_gps, np.maximum(t.gp_count, 1), lim.value, lim.op)
+
+    return met
+
+
+def _item_3_counted(t: EntityTable, regime: Regime, edges: Edges, remainder: np.ndarray,
+                    method: str) -> Callable[[bool], np.ndarray]:
     """Art. 26(1)(iii) with Cabinet Order Art. 2(1): a holder's votes in a company count when it is an
     item 1/2 person (direct) or a company held at least half by such persons, or (from 2020-05-08) a
-    Companies Act subsidiary of one (indirect, in full). Partnerships count every foreign contributor."""
-    ents = deal.entity_map()
-    companies = {eid for eid, e in ents.items() if e.kind in COMPANY_KINDS and is_home(e, regime)}
-    with_subsidiaries = _attribution_method(regime) == "full_if_half_held_or_subsidiary"
-    direct = {eid for eid, e in ents.items() if is_item_1_or_2(e, regime)}
-    cache: dict[bool, set[str]] = {}
+    Companies Act subsidiary of one (indirect, in full), whatever the marks."""
+    companies = t.kind_in(COMPANY_KINDS) & t.home
+    direct = item_1_or_2(t, regime)
+    parent = limit(regime, "indirect_attribution_intermediate_pct")
+    subsidiary = limit(regime, "indirect_attribution_subsidiary_more_than_pct") if method == "full_if_half_held_or_subsidiary" else None
+    into_partnership = t.kind[edges.held] == KIND["partnership"]
+    cache: dict[bool, np.ndarray] = {}
 
-    def attributed(read_unknown_as: bool) -> set[str]:
-        if read_unknown_as not in cache:
-            cache[read_unknown_as] = fully_attributed_holders(
-                ents, companies, lambda e: e.id in direct,
-                lambda share: bool(regime.meets("indirect_attribution_intermediate_pct", share)),
-                (lambda share: bool(regime.meets("indirect_attribution_subsidiary_more_than_pct", share))) if with_subsidiaries else None,
-                remainder_unknown, read_unknown_as)
-        return cache[read_unknown_as]
+    def fixed(unknown_as: bool) -> np.ndarray:
+        if unknown_as not in cache:
+            counted = direct | fully_attributed(t, companies, direct, parent, subsidiary, remainder, unknown_as)
+            cache[unknown_as] = ~into_partnership & counted[edges.holder]
+        return cache[unknown_as]
 
-    def counts(ent: Entity, owner: str, marked: dict[str, bool], read_unknown_as: bool) -> bool:
-        if ent.kind == "partnership":
-            return marked[owner]
-        return owner in direct or owner in attributed(read_unknown_as)
-
-    return counts
+    return fixed
 
 
-def _own_foreign_facts(deal: Deal, regime: Regime) -> "LookThrough":
-    def base(e: Entity) -> Tri:
-        if e.kind == "individual":
-            return is_non_resident_individual(e, regime)
-        if e.kind == "partnership":
-            return _partnership_own_test(e, regime)
-        if not is_home(e, regime):
-            return True
-        return has_non_resident_officer_majority(e, regime)
-
-    def holders(e: Entity) -> list[tuple[str, Fraction]]:
-        if e.kind == "partnership" and e.partnership:
-            return [(c.partner, to_fraction(c.contribution_pct)) for c in e.partnership.contributions]
-        return [(h.owner, to_fraction(h.voting_pct)) for h in e.owners]
-
-    def limit_met(e: Entity, held: Fraction) -> bool:
-        if e.kind == "partnership":
-            return bool(regime.meets("partnership_foreign_contribution_pct", held))
-        return e.kind in COMPANY_KINDS and bool(regime.meets("foreign_owned_company_pct", held))
-
-    def executing_partner_majority(e: Entity, marked: dict[str, bool]) -> bool:
-        if e.kind != "partnership" or not e.partnership or not e.partnership.executing_partners:
-            return False
-        gps = e.partnership.executing_partners
-        share = Fraction(100 * sum(1 for g in gps if marked[g]), len(gps))
-        return bool(regime.meets("partnership_nonresident_executing_partners_more_than_pct", share))
-
-    def remainder_unknown(e: Entity) -> bool:
-        if e.kind == "partnership":
-            return regime.value("partnership_foreign_contribution_pct") is not None and _partnership_facts_unknown(e)[1]
-        return e.kind in COMPANY_KINDS and is_home(e, regime) and e.owners_complete is not True
-
-    method = _attribution_method(regime)
-    counts = _item_3_counts(deal, regime, remainder_unknown) if method in LAW_ATTRIBUTION else None
-    def executing_partners(e: Entity) -> list[str]:
-        return list(e.partnership.executing_partners) if e.kind == "partnership" and e.partnership else []
-
-    return LookThrough(base=base, holders=holders, limit_met=limit_met, extra=executing_partner_majority,
-                       remainder_unknown=remainder_unknown, counts=counts,
-                       proportional=method == "proportional", extra_inputs=executing_partners)
+def foreign_columns(t: EntityTable, regime: Regime) -> Marks:
+    """Foreign-investor status (FEFTA Art. 26(1)) of every entity of every deal in the table."""
+    return run(t, _foreign_test(t, regime))
 
 
 def foreign_status(deal: Deal, regime: Regime) -> Marked:
-    """Foreign-investor status of every entity in the file (Art. 26(1)), cycles included."""
-    return look_through(deal, _own_foreign_facts(deal, regime))
+    """Foreign-investor status of every entity in the file (Art. 26(1)), cycles included, with each
+    entity's category (1-5) where it is foreign."""
+    t = entity_columns(deal, regime)
+    test = _foreign_test(t, regime)
+    marks = run(t, test)
+    record_use(regime, marks.used, slice(None))
+    return _marked(t, marks, test.edges, _categories(t, regime, marks))
+
+
+def _categories(t: EntityTable, regime: Regime, marks: Marks) -> np.ndarray:
+    """Art. 26(1) item (1-5) of each foreign row (0 none): own facts first, then the look-through."""
+    marked = marks.status == YES
+    partnership = t.kind == KIND["partnership"]
+    foreign_law_partnership = regime.in_force("partnership_as_foreign_law_entity")
+    company = np.where(~t.home, 2, np.where(non_resident_officer_majority(t, regime, {}) == YES, 5, np.where(marked, 3, 0)))
+    part = np.where(marked & ~t.home, 2, 0) if foreign_law_partnership else np.where(marked, 4, 0)
+    return np.where(t.kind == KIND["individual"], np.where(non_resident_individual(t), 1, 0),
+                    np.where(partnership, part, company))
+
+
+def _marked(t: EntityTable, marks: Marks, edges: Edges, category: np.ndarray | None = None) -> Marked:
+    """One deal's marks as the per-deal conclusions read them."""
+    status: dict[str, Tri] = {t.ids[i]: (True if s == YES else False if s == NO else None) for i, s in enumerate(marks.status)}
+    via: dict[str, list[str]] = {}
+    for pos in np.flatnonzero(marks.via):
+        via.setdefault(t.ids[edges.held[pos]], []).append(t.ids[edges.holder[pos]])
+    cats = {t.ids[i]: (int(c) or None) for i, c in enumerate(category)} if category is not None else {}
+    return Marked(status=status, via=via, category=cats)
 
 
 def _category(e: Entity, regime: Regime, marked: Marked) -> int | None:
-    if e.kind == "individual":
-        return 1 if is_non_resident_individual(e, regime) else None
-    if e.kind == "partnership":
-        if regime.in_force("partnership_as_foreign_law_entity"):
-            return 2 if marked.status.get(e.id) and not is_home(e, regime) else None
-        return 4 if marked.status.get(e.id) else None
-    if not is_home(e, regime):
-        return 2
-    if has_non_resident_officer_majority(e, regime):
-        return 5
-    return 3 if marked.status.get(e.id) else None
+    return marked.category.get(e.id)
 
 
 def _path_to_foreign(deal: Deal, start: str, marked: Marked) -> list[str]:
@@ -229,7 +266,7 @@ def _unknown_foreign_facts(deal: Deal, regime: Regime, r: Reasoning) -> None:
             e = deal.entity(eid)
             i = deal.entity_index(e.id)
             if e.kind == "partnership":
-                _unknown_partnership_facts(e, i, regime, r)
+                _unknown_partnership_facts(deal, e, i, regime, r)
             elif e.kind != "individual" and is_home(e, regime):
                 if e.officers is None:
                     r.need(f"entities[{i}].officers", T(f"How many of {e.name}'s directors and representative directors are non-residents?",
@@ -241,11 +278,13 @@ def _unknown_foreign_facts(deal: Deal, regime: Regime, r: Reasoning) -> None:
                            T("count unlisted holders as foreign", "不明な保有者を外国投資家として数える"), WHO_ACQUIRER)
 
 
-def _unknown_partnership_facts(e: Entity, i: int, regime: Regime, r: Reasoning) -> None:
+def _unknown_partnership_facts(deal: Deal, e: Entity, i: int, regime: Regime, r: Reasoning) -> None:
     """Art. 26(1)(iv) (from 2020-05-08): either limb suffices, so both unknown facts are named."""
     if regime.value("partnership_foreign_contribution_pct") is None:
         return
-    gps_unknown, split_unknown = _partnership_facts_unknown(e)
+    t = entity_columns(deal, regime)
+    gps_unknown = not t.has_partnership[i] or t.gp_count[i] == 0
+    split_unknown = bool(partnership_split_unknown(t)[i])
     if gps_unknown:
         r.need(f"entities[{i}].partnership.executing_partners",
                T(f"Who are the executing partners (業務執行組合員) of {e.name}, and are a majority of them non-residents etc.?",
@@ -369,39 +408,56 @@ def deemed_foreign_investor(deal: Deal, regime: Regime, marked: Marked | None = 
 
 # -- the acquirer's class for the exemption -------------------------------------------------------
 
-def _state_test(regime: Regime, count_accredited: bool) -> LookThrough:
-    def base(e: Entity) -> Tri:
-        if e.kind in STATE_KINDS and not is_home(e, regime):
-            if e.kind in ("sovereign_wealth_fund", "public_pension") and e.accredited and not count_accredited:
-                return False
-            return True
-        if e.state_owned_pct is not None and not is_home(e, regime):
-            return bool(regime.meets("state_control_pct", e.state_owned_pct))
-        return False
+def _state_seed(t: EntityTable, regime: Regime, count_accredited: bool, usage: Usage) -> np.ndarray:
+    """外国政府等 on own facts: a foreign government, SOE, SWF or public pension (accredited SWFs and
+    pensions only when ``count_accredited``), or a foreign entity whose stated state ownership meets the limit."""
+    state_kind = t.kind_in(STATE_KINDS) & ~t.home
+    accredited = t.kind_in({"sovereign_wealth_fund", "public_pension"}) & t.accredited & (not count_accredited)
+    lim = limit(regime, "state_control_pct")
+    use(usage, lim.item, t.state_owned_known & ~t.home & ~t.kind_in(STATE_KINDS))
+    owned = t.state_owned_known & ~t.home & t.scale.meets(t.state_owned, lim.value, lim.op)
+    return np.where(state_kind, np.where(accredited, NO, YES), np.where(owned, YES, NO)).astype(np.int8)
 
-    return LookThrough(base=base, limit_met=lambda e, held: bool(regime.meets("state_control_pct", held)))
+
+def _controlled_test(t: EntityTable, seed: np.ndarray, regime: Regime, item: str, usage: Usage) -> Test:
+    """Own facts, or holders so marked holding ``item`` of the voting rights (in full)."""
+    return Test(seed=seed, edges=t.owners, limits=((np.ones(t.n, dtype=bool), limit(regime, item)),),
+                remainder_rows=np.zeros(t.n, dtype=bool), seed_used=usage)
 
 
 def is_foreign_government_entity(deal: Deal, regime: Regime) -> tuple[Tri, Tri]:
     """外国政府等: a foreign government, SOE or entity they control. Returns (counting accredited
     SWFs/pensions, not counting them)."""
-    any_state = look_through(deal, _state_test(regime, True)).status[deal.acquirer]
-    non_accredited = look_through(deal, _state_test(regime, False)).status[deal.acquirer]
-    return any_state, non_accredited
+    t = entity_columns(deal, regime)
+    row = deal.entity_index(deal.acquirer)
+    answers: list[Tri] = []
+    for count_accredited in (True, False):
+        usage: Usage = {}
+        marks = run(t, _controlled_test(t, _state_seed(t, regime, count_accredited, usage), regime, "state_control_pct", usage))
+        record_use(regime, marks.used, slice(None))
+        answers.append(_tri_value(marks.status[row]))
+    return answers[0], answers[1]
 
 
-def _officer_ratio_met(e: Entity, regime: Regime) -> Tri:
+def _tri_value(code: int) -> Tri:
+    return True if code == YES else False if code == NO else None
+
+
+def specified_officer_ratio(t: EntityTable, regime: Regime, usage: Usage) -> np.ndarray:
     """特定外国投資家, officer limb (2025): one third or more of the directors, or of the officers with
-    representative authority, appointed by or staff of a foreign government or an obliged person."""
-    o = e.officers
-    if o is None:
-        return None
-    limbs: list[Tri] = []
-    for part, whole in ((o.appointed_by_state_or_obliged, o.directors_total),
-                        (o.representatives_appointed_by_state_or_obliged, o.representatives_total)):
-        if whole:
-            limbs.append(None if part is None else regime.meets("specified_foreign_investor_officer_pct", Fraction(100 * part, whole)))
-    return tri_any(limbs) if limbs else None
+    representative authority, appointed by or staff of a foreign government or an obliged person (tri)."""
+    return _officer_limbs(t, regime, (("appointed_by_state_or_obliged", "directors_total"),
+                                      ("representatives_appointed_by_state_or_obliged", "representatives_total")),
+                          "specified_foreign_investor_officer_pct", usage)
+
+
+def _specified_seed(t: EntityTable, regime: Regime, usage: Usage) -> np.ndarray:
+    """特定外国投資家 on own facts: obliged to cooperate with foreign information gathering, or controlled
+    by officers or voting instructions; owners' unknown duties read as "no", the acquirer's left open."""
+    control = t.voting_instructions | (specified_officer_ratio(t, regime, usage) == YES)
+    owner = (t.information_duty == YES) | control | (_state_seed(t, regime, True, usage) == YES)
+    acquirer = np.where(control, YES, t.information_duty)
+    return np.where(t.acquirer, acquirer, np.where(owner, YES, NO)).astype(np.int8)
 
 
 def is_specified_foreign_investor(deal: Deal, regime: Regime, r: Reasoning) -> Tri:
@@ -412,16 +468,11 @@ def is_specified_foreign_investor(deal: Deal, regime: Regime, r: Reasoning) -> T
         return False
     r.cite("specified_foreign_investor_class")
     r.cite("specified_foreign_investor_officer_pct")
-    state = _state_test(regime, True)
-
-    def base(e: Entity) -> Tri:
-        control = bool(e.voting_instructions_from_obliged) or bool(_officer_ratio_met(e, regime))
-        if e.id != deal.acquirer:
-            return bool(e.information_cooperation_duty) or control or bool(state.base(e))
-        return True if control else e.information_cooperation_duty
-
-    test = LookThrough(base=base, limit_met=lambda e, held: bool(regime.meets("specified_foreign_investor_capital_pct", held)))
-    result = look_through(deal, test).status[deal.acquirer]
+    t = entity_columns(deal, regime)
+    usage: Usage = {}
+    marks = run(t, _controlled_test(t, _specified_seed(t, regime, usage), regime, "specified_foreign_investor_capital_pct", usage))
+    record_use(regime, marks.used, slice(None))
+    result = _tri_value(marks.status[deal.entity_index(deal.acquirer)])
     acq = deal.entity(deal.acquirer)
     unknown_owners = [e.name for e in map(deal.entity, holders_above(deal, acq.id)) if e.id != acq.id
                       and e.information_cooperation_duty is None and e.kind != "individual"]
