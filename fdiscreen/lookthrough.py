@@ -14,7 +14,7 @@ exactly one third meets "one third or more" as the law's arithmetic says (the pe
 :class:`fractions.Fraction` for the same reason). The proportional attribution what-if (not law)
 multiplies shares along chains and is the one place computed in floating point.
 
-Tri-valued columns are ``int8``: 1 yes, 0 no, -1 unknown.
+Tri-valued columns are ``int8`` (:mod:`fdiscreen.columns`): 1 yes, 0 no, -1 unknown.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
+from fdiscreen.columns import NO, UNKNOWN, YES, read, tri
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.model import Deal, Entity
 from fdiscreen.regime import Regime, to_fraction
 
-YES, NO, UNKNOWN = 1, 0, -1
 KINDS = ("individual", "corporation", "partnership", "government", "state_owned_enterprise",
          "sovereign_wealth_fund", "public_pension", "financial_institution")
 KIND = {k: i for i, k in enumerate(KINDS)}
@@ -53,25 +53,6 @@ def attribution_method(regime: Regime) -> str:
         raise FdiscreenError(f"unknown attribution method {method!r}", path="indirect_voting_attribution",
                              expected=", ".join((*LAW_ATTRIBUTION, *WHAT_IF_ATTRIBUTION)))
     return str(method)
-
-
-# -- three-valued columns ---------------------------------------------------------------------------
-
-def tri(values: Sequence[bool | None]) -> np.ndarray:
-    """A three-valued column from Python booleans and None."""
-    return np.fromiter((UNKNOWN if v is None else int(bool(v)) for v in values), dtype=np.int8, count=len(values))
-
-
-def tri_any(*cols: np.ndarray) -> np.ndarray:
-    """Three-valued OR over aligned columns (no columns: unknown)."""
-    yes = np.logical_or.reduce([c == YES for c in cols])
-    no = np.logical_and.reduce([c == NO for c in cols])
-    return np.where(yes, YES, np.where(no, NO, UNKNOWN)).astype(np.int8)
-
-
-def read(col: np.ndarray, unknown_as: bool) -> np.ndarray:
-    """A three-valued column as booleans, unknowns read as ``unknown_as``."""
-    return (col == YES) | ((col == UNKNOWN) & unknown_as)
 
 
 # -- exact percentages --------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from fdiscreen.cases import load_cases
 from fdiscreen.filing.investor import _controlled_test, _foreign_test, _specified_seed, _state_seed
 from fdiscreen.load import load_deal, parse_deal
-from fdiscreen.lookthrough import NO, YES, EntityTable, Scale, entity_table, run
+from fdiscreen.columns import NO, YES
+from fdiscreen.lookthrough import EntityTable, Scale, entity_table, run
 from fdiscreen.model import Deal
 from fdiscreen.regime import Regime, make_regime
 

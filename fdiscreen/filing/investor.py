@@ -13,7 +13,8 @@ from pydantic import Field
 from fdiscreen.filing.conclusion import (WHO_ACQUIRER, Conclusion, Reasoning, status_of)
 from fdiscreen.i18n import T
 from fdiscreen.model import Deal, Entity
-from fdiscreen.lookthrough import (COMPANY_KINDS, KIND, LAW_ATTRIBUTION, NO, STATE_KINDS, UNKNOWN, YES, Edges,
+from fdiscreen.columns import NO, UNKNOWN, YES, tri_value
+from fdiscreen.lookthrough import (COMPANY_KINDS, KIND, LAW_ATTRIBUTION, STATE_KINDS, Edges,
                                    EntityTable, Marks, Test, Usage, entity_table, fully_attributed, limit, record_use, run, use)
 from fdiscreen.lookthrough import attribution_method as _attribution_method  # noqa: F401 (graph reads it from here)
 from fdiscreen.ownership import Tri, chains_to_ultimate_owners, holders_above, is_home, tri_any
@@ -435,12 +436,8 @@ def is_foreign_government_entity(deal: Deal, regime: Regime) -> tuple[Tri, Tri]:
         usage: Usage = {}
         marks = run(t, _controlled_test(t, _state_seed(t, regime, count_accredited, usage), regime, "state_control_pct", usage))
         record_use(regime, marks.used, slice(None))
-        answers.append(_tri_value(marks.status[row]))
+        answers.append(tri_value(marks.status[row]))
     return answers[0], answers[1]
-
-
-def _tri_value(code: int) -> Tri:
-    return True if code == YES else False if code == NO else None
 
 
 def specified_officer_ratio(t: EntityTable, regime: Regime, usage: Usage) -> np.ndarray:
@@ -472,7 +469,7 @@ def is_specified_foreign_investor(deal: Deal, regime: Regime, r: Reasoning) -> T
     usage: Usage = {}
     marks = run(t, _controlled_test(t, _specified_seed(t, regime, usage), regime, "specified_foreign_investor_capital_pct", usage))
     record_use(regime, marks.used, slice(None))
-    result = _tri_value(marks.status[deal.entity_index(deal.acquirer)])
+    result = tri_value(marks.status[deal.entity_index(deal.acquirer)])
     acq = deal.entity(deal.acquirer)
     unknown_owners = [e.name for e in map(deal.entity, holders_above(deal, acq.id)) if e.id != acq.id
                       and e.information_cooperation_duty is None and e.kind != "individual"]
