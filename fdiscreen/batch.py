@@ -25,8 +25,9 @@ import pandas as pd
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.outfiles import write_table
 from fdiscreen.load import expand_graph_refs, parse_deal
-from fdiscreen.model import ISO_DATE, kind_detail_mismatch
-from fdiscreen.screening import Screening, screen
+from fdiscreen.model import ISO_DATE, Deal, kind_detail_mismatch
+from fdiscreen.filing.investor import DealRows
+from fdiscreen.screening import Screening, batch_rows, screen
 
 
 @dataclass(frozen=True)
@@ -422,32 +423,88 @@ def _result(number: int, matter: str, s: Screening, tree: dict[str, Any] | None 
             "facts_to_confirm": list(dict.fromkeys(_column_of(fact.path, tree, expanded) for fact in f.open_facts()))}
 
 
+@dataclass
+class _Parsed:
+    """A row read into a deal; the first row of each distinct deal carries the deal (and its graph chain)."""
+
+    number: int
+    tree: dict[str, Any]
+    key: str
+    expanded: dict[str, Any] | None = None
+    deal: Deal | None = None
+
+
 def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date | None = None,
                    tick: Callable[[int], None] | None = None,
                    graph_db: str | Path | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Screen (row number, flat row) pairs; return (results, errors). The engine for every backend.
-    ``graph_db``: the ownership graph for rows naming ``acquirer_graph_id``."""
-    results: list[dict[str, Any]] = []
+    ``graph_db``: the ownership graph for rows naming ``acquirer_graph_id``. Rows are read first (a bad
+    row is an error with its column), then the distinct deals are screened together: the look-through
+    once per as-of date over all of them (:func:`fdiscreen.screening.batch_rows`)."""
     errors: list[dict[str, Any]] = []
-    cache: dict[str, Any] = {}
+    parsed: list[_Parsed] = []
+    distinct: dict[str, _Parsed] = {}
     for number, row in records:
-        tree: dict[str, Any] | None = None
-        expanded: dict[str, Any] | None = None
-        try:
-            tree = row_to_deal(row, number)
-            key = _key(tree)
-            if key not in cache:
-                expanded = expand_graph_refs(tree, graph_db, None)
-                cache[key] = _result(0, "", screen(parse_deal(expanded), as_of=as_of), tree, expanded)
-            results.append({**cache[key], "row": number, "matter": tree["matter"]})
-        except FdiscreenError as exc:
-            errors.append({"row": number, "column": _column_of(exc.path, tree, expanded),
-                           "message": exc.message + (f" (expected {exc.expected})" if exc.expected else "")})
-        except Exception as exc:  # noqa: BLE001 - a fault screening one row must not cost the others
-            errors.append({"row": number, "column": "", "message": f"internal error screening this row: {type(exc).__name__}: {str(exc)[:200]}"})
+        p = _parse_row(number, row, graph_db, distinct, errors)
+        if p is not None:
+            parsed.append(p)
+        elif tick:
+            tick(1)
+    firsts = list(distinct.values())
+    rows = batch_rows([p.deal for p in firsts if p.deal is not None], as_of)
+    screened: dict[str, dict[str, Any] | dict[str, str]] = {}
+    for p, at in zip(firsts, rows):
+        screened[p.key] = _screen_one(p, as_of, at)
+    results: list[dict[str, Any]] = []
+    for p in parsed:
+        outcome = screened[p.key]
+        if "message" in outcome:
+            errors.append({**outcome, "row": p.number})
+        else:
+            results.append({**outcome, "row": p.number, "matter": p.tree["matter"]})
         if tick:
             tick(1)
-    return results, errors
+    return results, sorted(errors, key=lambda e: e["row"])
+
+
+def _parse_row(number: int, row: dict[str, Any], graph_db: str | Path | None, distinct: dict[str, _Parsed],
+               errors: list[dict[str, Any]]) -> _Parsed | None:
+    """Read one row into a deal (identical deals apart from names are read once); a bad row goes to
+    ``errors`` with its column and None is returned."""
+    tree: dict[str, Any] | None = None
+    expanded: dict[str, Any] | None = None
+    try:
+        tree = row_to_deal(row, number)
+        key = _key(tree)
+        if key not in distinct:
+            expanded = expand_graph_refs(tree, graph_db, None)
+            distinct[key] = _Parsed(number, tree, key, expanded, parse_deal(expanded))
+        return _Parsed(number, tree, key)
+    except FdiscreenError as exc:
+        errors.append(_error_of(number, exc, tree, expanded))
+    except Exception as exc:  # noqa: BLE001 - a fault reading one row must not cost the others
+        errors.append(_internal_error(number, exc))
+    return None
+
+
+def _screen_one(p: _Parsed, as_of: dt.date | None, at: DealRows | None) -> dict[str, Any]:
+    """One distinct deal's result row, or its error (row number added by the caller)."""
+    assert p.deal is not None
+    try:
+        return _result(0, "", screen(p.deal, as_of=as_of, rows=at), p.tree, p.expanded)
+    except FdiscreenError as exc:
+        return {k: v for k, v in _error_of(p.number, exc, p.tree, p.expanded).items() if k != "row"}
+    except Exception as exc:  # noqa: BLE001 - a fault screening one row must not cost the others
+        return {k: v for k, v in _internal_error(p.number, exc).items() if k != "row"}
+
+
+def _error_of(number: int, exc: FdiscreenError, tree: dict[str, Any] | None, expanded: dict[str, Any] | None) -> dict[str, Any]:
+    return {"row": number, "column": _column_of(exc.path, tree, expanded),
+            "message": exc.message + (f" (expected {exc.expected})" if exc.expected else "")}
+
+
+def _internal_error(number: int, exc: Exception) -> dict[str, Any]:
+    return {"row": number, "column": "", "message": f"internal error screening this row: {type(exc).__name__}: {str(exc)[:200]}"}
 
 
 def _records(frame: pd.DataFrame, first_row: int = 1) -> list[tuple[int, dict[str, Any]]]:

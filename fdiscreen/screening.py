@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -17,6 +18,8 @@ from fdiscreen.assess.combine import Scores
 from fdiscreen.assess.finding import Finding
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, entries_digest
 from fdiscreen.filing import Determination, determine
+from fdiscreen.filing.investor import DealRows, investor_columns
+from fdiscreen.lookthrough import entity_table
 from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList
 from fdiscreen.regime import Assumption, Regime, make_regime
@@ -85,14 +88,44 @@ def as_of_source(deal: Deal, as_of: dt.date | None) -> AsOfFrom:
 
 def screen(deal: Deal, as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
            amendment_effective: dt.date | None = None, mof: MofList | None = None,
-           watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None) -> Screening:
+           watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None,
+           rows: DealRows | None = None) -> Screening:
     """Screen a deal: the filing determination on the as-of date and the risk assessment, with the
-    assumptions used listed."""
+    assumptions used listed; ``rows``: the deal's rows in columns computed for a batch (screen_many)."""
     regime = make_regime(resolve_as_of(deal, as_of), overrides, amendment_effective)
-    det = determine(deal, regime, mof)
+    det = determine(deal, regime, mof, rows)
     assessment: Assessment = assess(deal, det, regime, watchlists, mitigate)
     info = RegimeInfo(as_of=regime.as_of, as_of_from=as_of_source(deal, as_of), version=regime.version, assumptions=regime.assumptions(),
                       overrides={k: str(v) for k, v in regime.overrides.items()})
     return Screening(matter=deal.matter, fingerprint=fingerprint(deal, regime, mitigate, watchlists, mof), regime=info, filing=det,
                      scores=assessment.scores, findings=assessment.findings, mitigations=assessment.mitigations,
                      watchlist_hits=assessment.watchlist_hits, input=deal.model_dump(mode="json", exclude_defaults=True))
+
+
+def batch_rows(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
+               amendment_effective: dt.date | None = None) -> list[DealRows | None]:
+    """Each deal's rows in investor columns computed once for all deals of its as-of date (the
+    look-through over the disjoint union of their entities). A date whose batch cannot be computed gets
+    None for its deals, which are then screened alone (and fail alone, if they fail)."""
+    by_date: dict[dt.date, list[int]] = {}
+    for i, deal in enumerate(deals):
+        by_date.setdefault(resolve_as_of(deal, as_of), []).append(i)
+    out: list[DealRows | None] = [None] * len(deals)
+    for day, idx in by_date.items():
+        try:
+            regime = make_regime(day, overrides, amendment_effective)
+            columns = investor_columns(entity_table([deals[i] for i in idx], regime.catalog.home_country), regime)
+        except Exception:  # noqa: BLE001 - one bad deal must not cost the others their screening
+            continue
+        for k, i in enumerate(idx):
+            out[i] = DealRows(columns, k)
+    return out
+
+
+def screen_many(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
+                amendment_effective: dt.date | None = None, mof: MofList | None = None,
+                watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None) -> list[Screening]:
+    """Screen many deals, the look-through once per as-of date for all of them: the same Screenings as
+    screening each deal alone."""
+    rows = batch_rows(deals, as_of, overrides, amendment_effective)
+    return [screen(d, as_of, overrides, amendment_effective, mof, watchlists, mitigate, rows=r) for d, r in zip(deals, rows)]

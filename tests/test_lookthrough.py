@@ -104,3 +104,23 @@ def test_stakes_with_many_decimals_stay_exact() -> None:
     assert scale.dtype is object and scale.unit == 10 ** 13
     held = scale.column([12.3456789012345, 37.6543210987655])
     assert scale.meets(np.array([held.sum()], dtype=object), make_regime(dt.date(2026, 12, 1)).threshold("foreign_owned_company_pct"), ">=")[0]
+
+
+def test_screenings_of_a_batch_equal_screenings_alone() -> None:
+    """The Screening JSON of every example, bid and case is the same screened in one batch (the
+    look-through once over all of them) as screened alone, names, reasons and fingerprints included."""
+    from fdiscreen.screening import screen, screen_many
+
+    day = dt.date(2026, 12, 1)
+    together = screen_many(LIBRARY, day)
+    for deal, s in zip(LIBRARY, together):
+        assert s.to_json() == screen(deal, day).to_json(), deal.matter
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.sampled_from(range(len(LIBRARY))), min_size=2, max_size=6), st.sampled_from(DATES))
+def test_screenings_of_any_batch_equal_screenings_alone(picks: list[int], day: dt.date) -> None:
+    from fdiscreen.screening import screen, screen_many
+
+    deals = [LIBRARY[i] for i in picks]
+    assert [s.to_json() for s in screen_many(deals, day)] == [screen(d, day).to_json() for d in deals]

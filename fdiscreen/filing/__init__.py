@@ -11,8 +11,8 @@ from fdiscreen.filing.amendment import (AmendmentConclusion, amendment_2026, bot
                                         outcome_note)
 from fdiscreen.filing.conclusion import Conclusion, FactNeeded, Reasoning, Status
 from fdiscreen.filing.exemption import ExemptionConclusion, exemption
-from fdiscreen.filing.investor import (ForeignInvestorConclusion, InvestorClassConclusion, foreign_status, investor_class,
-                                       is_foreign_investor)
+from fdiscreen.filing.investor import (DealRows, ForeignInvestorConclusion, InvestorClassConclusion, deal_rows, foreign_status,
+                                       investor_class, is_foreign_investor)
 from fdiscreen.filing.reports import ReportConclusion, WaitingPeriodConclusion, post_investment_report_due, waiting_period
 from fdiscreen.filing.target import TargetClassConclusion, target_class
 from fdiscreen.i18n import T, Text
@@ -157,11 +157,13 @@ def base_outcome(foreign: Conclusion, must: Conclusion, ex: ExemptionConclusion,
     return Outcome(code="no_filing", summary=T("No FEFTA filing or report needed on these facts.", "本件事実の下では外為法上の届出・報告は不要。"))
 
 
-def determine(deal: Deal, regime: Regime, mof: MofList | None = None) -> Determination:
-    """Run every legal test on the deal as of ``regime.as_of``."""
-    marked = foreign_status(deal, regime)
+def determine(deal: Deal, regime: Regime, mof: MofList | None = None, rows: DealRows | None = None) -> Determination:
+    """Run every legal test on the deal as of ``regime.as_of``; ``rows``: the deal's rows in a batch's
+    investor columns (computed for many deals at once), else the deal is a batch of one."""
+    rows = deal_rows(deal, regime, rows)
+    marked = foreign_status(deal, regime, rows)
     foreign = is_foreign_investor(deal, regime, marked)
-    iclass = investor_class(deal, regime, foreign)
+    iclass = investor_class(deal, regime, foreign, rows)
     tclass = target_class(deal.target, regime, mof)
     acts = within_deemed_scope(covered_acts(deal, regime, tclass), regime, foreign.deemed) if foreign.status != "no" else []
     if foreign.status == "indeterminate":

@@ -210,14 +210,64 @@ def foreign_columns(t: EntityTable, regime: Regime) -> Marks:
     return run(t, _foreign_test(t, regime))
 
 
-def foreign_status(deal: Deal, regime: Regime) -> Marked:
+@dataclass(frozen=True)
+class InvestorColumns:
+    """Every look-through answer of the investor rules for every entity of a table's deals: foreign
+    status (with its edges and categories), foreign government counting accredited funds and not, and
+    specified foreign investor (None before the class existed); each with the rows that needed each item."""
+
+    table: EntityTable
+    foreign: Marks
+    foreign_edges: Edges
+    category: np.ndarray
+    state: tuple[Marks, Marks]
+    specified: Marks | None
+
+
+def investor_columns(t: EntityTable, regime: Regime) -> InvestorColumns:
+    """Run the investor rules' look-through tests once over the whole table."""
+    test = _foreign_test(t, regime)
+    foreign = run(t, test)
+    state: list[Marks] = []
+    for count_accredited in (True, False):
+        usage: Usage = {}
+        state.append(run(t, _controlled_test(t, _state_seed(t, regime, count_accredited, usage), regime, "state_control_pct", usage)))
+    specified = None
+    if regime.peek("specified_foreign_investor_class") not in (None, False):
+        usage = {}
+        specified = run(t, _controlled_test(t, _specified_seed(t, regime, usage), regime, "specified_foreign_investor_capital_pct", usage))
+    return InvestorColumns(t, foreign, test.edges, _categories(t, regime, foreign), (state[0], state[1]), specified)
+
+
+@dataclass(frozen=True)
+class DealRows:
+    """One deal's rows in a table's investor columns (a batch of one when screened alone)."""
+
+    columns: InvestorColumns
+    deal_row: int
+
+    @property
+    def rows(self) -> slice:
+        return self.columns.table.per_deal(self.deal_row)
+
+    def acquirer(self, deal: Deal) -> int:
+        return self.rows.start + deal.entity_index(deal.acquirer)
+
+
+def deal_rows(deal: Deal, regime: Regime, rows: DealRows | None = None) -> DealRows:
+    """The deal's rows: those given (a batch computed them), else the deal alone as a table of one."""
+    if rows is not None:
+        return rows
+    return DealRows(investor_columns(entity_columns(deal, regime), regime), 0)
+
+
+def foreign_status(deal: Deal, regime: Regime, rows: DealRows | None = None) -> Marked:
     """Foreign-investor status of every entity in the file (Art. 26(1)), cycles included, with each
     entity's category (1-5) where it is foreign."""
-    t = entity_columns(deal, regime)
-    test = _foreign_test(t, regime)
-    marks = run(t, test)
-    record_use(regime, marks.used, slice(None))
-    return _marked(t, marks, test.edges, _categories(t, regime, marks))
+    at = deal_rows(deal, regime, rows)
+    c = at.columns
+    record_use(regime, c.foreign.used, at.rows)
+    return _marked(c.table, c.foreign, c.foreign_edges, c.category, at.rows)
 
 
 def _categories(t: EntityTable, regime: Regime, marks: Marks) -> np.ndarray:
@@ -231,13 +281,14 @@ def _categories(t: EntityTable, regime: Regime, marks: Marks) -> np.ndarray:
                     np.where(partnership, part, company))
 
 
-def _marked(t: EntityTable, marks: Marks, edges: Edges, category: np.ndarray | None = None) -> Marked:
-    """One deal's marks as the per-deal conclusions read them."""
-    status: dict[str, Tri] = {t.ids[i]: (True if s == YES else False if s == NO else None) for i, s in enumerate(marks.status)}
+def _marked(t: EntityTable, marks: Marks, edges: Edges, category: np.ndarray, rows: slice) -> Marked:
+    """One deal's marks (its ``rows`` of the table) as the per-deal conclusions read them."""
+    status: dict[str, Tri] = {t.ids[i]: tri_value(marks.status[i]) for i in range(rows.start, rows.stop)}
     via: dict[str, list[str]] = {}
-    for pos in np.flatnonzero(marks.via):
+    inside = (edges.held >= rows.start) & (edges.held < rows.stop)
+    for pos in np.flatnonzero(marks.via & inside):
         via.setdefault(t.ids[edges.held[pos]], []).append(t.ids[edges.holder[pos]])
-    cats = {t.ids[i]: (int(c) or None) for i, c in enumerate(category)} if category is not None else {}
+    cats = {t.ids[i]: (int(category[i]) or None) for i in range(rows.start, rows.stop)}
     return Marked(status=status, via=via, category=cats)
 
 
@@ -426,18 +477,15 @@ def _controlled_test(t: EntityTable, seed: np.ndarray, regime: Regime, item: str
                 remainder_rows=np.zeros(t.n, dtype=bool), seed_used=usage)
 
 
-def is_foreign_government_entity(deal: Deal, regime: Regime) -> tuple[Tri, Tri]:
+def is_foreign_government_entity(deal: Deal, regime: Regime, rows: DealRows | None = None) -> tuple[Tri, Tri]:
     """外国政府等: a foreign government, SOE or entity they control. Returns (counting accredited
     SWFs/pensions, not counting them)."""
-    t = entity_columns(deal, regime)
-    row = deal.entity_index(deal.acquirer)
-    answers: list[Tri] = []
-    for count_accredited in (True, False):
-        usage: Usage = {}
-        marks = run(t, _controlled_test(t, _state_seed(t, regime, count_accredited, usage), regime, "state_control_pct", usage))
-        record_use(regime, marks.used, slice(None))
-        answers.append(tri_value(marks.status[row]))
-    return answers[0], answers[1]
+    at = deal_rows(deal, regime, rows)
+    for marks in at.columns.state:
+        record_use(regime, marks.used, at.rows)
+    acquirer = at.acquirer(deal)
+    counting, not_counting = at.columns.state
+    return tri_value(counting.status[acquirer]), tri_value(not_counting.status[acquirer])
 
 
 def specified_officer_ratio(t: EntityTable, regime: Regime, usage: Usage) -> np.ndarray:
@@ -457,7 +505,7 @@ def _specified_seed(t: EntityTable, regime: Regime, usage: Usage) -> np.ndarray:
     return np.where(t.acquirer, acquirer, np.where(owner, YES, NO)).astype(np.int8)
 
 
-def is_specified_foreign_investor(deal: Deal, regime: Regime, r: Reasoning) -> Tri:
+def is_specified_foreign_investor(deal: Deal, regime: Regime, r: Reasoning, rows: DealRows | None = None) -> Tri:
     """特定外国投資家 (from 2025-05-19): obliged to cooperate with a foreign government's
     information gathering, or controlled by such persons or a foreign government (capital, officers,
     voting instructions). Owners' unknown duties are read as 'no' and listed as facts to confirm."""
@@ -465,11 +513,11 @@ def is_specified_foreign_investor(deal: Deal, regime: Regime, r: Reasoning) -> T
         return False
     r.cite("specified_foreign_investor_class")
     r.cite("specified_foreign_investor_officer_pct")
-    t = entity_columns(deal, regime)
-    usage: Usage = {}
-    marks = run(t, _controlled_test(t, _specified_seed(t, regime, usage), regime, "specified_foreign_investor_capital_pct", usage))
-    record_use(regime, marks.used, slice(None))
-    result = tri_value(marks.status[deal.entity_index(deal.acquirer)])
+    at = deal_rows(deal, regime, rows)
+    marks = at.columns.specified
+    assert marks is not None  # computed whenever the class is in force
+    record_use(regime, marks.used, at.rows)
+    result = tri_value(marks.status[at.acquirer(deal)])
     acq = deal.entity(deal.acquirer)
     unknown_owners = [e.name for e in map(deal.entity, holders_above(deal, acq.id)) if e.id != acq.id
                       and e.information_cooperation_duty is None and e.kind != "individual"]
@@ -515,7 +563,7 @@ def is_foreign_financial_institution(e: Entity) -> Tri:
     return None if e.kind == "financial_institution" else False
 
 
-def investor_class(deal: Deal, regime: Regime, foreign: ForeignInvestorConclusion) -> InvestorClassConclusion:
+def investor_class(deal: Deal, regime: Regime, foreign: ForeignInvestorConclusion, rows: DealRows | None = None) -> InvestorClassConclusion:
     """The acquirer's class for the exemption scheme, most restrictive first."""
     r = Reasoning(regime)
     acq = deal.entity(deal.acquirer)
@@ -525,11 +573,11 @@ def investor_class(deal: Deal, regime: Regime, foreign: ForeignInvestorConclusio
     checks: list[tuple[InvestorClass, Tri, str, str, str]] = []
     checks.append(("violator", acq.fefta_violation_sanctioned, "violator_excluded",
                    "It has been sanctioned for breaching FEFTA.", "外為法違反により処分を受けている。"))
-    any_state, non_accredited = is_foreign_government_entity(deal, regime)
+    any_state, non_accredited = is_foreign_government_entity(deal, regime, rows)
     checks.append(("foreign_government", non_accredited, "foreign_government_excluded",
                    "It is a foreign government, state-owned enterprise or an entity they control (外国政府等).",
                    "外国政府等（国有企業等を含む）又はその支配下にある者である。"))
-    checks.append(("specified_foreign_investor", is_specified_foreign_investor(deal, regime, r), "specified_foreign_investor_excluded",
+    checks.append(("specified_foreign_investor", is_specified_foreign_investor(deal, regime, r, rows), "specified_foreign_investor_excluded",
                    "It is a specified foreign investor (特定外国投資家): obliged, or controlled by persons obliged, to cooperate with a foreign government's information gathering.",
                    "外国政府の情報収集への協力義務を負う者又はその支配下にある者（特定外国投資家）である。"))
     checks.append(("equivalent_to_specified", is_equivalent_to_specified(deal, regime, r), "equivalent_specified_core_entity_excluded",
