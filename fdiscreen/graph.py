@@ -96,7 +96,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
 
@@ -123,6 +123,8 @@ EPS = 1e-9
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
 _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+#: ``basis`` of :func:`ultimate_controllers_all`, by code
+CONTROL_BASES = ("self", "chain", "cycle")
 
 
 # -- where the database lives -----------------------------------------------------------------------
@@ -410,38 +412,34 @@ def load(entities_csv: str | Path, holdings_csv: str | Path, db: str | Path | No
 
 @dataclass(frozen=True)
 class Arrays:
-    """The graph as numpy arrays: entities by ``idx``, holdings sorted by holder (out-edge CSR)."""
+    """The graph as numpy arrays: entities by ``idx``; holdings sorted by held entity, then holder (the
+    order :func:`load` stores them in: in-edge CSR), with the order that sorts them by holder (out-edge CSR)."""
 
     n: int
     home: str
     jp: np.ndarray          # bool: jurisdiction is Japan
     kind: np.ndarray        # int8 code into KINDS
     resident: np.ndarray    # int8: 1 yes, 0 no, -1 unknown
-    holder: np.ndarray      # int32, sorted
-    held: np.ndarray        # int32
+    holder: np.ndarray      # int32
+    held: np.ndarray        # int32, sorted (then holder)
     voting: np.ndarray      # float64
     control: np.ndarray     # bool
-    indptr: np.ndarray      # int64, n + 1: out-edges of e are [indptr[e], indptr[e+1])
+    indptr: np.ndarray      # int64, n + 1: out-edges of e are out_order[indptr[e]:indptr[e+1]]
+    out_order: np.ndarray   # int64: holding positions sorted by holder, then held entity
+    in_indptr: np.ndarray   # int64, n + 1: in-edges of e are the positions [in_indptr[e], in_indptr[e+1])
 
     def out_edges(self, nodes: np.ndarray) -> np.ndarray:
-        """Positions of every holding whose holder is in ``nodes`` (vectorised range gather)."""
-        return _ranges(self.indptr, nodes)
+        """Positions of every holding whose holder is in ``nodes``, by holder (vectorised range gather)."""
+        return self.out_order[_ranges(self.indptr, nodes)]
 
     def kind_is(self, kinds: Iterable[str]) -> np.ndarray:
-        return np.isin(self.kind, [_KIND_CODE[k] for k in kinds])
-
-    @cached_property
-    def _by_held(self) -> tuple[np.ndarray, np.ndarray]:
-        """In-edge CSR: holding positions sorted by held entity, and their ``indptr`` (built on first use)."""
-        order = np.argsort(self.held, kind="stable")
-        indptr = np.zeros(self.n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.held, minlength=self.n), out=indptr[1:])
-        return order, indptr
+        table = np.zeros(len(KINDS), dtype=bool)
+        table[[_KIND_CODE[k] for k in kinds]] = True
+        return table[self.kind]
 
     def in_edges(self, nodes: np.ndarray) -> np.ndarray:
-        """Positions of every holding whose held entity is in ``nodes``."""
-        order, indptr = self._by_held
-        return order[_ranges(indptr, nodes)]
+        """Positions of every holding whose held entity is in ``nodes``, by held entity."""
+        return _ranges(self.in_indptr, nodes)
 
 
 def _ranges(indptr: np.ndarray, nodes: np.ndarray) -> np.ndarray:
@@ -466,30 +464,88 @@ def _stamp(db: str | Path | None) -> tuple[str, int, int]:
 
 def arrays(db: str | Path | None = None) -> Arrays:
     """The graph in ``db`` as arrays (cached while the file is unchanged)."""
-    return _arrays(*_stamp(db))
+    return _graph(*_stamp(db))[0]
+
+
+def labels(db: str | Path | None = None) -> Any:
+    """Every entity's ``id, name`` as a pyarrow Table in ``idx`` order (cached with :func:`arrays`), from
+    which the result frames take their text columns."""
+    return _graph(*_stamp(db))[1]
 
 
 @lru_cache(maxsize=1)
-def _arrays(path: str, _mtime: int, _size: int) -> Arrays:
+def _graph(path: str, _mtime: int, _size: int) -> tuple[Arrays, Any]:
+    """The arrays and the entities' labels, read on one connection once per database file."""
     con = _connect(path)
     try:
         home = con.execute("SELECT value FROM meta WHERE key = 'home_country'").fetchone()[0]
         kinds_sql = "[" + ", ".join(f"'{k}'" for k in KINDS) + "]"
-        e = con.execute(f"""SELECT (jurisdiction = ?) AS jp, (list_position({kinds_sql}, kind) - 1)::TINYINT AS kind,
-                            (CASE WHEN resident_in_japan IS NULL THEN -1 WHEN resident_in_japan THEN 1 ELSE 0 END)::TINYINT AS res
-                            FROM entities ORDER BY idx""", [home]).fetchnumpy()
-        h = con.execute("""SELECT holder_idx, held_idx, voting_pct, control_only FROM holdings
-                           ORDER BY holder_idx, held_idx""").fetchnumpy()
+        e = _arrow(con, f"""SELECT idx, (jurisdiction = ?) AS jp, (list_position({kinds_sql}, kind) - 1)::TINYINT AS kind_code,
+                            (CASE WHEN resident_in_japan IS NULL THEN -1 WHEN resident_in_japan THEN 1 ELSE 0 END)::TINYINT AS res,
+                            id, name FROM entities""", [home])
+        h = _arrow(con, "SELECT held_idx, holder_idx, voting_pct, control_only FROM holdings")
     finally:
         con.close()
-    n = len(e["jp"])
-    holder = np.asarray(h["holder_idx"], dtype=np.int32)
+    idx = e.column("idx").to_numpy()
+    if not np.array_equal(idx, np.arange(idx.size)):  # stored in idx order by load(); sorted if not
+        e = e.take(np.argsort(idx, kind="stable"))
+    n = e.num_rows
+    held, holder, voting, control = _by_held_then_holder(*(h.column(c).to_numpy() for c in h.column_names))
+    a = Arrays(n=n, home=home, jp=e.column("jp").to_numpy().astype(bool), kind=e.column("kind_code").to_numpy().astype(np.int8),
+               resident=e.column("res").to_numpy().astype(np.int8), holder=holder, held=held, voting=voting, control=control,
+               indptr=_indptr(holder, n), out_order=_holder_order(holder), in_indptr=_indptr(held, n))
+    return a, e.select(["id", "name"]).combine_chunks()
+
+
+def _arrow(con: Any, sql: str, params: list[Any] | None = None) -> Any:
+    """A query's result as a pyarrow Table (``to_arrow_table`` in newer DuckDB, ``fetch_arrow_table`` before),
+    on a cursor of its own so that a result left open on ``con`` is no obstacle. Text comes as
+    ``large_string``, the storage of pandas' string columns, so that turning it into them copies nothing."""
+    cur = con.cursor()
+    try:
+        cur.execute("SET arrow_large_buffer_size = true")
+        rel = cur.sql(sql, params=params)
+        return (getattr(rel, "to_arrow_table", None) or rel.fetch_arrow_table)()
+    finally:
+        cur.execute("RESET arrow_large_buffer_size")
+        cur.close()
+
+
+def _texts(words: Sequence[str], codes: np.ndarray) -> Any:
+    """``words[codes]`` as a pyarrow string array (the text of a coded column)."""
+    import pyarrow as pa
+
+    return pa.array(words, type=pa.string()).take(codes)
+
+
+def _by_held_then_holder(held: np.ndarray, holder: np.ndarray, voting: np.ndarray, control: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Holdings as int32 / float64 / bool arrays sorted by (held, holder): the order :func:`load` stores
+    them in (checked; sorted if not)."""
+    held, holder = held.astype(np.int32, copy=False), holder.astype(np.int32, copy=False)
+    voting, control = voting.astype(np.float64, copy=False), control.astype(bool, copy=False)
+    key = (held.astype(np.int64) << 32) | holder
+    if key.size > 1 and not bool(np.all(key[1:] > key[:-1])):
+        order = np.argsort(key, kind="stable")
+        held, holder, voting, control = held[order], holder[order], voting[order], control[order]
+    return held, holder, voting, control
+
+
+def _holder_order(holder: np.ndarray) -> np.ndarray:
+    """The stable order sorting ``holder``: one sort of (holder, position) packed in int64, several times
+    faster than a stable argsort."""
+    if holder.size >= 1 << 32:
+        return np.argsort(holder, kind="stable")
+    key = (holder.astype(np.int64) << 32) | np.arange(holder.size, dtype=np.int64)
+    key.sort()
+    return key & 0xFFFFFFFF
+
+
+def _indptr(nodes: np.ndarray, n: int) -> np.ndarray:
+    """CSR row pointers (n + 1) of edges sorted by ``nodes`` (their holder or held entity)."""
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(holder, minlength=n), out=indptr[1:])
-    return Arrays(n=n, home=home, jp=np.asarray(e["jp"], dtype=bool), kind=np.asarray(e["kind"], dtype=np.int8),
-                  resident=np.asarray(e["res"], dtype=np.int8), holder=holder,
-                  held=np.asarray(h["held_idx"], dtype=np.int32), voting=np.asarray(h["voting_pct"], dtype=np.float64),
-                  control=np.asarray(h["control_only"], dtype=bool), indptr=indptr)
+    np.cumsum(np.bincount(nodes, minlength=n), out=indptr[1:])
+    return indptr
 
 
 def _index_of(con: Any, entity_id: str) -> int:
@@ -558,12 +614,45 @@ def _crosses(share: np.ndarray, thr: np.ndarray, strict: np.ndarray) -> np.ndarr
     return np.where(strict, share > thr + EPS, share >= thr - EPS)
 
 
+def _distinct(nodes: np.ndarray, n: int) -> np.ndarray:
+    """The distinct values of ``nodes`` (entity indices below ``n``), ascending: a mask scattered over the
+    ``n`` entities when there are many, a sort when few (each round of a long chain then costs its own size)."""
+    if nodes.size * 16 < n:
+        nodes = np.sort(nodes)
+        return nodes[np.concatenate(([True], nodes[1:] != nodes[:-1]))] if nodes.size else nodes
+    seen = np.zeros(n, dtype=bool)
+    seen[nodes] = True
+    return np.flatnonzero(seen)
+
+
+def _round_sums(a: Arrays, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The entities ``frontier`` holds and the voting share it holds in each (summed by ascending holder).
+
+    A frontier with a quarter of all holdings or more is read in one sequential pass over every holding,
+    masked, instead of gathering its out-edges; the sums are the same either way. The frontiers of a
+    worklist are disjoint, so at most four of its rounds read every holding: the cost stays O(holdings)."""
+    if int((a.indptr[frontier + 1] - a.indptr[frontier]).sum()) * 4 > a.held.size:
+        in_frontier = np.zeros(a.n, dtype=bool)
+        in_frontier[frontier] = True
+        by = in_frontier[a.holder]
+        dst, votes = a.held[by], a.voting[by]
+    else:
+        pos = a.out_edges(frontier)
+        dst, votes = a.held[pos], a.voting[pos]
+    if dst.size > a.n // 4:
+        touched = _distinct(dst, a.n)
+        return touched, np.bincount(dst, weights=votes, minlength=a.n)[touched]
+    touched, inverse = np.unique(dst, return_inverse=True)
+    return touched, np.bincount(inverse, weights=votes, minlength=touched.size)
+
+
 def _fixed_point_full(a: Arrays, seed: np.ndarray, thr: np.ndarray, strict: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Least fixed point with marked holders counted in full: worklist over newly marked entities.
 
     Returns (marked, share held by marked entities, round in which each entity was marked; -1 never).
-    Each holding is read once, when its holder is marked, so the cost is O(holdings) on any graph.
+    Each holding is read when its holder is marked (:func:`_round_sums`), so the cost is O(holdings) on
+    any graph.
     """
     marked = seed.copy()
     share = np.zeros(a.n)
@@ -572,16 +661,8 @@ def _fixed_point_full(a: Arrays, seed: np.ndarray, thr: np.ndarray, strict: np.n
     r = 0
     while frontier.size:
         r += 1
-        pos = a.out_edges(frontier)
-        if pos.size == 0:
-            break
-        dst = a.held[pos]
-        if pos.size > a.n // 4:
-            share += np.bincount(dst, weights=a.voting[pos], minlength=a.n)
-            touched = np.unique(dst)
-        else:
-            touched, inv = np.unique(dst, return_inverse=True)
-            share[touched] += np.bincount(inv, weights=a.voting[pos])
+        touched, held_by_frontier = _round_sums(a, frontier)
+        share[touched] += held_by_frontier
         new = touched[~marked[touched] & _crosses(share[touched], thr[touched], strict[touched])]
         marked[new] = True
         rounds[new] = r
@@ -611,14 +692,15 @@ def _fixed_point_proportional(a: Arrays, seed: np.ndarray, thr: np.ndarray, stri
 def _attribution(regime: Regime) -> str:
     """The regime's ``indirect_voting_attribution``: the law (``full_if_half_held``,
     ``full_if_half_held_or_subsidiary``) or a labelled what-if (``controlled_full``, ``proportional``);
-    checked by the per-deal engine's own validator, so both accept the same values."""
-    from fdiscreen.filing.investor import _attribution_method
+    checked by the per-deal engine's own validator (:mod:`fdiscreen.lookthrough`, which imports no more
+    than the regime: not the whole filing package), so both accept the same values."""
+    from fdiscreen.lookthrough import attribution_method
 
-    return _attribution_method(regime)
+    return attribution_method(regime)
 
 
 def _is_law_attribution(method: str) -> bool:
-    from fdiscreen.filing.investor import LAW_ATTRIBUTION
+    from fdiscreen.lookthrough import LAW_ATTRIBUTION
 
     return method in LAW_ATTRIBUTION
 
@@ -660,7 +742,7 @@ def _fully_attributed(a: Arrays, direct: np.ndarray, companies: np.ndarray, pare
     r = 1
     while frontier.size:
         r += 1
-        reached = np.unique(a.held[a.out_edges(frontier)])
+        reached = _distinct(a.held[a.out_edges(frontier)], a.n)
         pos = a.in_edges(reached[companies[reached] & (colour[reached] < 0)])
         pos = pos[colour[a.holder[pos]] >= 0]
         key = a.held[pos].astype(np.int64) * a.n + colour[a.holder[pos]]
@@ -736,13 +818,8 @@ def foreign_status(db: str | Path | None = None, as_of: dt.date | None = None,
     marked, share, category = _foreign_arrays(a, regime)
     method = _attribution(regime)
     listed = np.minimum(np.bincount(a.held, weights=a.voting, minlength=a.n), 100.0)
-    con = _connect(db)
-    try:
-        frame = con.execute("SELECT idx, id, name, kind FROM entities WHERE jurisdiction = ? ORDER BY idx",
-                            [a.home]).fetchdf()
-    finally:
-        con.close()
-    idx = frame.pop("idx").to_numpy()
+    idx = np.flatnonzero(a.jp)
+    frame = labels(db).take(idx).append_column("kind", _texts(KINDS, a.kind[idx])).to_pandas()
     frame["foreign"] = marked[idx]
     frame["foreign_voting_pct"] = np.round(share[idx], 9)
     frame["category"] = category[idx]
@@ -771,18 +848,22 @@ def majority_parent(a: Arrays, regime: Regime) -> tuple[np.ndarray, np.ndarray]:
     lowest holder idx.
     """
     pct, op = _majority(regime)
-    cand = np.flatnonzero(_meets(a.voting, pct, op) | a.control)
+    c = np.flatnonzero(_meets(a.voting, pct, op) | a.control)   # by held entity, then holder
     parent = np.full(a.n, -1, dtype=np.int64)
     vote = np.zeros(a.n)
-    if cand.size:
-        order = np.lexsort((a.holder[cand], -a.voting[cand], a.held[cand]))
-        c = cand[order]
-        first = np.ones(c.size, dtype=bool)
-        first[1:] = a.held[c[1:]] != a.held[c[:-1]]
-        c = c[first]
+    if c.size:
+        c = c[_first_largest_per_group(a.held[c], a.voting[c])]
         parent[a.held[c]] = a.holder[c]
         vote[a.held[c]] = a.voting[c]
     return parent, vote
+
+
+def _first_largest_per_group(group: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Positions of the first largest ``value`` in each run of equal ``group`` (``group`` sorted)."""
+    first = np.concatenate(([True], group[1:] != group[:-1]))
+    largest = np.maximum.reduceat(value, np.flatnonzero(first))
+    top = np.flatnonzero(value == largest[np.cumsum(first) - 1])
+    return top[np.concatenate(([True], group[top[1:]] != group[top[:-1]]))]
 
 
 def _controllers_arrays(a: Arrays, regime: Regime) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -797,10 +878,17 @@ def _controllers_arrays(a: Arrays, regime: Regime) -> tuple[np.ndarray, np.ndarr
     jump = np.where(has, parent, np.arange(a.n))
     low = np.arange(a.n)
     prod = np.where(has, vote / 100.0, 1.0)
+    # only entities whose jump is not yet a top move on: a top's jump, and a settled entity's product,
+    # no longer change (later steps would multiply by the top's 1.0); a cycle's entities stay to the end
+    moving = np.flatnonzero(has & has[jump])
     for _ in range(max(1, math.ceil(math.log2(a.n + 1)) + 1)):
-        low = np.minimum(low, low[jump])
-        prod = prod * prod[jump]
-        jump = jump[jump]
+        if not moving.size:
+            break
+        step = jump[moving]
+        low[moving] = np.minimum(low[moving], low[step])
+        prod[moving] = prod[moving] * prod[step]
+        jump[moving] = jump[step]
+        moving = moving[has[jump[moving]]]
     cyclic_end = has[jump]
     terminal = np.where(cyclic_end, low[jump], jump)
     return terminal, cyclic_end, np.where(cyclic_end | ~has, np.nan, prod * 100.0)
@@ -816,14 +904,9 @@ def ultimate_controllers_all(db: str | Path | None = None, as_of: dt.date | None
     """
     a = arrays(db)
     terminal, cyclic, eff = _controllers_arrays(a, _regime(as_of))
-    con = _connect(db)
-    try:
-        ids = con.execute("SELECT id FROM entities ORDER BY idx").fetchnumpy()["id"]
-    finally:
-        con.close()
-    ids = np.asarray(ids, dtype=object)
-    basis = np.where(cyclic, "cycle", np.where(terminal == np.arange(a.n), "self", "chain"))
-    return pd.DataFrame({"id": ids, "controller_id": ids[terminal], "basis": basis,
+    ids = labels(db).column("id")
+    basis = _texts(CONTROL_BASES, np.where(cyclic, 2, np.where(terminal == np.arange(a.n), 0, 1)))
+    return pd.DataFrame({"id": ids.to_pandas(), "controller_id": ids.take(terminal).to_pandas(), "basis": basis.to_pandas(),
                          "effective_voting_pct": np.round(eff, 9)})
 
 
@@ -989,7 +1072,7 @@ def _reachable(a: Arrays, x: int) -> np.ndarray:
     seen[x] = True
     frontier = np.array([x])
     while frontier.size:
-        dst = np.unique(a.held[a.out_edges(frontier)])
+        dst = _distinct(a.held[a.out_edges(frontier)], a.n)
         frontier = dst[~seen[dst]]
         seen[frontier] = True
     return np.flatnonzero(seen)

@@ -7,9 +7,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pytest.importorskip("duckdb")
@@ -530,3 +532,111 @@ def test_graph_load_killed_mid_write_leaves_the_old_graph(tmp_path: Path) -> Non
         con.close()
     old = [len((ROOT / "examples" / "graph" / f).read_text(encoding="utf-8").splitlines()) - 1 for f in ("entities.csv", "holdings.csv")]
     assert [count, held] in (old, [n, n - 1])
+
+
+# -- the array engine's building blocks (issue 19: the same answers, faster) --------------------------------
+
+def _reshuffled_copy(db: Path, out: Path) -> Path:
+    """A copy of ``db`` whose entities and holdings tables are stored in a scrambled row order."""
+    import duckdb
+
+    shutil.copy(db, out)
+    con = duckdb.connect(str(out))
+    try:
+        con.execute("DROP VIEW holdings_by_id")
+        for table, key in (("holdings", "holder_idx * 7919 + held_idx"), ("entities", "idx")):
+            con.execute(f"CREATE TABLE shuffled AS SELECT * FROM {table} ORDER BY hash({key})")
+            con.execute(f"DROP TABLE {table}")
+            con.execute(f"ALTER TABLE shuffled RENAME TO {table}")
+    finally:
+        con.close()
+    return out
+
+
+def test_graph_stored_in_another_row_order_gives_the_same_arrays_and_answers(random_graphs: list[Path], tmp_path: Path) -> None:
+    """The arrays are read in the order load() stores the tables in (by idx; holdings by held entity, then
+    holder) and sorted when a database holds them otherwise: the same arrays, foreign status (FEFTA Art. 26(1)
+    with Cabinet Order Art. 2(1)) and controllers either way."""
+    for k, db in enumerate(random_graphs[:3]):
+        other = _reshuffled_copy(db, tmp_path / f"shuffled{k}.duckdb")
+        con = graph._connect(other)
+        try:
+            stored = con.execute("SELECT held_idx FROM holdings").fetchnumpy()["held_idx"]
+        finally:
+            con.close()
+        assert np.any(np.diff(stored) < 0)  # the copy really is out of order
+        a, b = graph.arrays(db), graph.arrays(other)
+        for field in ("jp", "kind", "resident", "holder", "held", "voting", "control", "indptr", "out_order", "in_indptr"):
+            assert np.array_equal(getattr(a, field), getattr(b, field)), field
+        for overrides in (None, CONTROLLED_FULL, {"indirect_voting_attribution": "proportional"}):
+            pd.testing.assert_frame_equal(graph.foreign_status(db, TODAY, overrides), graph.foreign_status(other, TODAY, overrides))
+        pd.testing.assert_frame_equal(graph.ultimate_controllers_all(db), graph.ultimate_controllers_all(other))
+
+
+def test_holding_orders_match_a_stable_argsort() -> None:
+    """The out-edge order (a packed sort) is the stable order by holder; ``_distinct`` is ``np.unique``
+    by either route; the majority parent is the first largest holding of each held entity."""
+    rng = np.random.default_rng(19)
+    for n, m in ((1, 3), (7, 40), (500, 5000)):
+        holder = rng.integers(0, n, size=m).astype(np.int32)
+        assert np.array_equal(graph._holder_order(holder), np.argsort(holder, kind="stable"))
+        for size in (0, 1, max(1, n // 40), 4 * n):
+            nodes = rng.integers(0, n, size=size)
+            assert np.array_equal(graph._distinct(nodes, n), np.unique(nodes))
+        group = np.sort(rng.integers(0, n, size=m))
+        value = rng.choice([10.0, 50.5, 60.0, 60.0], size=m)  # ties: the first (lowest holder) wins
+        order = np.lexsort((np.arange(m), -value, group))
+        first = order[np.concatenate(([True], group[order][1:] != group[order][:-1]))]
+        assert np.array_equal(graph._first_largest_per_group(group, value), np.sort(first))
+
+
+def test_round_sums_are_the_same_read_densely_or_by_out_edges(random_graphs: list[Path]) -> None:
+    """A large frontier is summed in one masked pass over every holding, a small one over its out-edges;
+    both add each entity's holdings in the same order (ascending holder), so the shares are bit for bit
+    those of a plain bincount over the frontier's out-edges."""
+    for db in random_graphs:
+        a = graph.arrays(db)
+        for frontier in (np.arange(a.n), np.arange(0, a.n, 2), np.array([a.n - 1])):
+            pos = a.out_edges(frontier)
+            expected = np.bincount(a.held[pos], weights=a.voting[pos], minlength=a.n)
+            touched, sums = graph._round_sums(a, frontier)
+            assert np.array_equal(touched, np.unique(a.held[pos]))
+            assert np.array_equal(sums, expected[touched])  # exactly equal, not approximately
+
+
+def test_controllers_through_a_chain_deeper_than_the_early_jumps_and_into_a_cycle(tmp_path: Path) -> None:
+    """Pointer jumping moves only entities whose jump is not yet a top: a 150-step majority chain ending in
+    a 3-member cycle, and a 100-step chain ending at a top, give what following each holding does
+    (control: more than half of the voting rights, the Companies Act majority band of ``stake_bands``)."""
+    cycle = ["M0", "M1", "M2"]
+    chain_c = [f"C{i}" for i in range(150)]
+    chain_d = [f"D{i}" for i in range(100)]
+    ents = [corp(e) for e in cycle + chain_c + chain_d + ["T", "S"]]
+    holds = [f"{cycle[(k + 1) % 3]},{cycle[k]},70,," for k in range(3)]  # M1 holds M0, M2 holds M1, M0 holds M2
+    holds += [f"{chain_c[i + 1]},{chain_c[i]},60,," for i in range(149)] + [f"M1,{chain_c[-1]},60,,"]
+    holds += [f"{chain_d[i + 1]},{chain_d[i]},90,," for i in range(99)] + [f"T,{chain_d[-1]},90,,", "S,T,30,,"]
+    db = write_graph(tmp_path, ents, holds, name="deep")
+    allc = graph.ultimate_controllers_all(db).set_index("id")
+    for e in cycle + chain_c:
+        assert (allc.loc[e, "controller_id"], allc.loc[e, "basis"]) == ("M0", "cycle"), e
+        assert np.isnan(allc.loc[e, "effective_voting_pct"])
+    for k, e in enumerate(chain_d):
+        assert (allc.loc[e, "controller_id"], allc.loc[e, "basis"]) == ("T", "chain"), e
+        assert allc.loc[e, "effective_voting_pct"] == pytest.approx(100 * 0.9 ** (100 - k), abs=1e-9)
+    assert (allc.loc["T", "controller_id"], allc.loc["T", "basis"]) == ("T", "self")
+    (top,) = graph.ultimate_controllers(db, "D0")
+    assert top["id"] == "T" and len(top["path"]) == 101
+    assert {c["id"] for c in graph.ultimate_controllers(db, "C0")} == set(cycle)
+
+
+def test_result_frames_keep_the_default_text_dtype(random_graphs: list[Path]) -> None:
+    """The text columns come from Arrow but have the dtype pandas gives Python strings (as DuckDB's
+    ``fetchdf`` gave before), with a plain RangeIndex."""
+    text = pd.Series(["x"]).dtype
+    fs = graph.foreign_status(random_graphs[0], TODAY)
+    uc = graph.ultimate_controllers_all(random_graphs[0])
+    assert [fs[c].dtype for c in ("id", "name", "kind")] == [text] * 3
+    assert [uc[c].dtype for c in ("id", "controller_id", "basis")] == [text] * 3
+    assert (fs["foreign"].dtype, fs["category"].dtype, fs["foreign_voting_pct"].dtype) == (np.dtype(bool), np.dtype(np.int8), np.dtype(float))
+    assert isinstance(fs.index, pd.RangeIndex) and isinstance(uc.index, pd.RangeIndex)
+    assert set(uc["basis"]) <= set(graph.CONTROL_BASES)
