@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -16,7 +17,7 @@ from fdiscreen.model import Deal, Entity
 from fdiscreen.columns import NO, UNKNOWN, YES, tri_value
 from fdiscreen.lookthrough import (COMPANY_KINDS, KIND, LAW_ATTRIBUTION, STATE_KINDS, Edges,
                                    EntityTable, Marks, Test, Usage, entity_table, fully_attributed, limit, record_use, run, use)
-from fdiscreen.lookthrough import attribution_method as _attribution_method  # noqa: F401 (graph reads it from here)
+from fdiscreen.lookthrough import attribution_method as _attribution_method
 from fdiscreen.ownership import Tri, chains_to_ultimate_owners, holders_above, is_home, tri_any
 from fdiscreen.regime import Regime
 
@@ -76,6 +77,8 @@ def _officer_limbs(t: EntityTable, regime: Regime, limbs: tuple[tuple[str, str],
     unknown when no officer counts are given or no limb can be tested."""
     lim = limit(regime, item)
     use(usage, item, t.officers)
+    if not t.officers.any():
+        return np.full(t.n, UNKNOWN, dtype=np.int8)
     cols: list[np.ndarray] = []
     for part, whole in limbs:
         p, w = t.counts[part], t.counts[whole]
@@ -210,33 +213,43 @@ def foreign_columns(t: EntityTable, regime: Regime) -> Marks:
     return run(t, _foreign_test(t, regime))
 
 
-@dataclass(frozen=True)
 class InvestorColumns:
     """Every look-through answer of the investor rules for every entity of a table's deals: foreign
     status (with its edges and categories), foreign government counting accredited funds and not, and
-    specified foreign investor (None before the class existed); each with the rows that needed each item."""
+    specified foreign investor (None before the class existed); each with the rows that needed each item.
+    The foreign-government and specified tests run on first use (a table of deals none of which is by
+    a foreign investor never needs them)."""
 
-    table: EntityTable
-    foreign: Marks
-    foreign_edges: Edges
-    category: np.ndarray
-    state: tuple[Marks, Marks]
-    specified: Marks | None
+    def __init__(self, t: EntityTable, regime: Regime) -> None:
+        self.table = t
+        self._regime = regime
+        test = _foreign_test(t, regime)
+        self.foreign: Marks = run(t, test)
+        self.foreign_edges: Edges = test.edges
+        self.category: np.ndarray = _categories(t, regime, self.foreign)
+
+    @cached_property
+    def state(self) -> tuple[Marks, Marks]:
+        """外国政府等, counting accredited SWFs and pensions, and not counting them."""
+        t, regime = self.table, self._regime
+        usage: Usage = {}
+        seeds = [_state_seed(t, regime, c, usage) for c in (True, False)]
+        return (run(t, _controlled_test(t, seeds[0], regime, "state_control_pct", usage)),
+                run(t, _controlled_test(t, seeds[1], regime, "state_control_pct", usage)))
+
+    @cached_property
+    def specified(self) -> Marks | None:
+        """特定外国投資家 (None before the class existed)."""
+        t, regime = self.table, self._regime
+        if regime.peek("specified_foreign_investor_class") in (None, False):
+            return None
+        usage: Usage = {}
+        return run(t, _controlled_test(t, _specified_seed(t, regime, usage), regime, "specified_foreign_investor_capital_pct", usage))
 
 
 def investor_columns(t: EntityTable, regime: Regime) -> InvestorColumns:
-    """Run the investor rules' look-through tests once over the whole table."""
-    test = _foreign_test(t, regime)
-    foreign = run(t, test)
-    state: list[Marks] = []
-    for count_accredited in (True, False):
-        usage: Usage = {}
-        state.append(run(t, _controlled_test(t, _state_seed(t, regime, count_accredited, usage), regime, "state_control_pct", usage)))
-    specified = None
-    if regime.peek("specified_foreign_investor_class") not in (None, False):
-        usage = {}
-        specified = run(t, _controlled_test(t, _specified_seed(t, regime, usage), regime, "specified_foreign_investor_capital_pct", usage))
-    return InvestorColumns(t, foreign, test.edges, _categories(t, regime, foreign), (state[0], state[1]), specified)
+    """The investor rules' look-through tests over the whole table (each run once)."""
+    return InvestorColumns(t, regime)
 
 
 @dataclass(frozen=True)
