@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import pickle
 from importlib import resources
 import unicodedata
 from collections.abc import Callable
@@ -283,11 +284,55 @@ def factors_dir() -> Path:
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path, data: bytes | None = None) -> Any:
+    """A factors file's YAML (``data``: its bytes, if already read), from the parse cache when the same
+    bytes were parsed before."""
+    raw = path.read_bytes() if data is None else data
+    cached = _parse_cache(raw)
+    if cached is not None and cached.is_file():
+        try:
+            with cached.open("rb") as fh:
+                return pickle.load(fh)  # noqa: S301 - the user's own cache, written below from the same bytes
+        except Exception:  # noqa: BLE001 - a damaged cache entry is parsed again
+            pass
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
+        out = yaml.load(raw.decode("utf-8"), Loader=YamlLoader)  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FdiscreenError(f"not valid YAML: {exc}", file=str(path)) from None
+    if cached is not None:
+        _write_cache(cached, out)
+    return out
+
+
+def cache_dir() -> Path | None:
+    """Where parsed factor files are kept between runs: ``$FDISCREEN_CACHE_DIR``, else the user's cache
+    folder (``$XDG_CACHE_HOME/fdiscreen``, ``~/.cache/fdiscreen``); ``FDISCREEN_CACHE_DIR=`` (empty) turns it off."""
+    if "FDISCREEN_CACHE_DIR" in os.environ:
+        return Path(os.environ["FDISCREEN_CACHE_DIR"]) if os.environ["FDISCREEN_CACHE_DIR"] else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "fdiscreen"
+
+
+def _parse_cache(raw: bytes) -> Path | None:
+    """The cache entry of a file with these bytes (parsed by this version of PyYAML and Python)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(raw + f"|{yaml.__version__}|{pickle.HIGHEST_PROTOCOL}".encode()).hexdigest()
+    return folder / f"factors-{key}.pickle"
+
+
+def _write_cache(target: Path, value: Any) -> None:
+    """Write a cache entry atomically (a temporary name, then renamed); a folder that cannot be written
+    just means no cache."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        pass
 
 
 def _parse_items(path: Path, data: Any) -> list[FactorItem]:
@@ -327,9 +372,10 @@ def _load_catalog(root: str) -> Catalog:
     jsic: JsicTable | None = None
     jsic_sources: list[str] = []
     for path in sorted(base.glob("*.yaml")):
+        raw = path.read_bytes()
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-        data = _read_yaml(path)
+        digest.update(raw)
+        data = _read_yaml(path, raw)
         if path.name == "sources.yaml":
             sources = _parse_sources(path, data)
             continue

@@ -22,18 +22,21 @@ TODAY = dt.date(2026, 11, 22)
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Nothing a test runs writes to the user's data folder (the workbench's history, the graph database):
-    FDISCREEN_DATA_DIR points at a temporary folder for the whole session (subprocesses inherit it)."""
+    """Nothing a test runs writes to the user's data or cache folders (the workbench's history, the graph
+    database, parsed factor files): FDISCREEN_DATA_DIR and FDISCREEN_CACHE_DIR point at temporary folders
+    for the whole session (subprocesses inherit them)."""
     import os
 
     folder = tmp_path_factory.mktemp("fdiscreen-data")
-    old = os.environ.get("FDISCREEN_DATA_DIR")
+    saved = {k: os.environ.get(k) for k in ("FDISCREEN_DATA_DIR", "FDISCREEN_CACHE_DIR")}
     os.environ["FDISCREEN_DATA_DIR"] = str(folder)
+    os.environ["FDISCREEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("fdiscreen-cache"))
     yield folder
-    if old is None:
-        os.environ.pop("FDISCREEN_DATA_DIR", None)
-    else:
-        os.environ["FDISCREEN_DATA_DIR"] = old
+    for key, old in saved.items():
+        if old is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = old
 
 CLEAN = dict(fefta_violation_sanctioned=False, information_cooperation_duty=False, decisions_by_obliged_persons=False,
              decisions_at_office_in_obliging_country=False, contractual_disclosure_duty=False)

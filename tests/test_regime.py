@@ -171,3 +171,20 @@ def test_citation_line_in_each_language() -> None:
                              "（公布 2019-11-29、施行 2020-05-08、適用 2020-06-07） [YG, NATLAW, OLGA, CSS]")
     untranslated = c.model_copy(update={"ref_ja": None, "assumption": True})
     assert untranslated.short("ja").startswith("FEFTA Art. 26(2)(iii)") and untranslated.short("ja").endswith("［仮定］")
+
+
+def test_factor_files_parse_the_same_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parse cache (keyed by each file's bytes) gives the same catalog; a damaged entry is parsed
+    again; an empty FDISCREEN_CACHE_DIR turns the cache off."""
+    from fdiscreen import regime as rg
+
+    monkeypatch.setenv("FDISCREEN_CACHE_DIR", str(tmp_path))
+    first = rg._load_catalog.__wrapped__(str(rg.factors_dir()))
+    entries = sorted(tmp_path.glob("factors-*.pickle"))
+    assert len(entries) == len(list(rg.factors_dir().glob("*.yaml")))
+    entries[0].write_bytes(b"damaged")
+    again = rg._load_catalog.__wrapped__(str(rg.factors_dir()))
+    assert again.version == first.version and again.items == first.items and again.sources == first.sources
+    monkeypatch.setenv("FDISCREEN_CACHE_DIR", "")
+    assert rg.cache_dir() is None
+    assert rg._load_catalog.__wrapped__(str(rg.factors_dir())).items == first.items
