@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
