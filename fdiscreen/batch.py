@@ -26,7 +26,7 @@ from fdiscreen.errors import FdiscreenError
 from fdiscreen.outfiles import write_table
 from fdiscreen.load import expand_graph_refs, parse_deal
 from fdiscreen.model import ISO_DATE, Deal, kind_detail_mismatch
-from fdiscreen.filing.investor import DealRows
+from fdiscreen.filing import BatchRows
 from fdiscreen.screening import Screening, batch_rows, screen
 
 
@@ -487,7 +487,7 @@ def _parse_row(number: int, row: dict[str, Any], graph_db: str | Path | None, di
     return None
 
 
-def _screen_one(p: _Parsed, as_of: dt.date | None, at: DealRows | None) -> dict[str, Any]:
+def _screen_one(p: _Parsed, as_of: dt.date | None, at: BatchRows | None) -> dict[str, Any]:
     """One distinct deal's result row, or its error (row number added by the caller)."""
     assert p.deal is not None
     try:

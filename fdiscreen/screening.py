@@ -17,8 +17,10 @@ from fdiscreen.assess import Assessment, MitigationResult, assess
 from fdiscreen.assess.combine import Scores
 from fdiscreen.assess.finding import Finding
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, entries_digest
-from fdiscreen.filing import Determination, determine
+from fdiscreen.columns import DealTable
+from fdiscreen.filing import BatchRows, Determination, determine
 from fdiscreen.filing.investor import DealRows, investor_columns
+from fdiscreen.filing.target import TargetRows, target_class_table
 from fdiscreen.lookthrough import entity_table
 from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList
@@ -89,7 +91,7 @@ def as_of_source(deal: Deal, as_of: dt.date | None) -> AsOfFrom:
 def screen(deal: Deal, as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
            amendment_effective: dt.date | None = None, mof: MofList | None = None,
            watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None,
-           rows: DealRows | None = None) -> Screening:
+           rows: BatchRows | None = None) -> Screening:
     """Screen a deal: the filing determination on the as-of date and the risk assessment, with the
     assumptions used listed; ``rows``: the deal's rows in columns computed for a batch (screen_many)."""
     regime = make_regime(resolve_as_of(deal, as_of), overrides, amendment_effective)
@@ -103,22 +105,25 @@ def screen(deal: Deal, as_of: dt.date | None = None, overrides: dict[str, Any] |
 
 
 def batch_rows(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
-               amendment_effective: dt.date | None = None) -> list[DealRows | None]:
-    """Each deal's rows in investor columns computed once for all deals of its as-of date (the
-    look-through over the disjoint union of their entities). A date whose batch cannot be computed gets
-    None for its deals, which are then screened alone (and fail alone, if they fail)."""
+               amendment_effective: dt.date | None = None, mof: MofList | None = None) -> list[BatchRows | None]:
+    """Each deal's rows in the columns computed once for all deals of its as-of date: the look-through
+    over the disjoint union of their entities, and the target class over all their business lines. A
+    date whose batch cannot be computed gets None for its deals, which are then screened alone (and fail
+    alone, if they fail)."""
     by_date: dict[dt.date, list[int]] = {}
     for i, deal in enumerate(deals):
         by_date.setdefault(resolve_as_of(deal, as_of), []).append(i)
-    out: list[DealRows | None] = [None] * len(deals)
+    out: list[BatchRows | None] = [None] * len(deals)
     for day, idx in by_date.items():
+        group = [deals[i] for i in idx]
         try:
             regime = make_regime(day, overrides, amendment_effective)
-            columns = investor_columns(entity_table([deals[i] for i in idx], regime.catalog.home_country), regime)
+            investor = investor_columns(entity_table(group, regime.catalog.home_country), regime)
+            target = target_class_table(DealTable(group, regime), mof)
         except Exception:  # noqa: BLE001 - one bad deal must not cost the others their screening
             continue
         for k, i in enumerate(idx):
-            out[i] = DealRows(columns, k)
+            out[i] = BatchRows(DealRows(investor, k), TargetRows(target, k))
     return out
 
 
@@ -127,5 +132,5 @@ def screen_many(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: 
                 watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None) -> list[Screening]:
     """Screen many deals, the look-through once per as-of date for all of them: the same Screenings as
     screening each deal alone."""
-    rows = batch_rows(deals, as_of, overrides, amendment_effective)
+    rows = batch_rows(deals, as_of, overrides, amendment_effective, mof)
     return [screen(d, as_of, overrides, amendment_effective, mof, watchlists, mitigate, rows=r) for d, r in zip(deals, rows)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel
@@ -14,7 +15,7 @@ from fdiscreen.filing.exemption import ExemptionConclusion, exemption
 from fdiscreen.filing.investor import (DealRows, ForeignInvestorConclusion, InvestorClassConclusion, deal_rows, foreign_status,
                                        investor_class, is_foreign_investor)
 from fdiscreen.filing.reports import ReportConclusion, WaitingPeriodConclusion, post_investment_report_due, waiting_period
-from fdiscreen.filing.target import TargetClassConclusion, target_class
+from fdiscreen.filing.target import TargetClassConclusion, TargetRows, target_class
 from fdiscreen.i18n import T, Text
 from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList
@@ -157,14 +158,23 @@ def base_outcome(foreign: Conclusion, must: Conclusion, ex: ExemptionConclusion,
     return Outcome(code="no_filing", summary=T("No FEFTA filing or report needed on these facts.", "本件事実の下では外為法上の届出・報告は不要。"))
 
 
-def determine(deal: Deal, regime: Regime, mof: MofList | None = None, rows: DealRows | None = None) -> Determination:
+@dataclass(frozen=True)
+class BatchRows:
+    """A deal's rows in the columns computed once for a batch of deals of one date (investor look-through,
+    target class); a deal screened alone is a batch of one."""
+
+    investor: DealRows
+    target: TargetRows | None = None
+
+
+def determine(deal: Deal, regime: Regime, mof: MofList | None = None, rows: BatchRows | None = None) -> Determination:
     """Run every legal test on the deal as of ``regime.as_of``; ``rows``: the deal's rows in a batch's
-    investor columns (computed for many deals at once), else the deal is a batch of one."""
-    rows = deal_rows(deal, regime, rows)
-    marked = foreign_status(deal, regime, rows)
+    columns (computed for many deals at once), else the deal is a batch of one."""
+    investor_rows = deal_rows(deal, regime, rows.investor if rows else None)
+    marked = foreign_status(deal, regime, investor_rows)
     foreign = is_foreign_investor(deal, regime, marked)
-    iclass = investor_class(deal, regime, foreign, rows)
-    tclass = target_class(deal.target, regime, mof)
+    iclass = investor_class(deal, regime, foreign, investor_rows)
+    tclass = target_class(deal.target, regime, mof, rows.target if rows else None)
     acts = within_deemed_scope(covered_acts(deal, regime, tclass), regime, foreign.deemed) if foreign.status != "no" else []
     if foreign.status == "indeterminate":
         acts = [a.model_copy(update={"status": "indeterminate" if a.status == "yes" else a.status}) for a in acts]
