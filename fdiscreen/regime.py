@@ -647,6 +647,11 @@ class Regime:
         :func:`fdiscreen.lookthrough.record_use`)."""
         return self._raw_value(item_id)
 
+    def peek_in_force(self, item_id: str) -> bool:
+        """:meth:`in_force` without counting the item as used (rows that need it are recorded)."""
+        val = self.peek(item_id)
+        return val is not None and val is not False
+
     def _raw_value(self, item_id: str) -> Any:
         snapshot = dict(self.used)
         try:

@@ -88,12 +88,6 @@ CODES: tuple[str, ...] = (
 CODE = {c: i for i, c in enumerate(CODES)}
 
 
-def _in_force(regime: Regime, item: str) -> bool:
-    """``Regime.in_force`` without counting the item as used (rows that need it are recorded)."""
-    val = regime.peek(item)
-    return val is not None and val is not False
-
-
 def _any_per_deal(deal: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
     """Per deal row: some row of a long table keyed by ``deal`` has ``mask``."""
     return np.bincount(deal[mask], minlength=n)[:n] > 0
@@ -324,7 +318,7 @@ def exemption_columns(t: DealTable, up: Upstream) -> ExemptionColumns:
     notifiable = notifiable_acts(acts)
     needed = _any_per_deal(acts.deal, notifiable, n)
     use(usage, "exemption_scheme", needed)
-    scheme = needed & _in_force(regime, "exemption_scheme")
+    scheme = needed & regime.peek_in_force("exemption_scheme")
     use(usage, "exemption_covered_acts", scheme)
     covered_acts = np.zeros(len(ACT_CODES) + 1, dtype=bool)     # the last entry: an act of another kind (-1)
     covered_acts[[ACT_CODE[a] for a in regime.peek("exemption_covered_acts") or [] if a in ACT_CODE]] = True
@@ -341,7 +335,7 @@ def exemption_columns(t: DealTable, up: Upstream) -> ExemptionColumns:
     purpose = open_ & t.column("exemption.purpose_impairs", lambda t: t.values(
         lambda d: d.transaction.purpose_impairs_designated_business, bool))
     use(usage, "exemption_bar_impairing_designated_business", purpose)
-    impairing = purpose & _in_force(regime, "exemption_bar_impairing_designated_business")
+    impairing = purpose & regime.peek_in_force("exemption_bar_impairing_designated_business")
     open_ &= ~impairing
     # the bars on the target: an unsettled class is read as core
     conservative = up.target_class == -1

@@ -182,7 +182,7 @@ def working_day_deadlines(days: np.ndarray, regime: Regime) -> np.ndarray:
     """``working_day_deadline`` over a column (行政機関の休日に関する法律 Art. 2): each deadline on an
     administrative holiday moves to the next day that is not one. Reads the rules without counting
     them as used (see :func:`report_columns` for the rows that need them)."""
-    if not _in_force(regime, "deadline_moves_past_holidays") or not len(days):
+    if not regime.peek_in_force("deadline_moves_past_holidays") or not len(days):
         return days.copy()
     ahead = days[:, None] + np.arange(HOLIDAY_RUN_BOUND)[None, :]
     free = ~administrative_holiday_mask(ahead, regime.peek("administrative_holidays"))
@@ -213,12 +213,6 @@ def _walk_the_rest(days: np.ndarray, moved: np.ndarray, walk: Callable[[dt.date]
         regime.used.clear()
         regime.used.update(snapshot)
     return moved
-
-
-def _in_force(regime: Regime, item: str) -> bool:
-    """``Regime.in_force`` without counting the item as used."""
-    val = regime.peek(item)
-    return val is not None and val is not False
 
 
 # -- the inputs: deal facts and upstream answers as columns ---------------------------------------------
@@ -340,7 +334,7 @@ def exemption_user_report(inputs: ReportInputs, regime: Regime, usage: Usage) ->
     used = _exemption_used(inputs.exemption, inputs.exemption_kind)
     unlisted = used & ~inputs.listed
     use(usage, "exemption_post_report_unlisted_every_act", unlisted)
-    every_act = _in_force(regime, "exemption_post_report_unlisted_every_act")
+    every_act = regime.peek_in_force("exemption_post_report_unlisted_every_act")
     code = np.where(unlisted, EX_UNLISTED if every_act else EX_UNLISTED_NOT_IN_FORCE, EX_NOT_USED)
     mask, top = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
     ladder = used & inputs.listed
@@ -434,7 +428,7 @@ def report_dates(inputs: ReportInputs, reports: ReportRows, regime: Regime, usag
     reports.statutory[dated] = closing[dated] + reports.days[dated].astype("timedelta64[D]")
     dated_deals = _deal_rows(n, reports.deal[dated])
     use(usage, "deadline_moves_past_holidays", dated_deals)
-    if _in_force(regime, "deadline_moves_past_holidays"):
+    if regime.peek_in_force("deadline_moves_past_holidays"):
         use(usage, "administrative_holidays", dated_deals)
     reports.due[:] = working_day_deadlines(reports.statutory, regime)
     moved = _deal_rows(n, reports.deal[dated & (reports.due != reports.statutory)])
@@ -505,7 +499,7 @@ def waiting_columns(must_file: np.ndarray, accepted: np.ndarray, regime: Regime)
     earliest, shortened = np.full(len(accepted), NAT), np.full(len(accepted), NAT)
     if dated.any():
         use(usage, "waiting_period_counts_acceptance_day", dated)
-        first_day = 0 if _in_force(regime, "waiting_period_counts_acceptance_day") else 1
+        first_day = 0 if regime.peek_in_force("waiting_period_counts_acceptance_day") else 1
         earliest[dated] = accepted[dated] + np.timedelta64((days or 0) + first_day, "D")
         if short:
             use(usage, "administrative_holidays", dated)
