@@ -21,7 +21,7 @@ from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, tri
 from fdiscreen.dates import _month_day, _national_holidays, add_working_days, working_day_deadline
 from fdiscreen.filing.acts import ACT_LABELS, ActConclusion
 from fdiscreen.filing.conclusion import Conclusion, Reasoning, Status, tri_of
-from fdiscreen.filing.exemption import ExemptionConclusion
+from fdiscreen.filing.exemption import KIND_CODE, ExemptionConclusion
 from fdiscreen.filing.related import holding_with_related
 from fdiscreen.i18n import T, Text, pct
 from fdiscreen.lookthrough import Scale, Usage, limit, record_use, use
@@ -96,8 +96,7 @@ IMPL_NOT_IN_POINT, IMPL_DUE, IMPL_NOT_ENCODED = 0, 1, 2
 #: the conclusion, per deal
 REPORTS_DUE, NO_REPORT, NO_REPORT_ACTS_OPEN = 0, 1, 2
 
-#: exemption kinds by code (ReportInputs.exemption_kind; 0: none) and the ladder item each reads
-EXEMPTION_KINDS = (None, "general", "regular")
+#: the ladder item each exemption kind (by its code in exemption.EXEMPTION_KINDS) reads
 LADDER_ITEM = {1: "exemption_post_report_fi_pct", 2: "exemption_post_report_general_pct"}
 NON_DESIGNATED_ITEM = {True: "non_designated_listed_report_pct", False: "non_designated_unlisted_report_pct"}
 #: acts whose non-designated report turns on the holding reaching the threshold; others are reported whatever it is
@@ -630,9 +629,6 @@ def render_waiting_period(regime: Regime, w: WaitingColumns, row: int) -> Waitin
 
 # -- per deal: a table of one -------------------------------------------------------------------------------
 
-EXEMPTION_KIND_CODE = {k: i for i, k in enumerate(EXEMPTION_KINDS)}
-
-
 def accepted_dates(t: DealTable) -> np.ndarray:
     """The day each prior notification was accepted (NaT: not given)."""
     return t.column("reports.accepted",
@@ -646,7 +642,7 @@ def report_inputs(t: DealTable, acts: Sequence[Sequence[ActConclusion]], ex: Seq
     what it uses in ``t.regime``) only for the rows on the ladder; a batch path may pass its own columns."""
     listed = t.column("reports.listed", lambda t: t.values(lambda d: bool(d.target.listed), dtype=bool))
     exemption = tri([tri_of(x.status) for x in ex])
-    kind = np.array([EXEMPTION_KIND_CODE[x.kind] for x in ex], dtype=np.int8)
+    kind = np.array([KIND_CODE[x.kind] for x in ex], dtype=np.int8)
     before, after = np.full(t.n, np.nan), np.full(t.n, np.nan)
     for i in np.flatnonzero(on_the_ladder(listed, exemption, kind)):
         deal, tx = t.deals[i], t.deals[i].transaction
