@@ -423,7 +423,7 @@ def _subsidiary_groups(t: EntityTable, companies: np.ndarray, parents: np.ndarra
     lo = np.searchsorted(colour_deal, t.deal[cand_rows], side="left")
     hi = np.searchsorted(colour_deal, t.deal[cand_rows], side="right")
     pair_row = np.repeat(cand_rows, hi - lo)
-    pair_group = _ranges(lo, hi)
+    pair_group = ranges(lo, hi)
     pos, edge = _edge_pairs(o, pair_row)
     while True:
         # stakes held in each candidate pair's company by members of the pair's group
@@ -447,10 +447,10 @@ def _edge_pairs(o: Edges, pair_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     starts = np.searchsorted(o.held[order], pair_row, side="left")
     ends = np.searchsorted(o.held[order], pair_row, side="right")
     pos = np.repeat(np.arange(len(pair_row)), ends - starts)
-    return pos, order[_ranges(starts, ends)]
+    return pos, order[ranges(starts, ends)]
 
 
-def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """The concatenated integer ranges ``[lo[i], hi[i])``."""
     lens = hi - lo
     if not lens.sum():

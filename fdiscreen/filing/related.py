@@ -32,7 +32,7 @@ from fdiscreen.errors import FdiscreenError
 from fdiscreen.filing.conclusion import WHO_ACQUIRER, Reasoning
 from fdiscreen.filing.investor import entity_columns
 from fdiscreen.i18n import T, Text, pct
-from fdiscreen.lookthrough import KIND, EntityTable, Limit, Scale, Usage, _ranges, entity_table, limit, record_use, use
+from fdiscreen.lookthrough import KIND, EntityTable, Limit, Scale, Usage, ranges, entity_table, limit, record_use, use
 from fdiscreen.model import Deal, Entity
 from fdiscreen.regime import Regime, to_fraction
 
@@ -180,7 +180,7 @@ def controlled(t: EntityTable, root_row: np.ndarray, root_group: np.ndarray, n_g
         rows, groups = inside // n_groups, inside % n_groups
         lo = np.searchsorted(holder_sorted, rows, side="left")
         hi = np.searchsorted(holder_sorted, rows, side="right")
-        edge = by_holder[_ranges(lo, hi)]
+        edge = by_holder[ranges(lo, hi)]
         key = o.held[edge] * n_groups + np.repeat(groups, hi - lo)
         fresh = ~_isin(key, roots) & ~_isin(key, members)
         key, edge = key[fresh], edge[fresh]
@@ -217,7 +217,7 @@ def _above(t: EntityTable, start: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     while len(frontier_i):
         lo = np.searchsorted(held_sorted, frontier_row, side="left")
         hi = np.searchsorted(held_sorted, frontier_row, side="right")
-        key = np.repeat(frontier_i, hi - lo) * n + o.holder[by_held[_ranges(lo, hi)]]
+        key = np.repeat(frontier_i, hi - lo) * n + o.holder[by_held[ranges(lo, hi)]]
         key = key[~_isin(key, seen) & (key % n != start[key // n])]
         if not len(key):
             break
@@ -473,7 +473,7 @@ def _relations_of(t: EntityTable, ties: Ties, kinds: set[str], lim: Limit | None
     served = ties.officer_company[by_company]
     lo = np.searchsorted(served, company_row, side="left")
     hi = np.searchsorted(served, company_row, side="right")
-    edge = by_company[_ranges(lo, hi)]
+    edge = by_company[ranges(lo, hi)]
     entry = np.repeat(np.arange(len(company_row)), hi - lo)
     person, i = ties.officer[edge], company_i[entry]
     cands.add(kinds, "officer", person, company_row[entry], partners[i], passes[i], _STEP["officer"], local[person],
@@ -494,7 +494,7 @@ def _members_of(grouped: tuple[np.ndarray, np.ndarray], groups: np.ndarray) -> t
     by_group, sorted_groups = grouped
     lo = np.searchsorted(sorted_groups, groups, side="left")
     hi = np.searchsorted(sorted_groups, groups, side="right")
-    return by_group[_ranges(lo, hi)], np.repeat(np.arange(len(groups)), hi - lo)
+    return by_group[ranges(lo, hi)], np.repeat(np.arange(len(groups)), hi - lo)
 
 
 def _family_of(t: EntityTable, ties: Ties, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -506,7 +506,7 @@ def _family_of(t: EntityTable, ties: Ties, starts: np.ndarray) -> tuple[np.ndarr
     persons = ties.family_person[by_person]
     lo = np.searchsorted(persons, starts, side="left")
     hi = np.searchsorted(persons, starts, side="right")
-    pos = by_person[_ranges(lo, hi)]
+    pos = by_person[ranges(lo, hi)]
     idx = np.repeat(np.arange(len(starts)), hi - lo)
     relative = ties.family_relative[pos]
     keep = relative != starts[idx]
