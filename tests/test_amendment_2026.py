@@ -206,3 +206,20 @@ def test_outcome_line_gives_both_readings_inside_the_window() -> None:
     assert "施行前の場合" in out.summary.ja
     settled = screen(example("2027-09-30"), as_of=TODAY).filing.outcome
     assert "If not:" not in settled.summary.en
+
+
+def test_a_japanese_buyer_of_an_overseas_holding_entity_is_screened() -> None:
+    """A resident company buying the overseas holder of a Japanese company is not a foreign investor: no
+    act is covered, and the amendment's indirect-acquisition change is still described (it used to stop
+    the screening with an internal error)."""
+    import yaml
+
+    from fdiscreen.load import parse_deal
+    from fdiscreen.screening import screen
+
+    d = yaml.safe_load((ROOT / "examples" / "indirect-overseas-parent.yaml").read_text(encoding="utf-8"))
+    d["entities"][0].update(jurisdiction="JP", officers={"directors_total": 3, "directors_non_resident": 0}, owners_complete=True)
+    s = screen(parse_deal(d), dt.date(2026, 12, 1))
+    assert s.filing.foreign_investor.status == "no" and s.filing.outcome.code == "not_foreign_investor"
+    change = next(c for c in s.filing.amendment_2026.changes if c.item == "indirect_acquisition")
+    assert change.assumptions == [] and not change.applies_to_deal

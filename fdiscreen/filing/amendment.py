@@ -433,8 +433,8 @@ def _indirect_text(on: Tri) -> Text:
 
 
 def _render_indirect(r: Reasoning, timing: AmendmentTiming, applies: bool, acts: list[ActConclusion]) -> AmendmentChange:
-    act = next(a for a in acts if a.act == "indirect_acquisition")
-    pending = pending_assumptions(act)
+    act = next((a for a in acts if a.act == "indirect_acquisition"), None)  # none when the acquirer is not foreign
+    pending = pending_assumptions(act) if act is not None else []
     r.cite("indirect_acquisition")
     return AmendmentChange(item="indirect_acquisition", in_force=timing.in_force, applies_to_deal=applies,
                            text=_with_pending(_indirect_text(timing.in_force), pending), assumptions=pending)
