@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, tri, tri_value
 from fdiscreen.errors import FdiscreenError
-from fdiscreen.filing.acts import ACT_LABELS, ActConclusion, Notification
+from fdiscreen.filing.acts import ACT_CODE, ACTS, ActConclusion, Notification
 from fdiscreen.filing.conclusion import WHO_ACQUIRER, Conclusion, Reasoning, Status, status_of, tri_of
 from fdiscreen.filing.investor import InvestorClass, InvestorClassConclusion
 from fdiscreen.filing.target import CLASSES as TARGET_CLASSES
@@ -58,8 +58,6 @@ KIND_CODE = {k: i for i, k in enumerate(EXEMPTION_KINDS)}
 INVESTOR_CLASSES: tuple[str, ...] = get_args(InvestorClass)
 INVESTOR_CODE = {c: i for i, c in enumerate(INVESTOR_CLASSES)}
 TARGET_CODE = {c: i for i, c in enumerate(TARGET_CLASSES)}   # the codes of TargetClassColumns.fefta_class
-ACT_CODES: tuple[str, ...] = tuple(ACT_LABELS)
-ACT_CODE = {a: i for i, a in enumerate(ACT_CODES)}
 NOTIFICATIONS: tuple[str, ...] = get_args(Notification)
 NOTIFICATION_CODE = {k: i for i, k in enumerate(NOTIFICATIONS)}
 _PRIOR_OR_OPEN = np.array([n == "prior_notification" for n in NOTIFICATIONS] + [True])   # by notification code (-1: open)
@@ -101,7 +99,7 @@ class ActTable:
     sorted by deal row."""
 
     deal: np.ndarray            # int: the deal row
-    act: np.ndarray             # int: code into ACT_CODES (-1: another act)
+    act: np.ndarray             # int: code into ACTS (-1: another act)
     status: np.ndarray          # tri: the act is covered
     notification: np.ndarray    # int: code into NOTIFICATIONS (-1: open)
     holding: np.ndarray         # float: the holding after the act (0 when not given)
@@ -320,7 +318,7 @@ def exemption_columns(t: DealTable, up: Upstream) -> ExemptionColumns:
     use(usage, "exemption_scheme", needed)
     scheme = needed & regime.peek_in_force("exemption_scheme")
     use(usage, "exemption_covered_acts", scheme)
-    covered_acts = np.zeros(len(ACT_CODES) + 1, dtype=bool)     # the last entry: an act of another kind (-1)
+    covered_acts = np.zeros(len(ACTS) + 1, dtype=bool)     # the last entry: an act of another kind (-1)
     covered_acts[[ACT_CODE[a] for a in regime.peek("exemption_covered_acts") or [] if a in ACT_CODE]] = True
     covered = notifiable & covered_acts[acts.act]
     outside = notifiable & ~covered

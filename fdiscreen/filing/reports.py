@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, tri
 from fdiscreen.dates import _month_day, _national_holidays, add_working_days, working_day_deadline
-from fdiscreen.filing.acts import ACT_LABELS, ActConclusion
+from fdiscreen.filing.acts import ACT_CODE, ACT_LABELS, ActConclusion
 from fdiscreen.filing.conclusion import Conclusion, Reasoning, Status, tri_of
 from fdiscreen.filing.exemption import KIND_CODE, ExemptionConclusion
 from fdiscreen.filing.related import holding_with_related
@@ -102,7 +102,6 @@ NON_DESIGNATED_ITEM = {True: "non_designated_listed_report_pct", False: "non_des
 #: acts whose non-designated report turns on the holding reaching the threshold; others are reported whatever it is
 HOLDING_ACTS = ("listed_share_acquisition", "listed_voting_acquisition", "unlisted_share_acquisition")
 #: act codes (ActRows.act: positions in ACT_LABELS; -1: an act with no label) and which are measured on a holding
-ACT_CODE = {act: i for i, act in enumerate(ACT_LABELS)}
 MEASURED_ON_HOLDING = np.array([act in HOLDING_ACTS for act in ACT_LABELS] + [False], dtype=bool)
 
 NAT = np.datetime64("NaT", "D")
