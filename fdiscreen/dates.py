@@ -9,16 +9,30 @@ holidays included); the weekday rule and the year-end closure are read from ``fa
 from __future__ import annotations
 
 import datetime as dt
+import json
 from functools import lru_cache
+from importlib import metadata
 
-import holidays
-
-from fdiscreen.regime import Regime
+from fdiscreen.regime import Regime, cache_dir, keep_in_cache
 
 
 @lru_cache(maxsize=256)
 def _national_holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays("JP", years=year))
+    """Japan's national holidays of ``year``, as the ``holidays`` library gives them; kept in the cache
+    folder per library version, so a run that needs one year's holidays does not load the library."""
+    folder = cache_dir()
+    entry = folder / f"holidays-JP-{metadata.version('holidays')}-{year}.json" if folder is not None else None
+    if entry is not None and entry.is_file():
+        try:
+            return frozenset(dt.date.fromisoformat(d) for d in json.loads(entry.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass  # a damaged entry is computed again
+    import holidays  # loading its calendars takes a noticeable share of a short run
+
+    days = frozenset(holidays.country_holidays("JP", years=year))
+    if entry is not None:
+        keep_in_cache(entry, lambda tmp: tmp.write_text(json.dumps(sorted(d.isoformat() for d in days)), encoding="utf-8"))
+    return days
 
 
 def _month_day(text: str) -> tuple[int, int]:

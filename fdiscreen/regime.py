@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fdiscreen import __version__
 from fdiscreen.errors import FdiscreenError
+from fdiscreen.outfiles import atomic_path
 from fdiscreen.i18n import Lang, Text, pick
 from fdiscreen.model import HORIZON
 
@@ -323,15 +324,18 @@ def _parse_cache(raw: bytes) -> Path | None:
 
 
 def _write_cache(target: Path, value: Any) -> None:
-    """Write a cache entry atomically (a temporary name, then renamed); a folder that cannot be written
-    just means no cache."""
+    """Keep a parsed file in the cache."""
+    keep_in_cache(target, lambda tmp: tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+
+
+def keep_in_cache(target: Path, write: Callable[[Path], Any]) -> None:
+    """Write a cache entry atomically (``write`` fills a temporary file, renamed onto ``target``); a folder
+    that cannot be written just means no cache."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:
+        with atomic_path(target) as tmp:
+            write(tmp)
+    except (OSError, FdiscreenError):
         pass
 
 

@@ -7,6 +7,9 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from conftest import ROOT
 from fdiscreen.clock import japan_today
@@ -34,3 +37,19 @@ def test_default_as_of_is_the_same_in_every_time_zone_and_says_where_it_came_fro
     assert len(seen) == 1 and seen.pop().endswith("today_in_japan")
     s = screen(load_deal(ROOT / "examples" / "us-fund-5pct-core.yaml"), as_of=dt.date(2026, 1, 5))
     assert s.regime.as_of_from == "option" and s.regime.as_of == dt.date(2026, 1, 5)
+
+
+def test_national_holidays_are_the_same_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Japan's holidays of a year come from the library once, then from the cache folder; a damaged
+    entry is computed again."""
+    import holidays
+
+    from fdiscreen import dates
+
+    monkeypatch.setenv("FDISCREEN_CACHE_DIR", str(tmp_path))
+    expected = frozenset(holidays.country_holidays("JP", years=2027))
+    assert dates._national_holidays.__wrapped__(2027) == expected
+    (entry,) = tmp_path.glob("holidays-JP-*-2027.json")
+    assert dates._national_holidays.__wrapped__(2027) == expected
+    entry.write_text("[not json", encoding="utf-8")
+    assert dates._national_holidays.__wrapped__(2027) == expected
