@@ -470,11 +470,7 @@ def _relations_of(t: EntityTable, ties: Ties, kinds: set[str], lim: Limit | None
     company_key = np.concatenate([(seg * span + _column(r1, len(row))) * span + _column(r2, len(row))
                                   for _, row, seg, r1, r2 in segments])  # the order the companies are listed in
     by_company = np.argsort(ties.officer_company, kind="stable")
-    served = ties.officer_company[by_company]
-    lo = np.searchsorted(served, company_row, side="left")
-    hi = np.searchsorted(served, company_row, side="right")
-    edge = by_company[ranges(lo, hi)]
-    entry = np.repeat(np.arange(len(company_row)), hi - lo)
+    edge, entry = _members_of((by_company, ties.officer_company[by_company]), company_row)
     person, i = ties.officer[edge], company_i[entry]
     cands.add(kinds, "officer", person, company_row[entry], partners[i], passes[i], _STEP["officer"], local[person],
               company_key[entry])
@@ -503,11 +499,7 @@ def _family_of(t: EntityTable, ties: Ties, starts: np.ndarray) -> tuple[np.ndarr
     if not len(ties.family_person):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     by_person = np.argsort(ties.family_person, kind="stable")
-    persons = ties.family_person[by_person]
-    lo = np.searchsorted(persons, starts, side="left")
-    hi = np.searchsorted(persons, starts, side="right")
-    pos = by_person[ranges(lo, hi)]
-    idx = np.repeat(np.arange(len(starts)), hi - lo)
+    pos, idx = _members_of((by_person, ties.family_person[by_person]), starts)
     relative = ties.family_relative[pos]
     keep = relative != starts[idx]
     idx, relative, pos = idx[keep], relative[keep], pos[keep]
