@@ -10,6 +10,8 @@ The answers of the two runs are compared in full. Figures: deals per second each
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import argparse
 import datetime as dt
 import glob
@@ -20,6 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+if TYPE_CHECKING:
+    from fdiscreen.filing.investor import InvestorColumns
+
 
 def library() -> list:
     from fdiscreen.cases import load_cases
@@ -27,6 +32,12 @@ def library() -> list:
 
     files = sorted(glob.glob(str(ROOT / "examples" / "*.yaml"))) + sorted(glob.glob(str(ROOT / "examples" / "bids" / "*.yaml")))
     return [load_deal(Path(f)) for f in files] + [c.deal for c in load_cases()]
+
+
+def everything(cols: "InvestorColumns") -> "InvestorColumns":
+    """Run every test now (the foreign-government and specified-investor ones run on first use)."""
+    cols.state, cols.specified  # noqa: B018 - computed on access
+    return cols
 
 
 def main() -> None:
@@ -48,12 +59,12 @@ def main() -> None:
     t0 = time.perf_counter()
     table = entity_table(deals, home)
     t1 = time.perf_counter()
-    together = investor_columns(table, regime)
+    together = everything(investor_columns(table, regime))
     t2 = time.perf_counter()
 
     sample = deals[: min(len(deals), 2_000)]      # the per-deal loop on a sample (it is the slow side)
     t3 = time.perf_counter()
-    alone = [investor_columns(entity_table([d], home), regime) for d in sample]
+    alone = [everything(investor_columns(entity_table([d], home), regime)) for d in sample]
     t4 = time.perf_counter()
 
     for d, cols in enumerate(alone):
