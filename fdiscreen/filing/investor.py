@@ -208,11 +208,6 @@ def _item_3_counted(t: EntityTable, regime: Regime, edges: Edges, remainder: np.
     return fixed
 
 
-def foreign_columns(t: EntityTable, regime: Regime) -> Marks:
-    """Foreign-investor status (FEFTA Art. 26(1)) of every entity of every deal in the table."""
-    return run(t, _foreign_test(t, regime))
-
-
 class InvestorColumns:
     """Every look-through answer of the investor rules for every entity of a table's deals: foreign
     status (with its edges and categories), foreign government counting accredited funds and not, and
