@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from fractions import Fraction
 from typing import Any
 
@@ -57,9 +58,11 @@ def attribution_method(regime: Regime) -> str:
 
 # -- exact percentages --------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def _decimals(value: float) -> int:
-    """Decimals of the shortest decimal that is ``value`` (the per-deal engine's ``Fraction(str(value))``)."""
-    den = Fraction(str(value)).denominator
+    """Decimals of the shortest decimal that is ``value`` (``to_fraction``: ``Fraction(str(value))``); the
+    same stakes recur across deals, so the answer is kept."""
+    den = to_fraction(value).denominator
     k = 0
     while (10 ** k) % den:
         k += 1
@@ -80,7 +83,7 @@ class Scale:
 
     def column(self, values: Sequence[float | None]) -> np.ndarray:
         """Numerators of the percentages (None: 0; callers keep a known mask where it matters)."""
-        out = [0 if v is None else int(Fraction(str(v)) * self.unit) for v in values]
+        out = [0 if v is None else int(to_fraction(v) * self.unit) for v in values]
         return np.array(out, dtype=self.dtype) if out else np.zeros(0, dtype=self.dtype)
 
     def meets(self, held: np.ndarray, limit: Fraction | None, op: str) -> np.ndarray:
