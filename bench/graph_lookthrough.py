@@ -193,7 +193,7 @@ def phase_networkx(work: Path) -> dict:
     import pandas as pd
 
     from fdiscreen import graph as fg
-    from fdiscreen.ownership import COMPANY_KINDS
+    from fdiscreen.lookthrough import COMPANY_KINDS
     from fdiscreen.regime import make_regime
 
     regime = make_regime(AS_OF)

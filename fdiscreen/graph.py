@@ -106,7 +106,7 @@ import pandas as pd
 from fdiscreen.clock import japan_today
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.model import EntityKind
-from fdiscreen.ownership import COMPANY_KINDS
+from fdiscreen.lookthrough import COMPANY_KINDS, ranges
 from fdiscreen.regime import Regime, load_catalog, make_regime, to_fraction
 
 SCHEMA_VERSION = "1"
@@ -444,13 +444,7 @@ class Arrays:
 
 def _ranges(indptr: np.ndarray, nodes: np.ndarray) -> np.ndarray:
     """The concatenated ranges ``[indptr[e], indptr[e+1])`` of ``nodes`` (a CSR row gather)."""
-    starts = indptr[nodes]
-    lens = indptr[nodes + 1] - starts
-    total = int(lens.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
-    return offsets + np.arange(total, dtype=np.int64)
+    return ranges(indptr[nodes], indptr[nodes + 1])
 
 
 def _stamp(db: str | Path | None) -> tuple[str, int, int]:

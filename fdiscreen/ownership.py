@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from fdiscreen.lookthrough import COMPANY_KINDS as COMPANY_KINDS, STATE_KINDS as STATE_KINDS
 from fdiscreen.model import Deal, Entity
 from fdiscreen.regime import Regime, to_fraction
 
