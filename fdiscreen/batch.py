@@ -26,8 +26,7 @@ from fdiscreen.errors import FdiscreenError
 from fdiscreen.outfiles import write_table
 from fdiscreen.load import expand_graph_refs, parse_deal
 from fdiscreen.model import ISO_DATE, Deal, kind_detail_mismatch
-from fdiscreen.filing import BatchRows
-from fdiscreen.screening import Screening, batch_rows, screen
+from fdiscreen.screening import Screening, screen_each
 
 
 @dataclass(frozen=True)
@@ -440,7 +439,7 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
     """Screen (row number, flat row) pairs; return (results, errors). The engine for every backend.
     ``graph_db``: the ownership graph for rows naming ``acquirer_graph_id``. Rows are read first (a bad
     row is an error with its column), then the distinct deals are screened together: the look-through
-    once per as-of date over all of them (:func:`fdiscreen.screening.batch_rows`)."""
+    once per as-of date over all of them (:func:`fdiscreen.screening.screen_each`)."""
     errors: list[dict[str, Any]] = []
     parsed: list[_Parsed] = []
     distinct: dict[str, _Parsed] = {}
@@ -451,10 +450,10 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
         elif tick:
             tick(1)
     firsts = list(distinct.values())
-    rows = batch_rows([p.deal for p in firsts if p.deal is not None], as_of)
+    screenings = screen_each([p.deal for p in firsts if p.deal is not None], as_of)
     screened: dict[str, dict[str, Any] | dict[str, str]] = {}
-    for p, at in zip(firsts, rows):
-        screened[p.key] = _screen_one(p, as_of, at)
+    for p, s in zip(firsts, screenings):
+        screened[p.key] = _outcome_of(p, s)
     results: list[dict[str, Any]] = []
     for p in parsed:
         outcome = screened[p.key]
@@ -487,15 +486,13 @@ def _parse_row(number: int, row: dict[str, Any], graph_db: str | Path | None, di
     return None
 
 
-def _screen_one(p: _Parsed, as_of: dt.date | None, at: BatchRows | None) -> dict[str, Any]:
+def _outcome_of(p: _Parsed, s: Screening | Exception) -> dict[str, Any]:
     """One distinct deal's result row, or its error (row number added by the caller)."""
-    assert p.deal is not None
-    try:
-        return _result(0, "", screen(p.deal, as_of=as_of, rows=at), p.tree, p.expanded)
-    except FdiscreenError as exc:
-        return {k: v for k, v in _error_of(p.number, exc, p.tree, p.expanded).items() if k != "row"}
-    except Exception as exc:  # noqa: BLE001 - a fault screening one row must not cost the others
-        return {k: v for k, v in _internal_error(p.number, exc).items() if k != "row"}
+    if isinstance(s, FdiscreenError):
+        return {k: v for k, v in _error_of(p.number, s, p.tree, p.expanded).items() if k != "row"}
+    if isinstance(s, Exception):  # a fault screening one row must not cost the others
+        return {k: v for k, v in _internal_error(p.number, s).items() if k != "row"}
+    return _result(0, "", s, p.tree, p.expanded)
 
 
 def _error_of(number: int, exc: FdiscreenError, tree: dict[str, Any] | None, expanded: dict[str, Any] | None) -> dict[str, Any]:

@@ -8,7 +8,9 @@ reads them. Three-valued answers are ``int8`` columns: 1 yes, 0 no, -1 unknown. 
 code per row plus the evidence it read; sentences are rendered from those only when a row is shown.
 
 One table holds the deals of one as-of date (one :class:`~fdiscreen.regime.Regime`): a batch of many
-dates is screened date by date, so every threshold is one value per table.
+dates is screened date by date, so every threshold is one value per table. The table's regime is read
+without counting (``peek``); what each row's answer used is counted in that row's own regime
+(:meth:`DealTable.regime_of`), whose assumptions its result lists.
 """
 
 from __future__ import annotations
@@ -61,12 +63,18 @@ class DealTable:
 
     deals: Sequence[Deal]
     regime: Regime
+    row_regimes: Sequence[Regime] = ()
     _built: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def one(cls, deal: Deal, regime: Regime) -> "DealTable":
         """A deal as a table of one row."""
         return cls([deal], regime)
+
+    def regime_of(self, row: int) -> Regime:
+        """The regime in which row ``row``'s answers count what they use (the deal's own; the table's
+        when the table is one deal screened alone)."""
+        return self.row_regimes[row] if self.row_regimes else self.regime
 
     @property
     def n(self) -> int:

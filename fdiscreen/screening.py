@@ -18,7 +18,7 @@ from fdiscreen.assess.combine import Scores
 from fdiscreen.assess.finding import Finding
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, entries_digest
 from fdiscreen.columns import DealTable
-from fdiscreen.filing import BatchRows, Determination, determine
+from fdiscreen.filing import BatchRows, Determination, determine, determine_many
 from fdiscreen.filing.investor import DealRows, investor_columns
 from fdiscreen.filing.target import TargetRows, target_class_table
 from fdiscreen.lookthrough import entity_table
@@ -95,7 +95,12 @@ def screen(deal: Deal, as_of: dt.date | None = None, overrides: dict[str, Any] |
     """Screen a deal: the filing determination on the as-of date and the risk assessment, with the
     assumptions used listed; ``rows``: the deal's rows in columns computed for a batch (screen_many)."""
     regime = make_regime(resolve_as_of(deal, as_of), overrides, amendment_effective)
-    det = determine(deal, regime, mof, rows)
+    return _screening(deal, regime, determine(deal, regime, mof, rows), as_of, mof, watchlists, mitigate)
+
+
+def _screening(deal: Deal, regime: Regime, det: Determination, as_of: dt.date | None, mof: MofList | None,
+               watchlists: list[ListEntry] | None, mitigate: list[str] | None) -> Screening:
+    """The Screening of a deal determined in ``regime``: its risk assessment added, the assumptions used listed."""
     assessment: Assessment = assess(deal, det, regime, watchlists, mitigate)
     info = RegimeInfo(as_of=regime.as_of, as_of_from=as_of_source(deal, as_of), version=regime.version, assumptions=regime.assumptions(),
                       overrides={k: str(v) for k, v in regime.overrides.items()})
@@ -104,33 +109,70 @@ def screen(deal: Deal, as_of: dt.date | None = None, overrides: dict[str, Any] |
                      watchlist_hits=assessment.watchlist_hits, input=deal.model_dump(mode="json", exclude_defaults=True))
 
 
+def _by_date(deals: Sequence[Deal], as_of: dt.date | None) -> dict[dt.date, list[int]]:
+    by_date: dict[dt.date, list[int]] = {}
+    for i, deal in enumerate(deals):
+        by_date.setdefault(resolve_as_of(deal, as_of), []).append(i)
+    return by_date
+
+
+def _batch_rows_of(group: Sequence[Deal], regime: Regime, mof: MofList | None) -> list[BatchRows]:
+    """The deals' rows in the investor look-through and target class columns of the group."""
+    investor = investor_columns(entity_table(group, regime.catalog.home_country), regime)
+    target = target_class_table(DealTable(group, regime), mof)
+    return [BatchRows(DealRows(investor, k), TargetRows(target, k)) for k in range(len(group))]
+
+
 def batch_rows(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
                amendment_effective: dt.date | None = None, mof: MofList | None = None) -> list[BatchRows | None]:
     """Each deal's rows in the columns computed once for all deals of its as-of date: the look-through
     over the disjoint union of their entities, and the target class over all their business lines. A
     date whose batch cannot be computed gets None for its deals, which are then screened alone (and fail
     alone, if they fail)."""
-    by_date: dict[dt.date, list[int]] = {}
-    for i, deal in enumerate(deals):
-        by_date.setdefault(resolve_as_of(deal, as_of), []).append(i)
     out: list[BatchRows | None] = [None] * len(deals)
-    for day, idx in by_date.items():
-        group = [deals[i] for i in idx]
+    for day, idx in _by_date(deals, as_of).items():
         try:
-            regime = make_regime(day, overrides, amendment_effective)
-            investor = investor_columns(entity_table(group, regime.catalog.home_country), regime)
-            target = target_class_table(DealTable(group, regime), mof)
+            found = _batch_rows_of([deals[i] for i in idx], make_regime(day, overrides, amendment_effective), mof)
         except Exception:  # noqa: BLE001 - one bad deal must not cost the others their screening
             continue
-        for k, i in enumerate(idx):
-            out[i] = BatchRows(DealRows(investor, k), TargetRows(target, k))
+        for i, at in zip(idx, found):
+            out[i] = at
     return out
+
+
+def screen_each(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
+                amendment_effective: dt.date | None = None, mof: MofList | None = None,
+                watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None) -> list[Screening | Exception]:
+    """Screen many deals, each legal test's columns computed once per as-of date for all of them
+    (:func:`fdiscreen.filing.determine_many`): each deal's Screening, the same as screening it alone, or the
+    error screening it raised. When a date's deals cannot be determined together, each is determined
+    alone, so one bad deal costs the others nothing."""
+    out: list[Screening | Exception | None] = [None] * len(deals)
+    for day, idx in _by_date(deals, as_of).items():
+        group = [deals[i] for i in idx]
+        try:
+            law = make_regime(day, overrides, amendment_effective)
+            regimes = [make_regime(day, overrides, amendment_effective) for _ in group]
+            dets: list[Determination | None] = list(determine_many(group, regimes, mof, _batch_rows_of(group, law, mof), law))
+        except Exception:  # noqa: BLE001 - determined alone below, where each deal's own error is kept
+            regimes = [make_regime(day, overrides, amendment_effective) for _ in group]
+            dets = [None] * len(group)
+        for i, deal, regime, det in zip(idx, group, regimes, dets):
+            try:
+                out[i] = _screening(deal, regime, det if det is not None else determine(deal, regime, mof), as_of, mof, watchlists, mitigate)
+            except Exception as exc:  # noqa: BLE001 - returned to the caller, row by row
+                out[i] = exc
+    return [s for s in out if s is not None]
 
 
 def screen_many(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
                 amendment_effective: dt.date | None = None, mof: MofList | None = None,
                 watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None) -> list[Screening]:
-    """Screen many deals, the look-through once per as-of date for all of them: the same Screenings as
-    screening each deal alone."""
-    rows = batch_rows(deals, as_of, overrides, amendment_effective, mof)
-    return [screen(d, as_of, overrides, amendment_effective, mof, watchlists, mitigate, rows=r) for d, r in zip(deals, rows)]
+    """Screen many deals (:func:`screen_each`): the same Screenings as screening each deal alone; the
+    first deal that cannot be screened raises its error."""
+    out = []
+    for s in screen_each(deals, as_of, overrides, amendment_effective, mof, watchlists, mitigate):
+        if isinstance(s, Exception):
+            raise s
+        out.append(s)
+    return out

@@ -105,3 +105,14 @@ def test_more_involvement_never_opens_a_closed_exemption(p: dict[str, Any], extr
 @given(deals)
 def test_identical_input_gives_identical_output(p: dict[str, Any]) -> None:
     assert decide(p).model_dump_json() == decide(p).model_dump_json()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(deals, min_size=2, max_size=8))
+def test_a_batch_of_many_gives_what_each_deal_gives_alone(ps: list[dict[str, Any]]) -> None:
+    """Generated deals of mixed dates screened together (each legal test's columns once per date) give
+    the Screening JSON each gives screened alone: the batch of many against the batch of one."""
+    from fdiscreen.screening import screen, screen_many
+
+    batch = [build(p).model_copy(update={"as_of": p["as_of"]}) for p in ps]
+    assert [s.to_json() for s in screen_many(batch)] == [screen(d).to_json() for d in batch]

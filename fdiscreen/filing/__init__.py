@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel
 
-from fdiscreen.filing.acts import ActConclusion, combine, covered_acts, within_deemed_scope
-from fdiscreen.filing.amendment import (AmendmentConclusion, amendment_2026, both_readings_note, label_exemption, label_reports,
+from fdiscreen.columns import DealTable
+from fdiscreen.filing.acts import ActConclusion, combine, covered_acts_of, within_deemed_scope
+from fdiscreen.filing.amendment import (AmendmentConclusion, amendments_of, both_readings_note, label_exemption, label_reports,
                                         outcome_note)
 from fdiscreen.filing.conclusion import Conclusion, FactNeeded, Reasoning, Status
-from fdiscreen.filing.exemption import ExemptionConclusion, exemption
+from fdiscreen.filing.exemption import ExemptionConclusion, exemptions_of
 from fdiscreen.filing.investor import (DealRows, ForeignInvestorConclusion, InvestorClassConclusion, deal_rows, foreign_status,
                                        investor_class, is_foreign_investor)
-from fdiscreen.filing.reports import ReportConclusion, WaitingPeriodConclusion, post_investment_report_due, waiting_period
+from fdiscreen.filing.reports import ReportConclusion, WaitingPeriodConclusion, reports_of, waiting_periods_of
 from fdiscreen.filing.target import TargetClassConclusion, TargetRows, target_class
 from fdiscreen.i18n import T, Text
 from fdiscreen.model import Deal
@@ -170,25 +172,51 @@ class BatchRows:
 def determine(deal: Deal, regime: Regime, mof: MofList | None = None, rows: BatchRows | None = None) -> Determination:
     """Run every legal test on the deal as of ``regime.as_of``; ``rows``: the deal's rows in a batch's
     columns (computed for many deals at once), else the deal is a batch of one."""
-    investor_rows = deal_rows(deal, regime, rows.investor if rows else None)
-    marked = foreign_status(deal, regime, investor_rows)
-    foreign = is_foreign_investor(deal, regime, marked)
-    iclass = investor_class(deal, regime, foreign, investor_rows)
-    tclass = target_class(deal.target, regime, mof, rows.target if rows else None)
-    acts = within_deemed_scope(covered_acts(deal, regime, tclass), regime, foreign.deemed) if foreign.status != "no" else []
-    if foreign.status == "indeterminate":
-        acts = [a.model_copy(update={"status": "indeterminate" if a.status == "yes" else a.status}) for a in acts]
-    prior = prior_notification_required(regime, foreign, acts, tclass)
-    ex = exemption(deal, regime, iclass, tclass, acts) if prior.status != "no" else exemption(deal, regime, iclass, tclass, [])
-    ex = label_exemption(ex, acts)
-    must = must_file(regime, prior, ex)
-    reports = label_reports(post_investment_report_due(deal, regime, acts, ex, must.status), acts)
-    wait = waiting_period(deal, regime, must.status)
-    amend = amendment_2026(deal, regime, acts, must.status, [foreign, must, ex, reports])
-    return Determination(foreign_investor=foreign, investor_class=iclass, target_class=tclass, acts=acts,
-                         prior_notification_required=prior, exemption=ex, must_file=must, post_investment_report=reports,
-                         waiting_period_days=wait, indirect_acquisition=_indirect_conclusion(regime, acts),
-                         amendment_2026=amend, outcome=outcome(foreign, must, ex, reports, _pending_note(deal, regime, mof, amend, [foreign, must, ex, reports])))
+    return determine_many([deal], [regime], mof, [rows])[0]
+
+
+def determine_many(deals: Sequence[Deal], regimes: Sequence[Regime], mof: MofList | None = None,
+                   rows: Sequence[BatchRows | None] | None = None, law: Regime | None = None) -> list[Determination]:
+    """Run every legal test on deals of one as-of date, each stage's columns computed once for all of
+    them and each deal's conclusions rendered in its own regime (``regimes``, where its assumptions are
+    counted). ``law``: the regime the columns read (the first deal's when not given); ``rows``: each
+    deal's rows in a batch's investor and target columns."""
+    at = list(rows) if rows is not None else [None] * len(deals)
+    law = law or regimes[0]
+    investor_rows = [deal_rows(d, r, b.investor if b else None) for d, r, b in zip(deals, regimes, at)]
+    foreign = [is_foreign_investor(d, r, foreign_status(d, r, ir)) for d, r, ir in zip(deals, regimes, investor_rows)]
+    iclass = [investor_class(d, r, f, ir) for d, r, f, ir in zip(deals, regimes, foreign, investor_rows)]
+    tclass = [target_class(d.target, r, mof, b.target if b else None) for d, r, b in zip(deals, regimes, at)]
+    acts = _acts(deals, regimes, law, foreign, tclass)
+    prior = [prior_notification_required(r, f, a, tc) for r, f, a, tc in zip(regimes, foreign, acts, tclass)]
+    table = DealTable(deals, law, regimes)
+    ex = [label_exemption(e, a) for e, a in zip(exemptions_of(table, iclass, tclass, [a if p.status != "no" else [] for a, p in zip(acts, prior)]), acts)]
+    must = [must_file(r, p, e) for r, p, e in zip(regimes, prior, ex)]
+    reports = [label_reports(x, a) for x, a in zip(reports_of(table, acts, ex, [m.status for m in must]), acts)]
+    wait = waiting_periods_of(table, [m.status for m in must])
+    decisive = [[f, m, e, x] for f, m, e, x in zip(foreign, must, ex, reports)]
+    amend = amendments_of(table, acts, [m.status for m in must], decisive)
+    return [Determination(foreign_investor=foreign[k], investor_class=iclass[k], target_class=tclass[k], acts=acts[k],
+                          prior_notification_required=prior[k], exemption=ex[k], must_file=must[k], post_investment_report=reports[k],
+                          waiting_period_days=wait[k], indirect_acquisition=_indirect_conclusion(regimes[k], acts[k]), amendment_2026=amend[k],
+                          outcome=outcome(foreign[k], must[k], ex[k], reports[k],
+                                          _pending_note(deals[k], regimes[k], mof, amend[k], decisive[k])))
+            for k in range(len(deals))]
+
+
+def _acts(deals: Sequence[Deal], regimes: Sequence[Regime], law: Regime, foreign: Sequence[ForeignInvestorConclusion],
+          tclass: Sequence[TargetClassConclusion]) -> list[list[ActConclusion]]:
+    """The acts of the deals whose acquirer may be a foreign investor (none for the others), within the
+    nominee rule's reach; open where the foreign-investor status is."""
+    tested = [k for k, f in enumerate(foreign) if f.status != "no"]
+    found = covered_acts_of(DealTable([deals[k] for k in tested], law, [regimes[k] for k in tested]), [tclass[k] for k in tested]) if tested else []
+    out: list[list[ActConclusion]] = [[] for _ in deals]
+    for k, acts in zip(tested, found):
+        acts = within_deemed_scope(acts, regimes[k], foreign[k].deemed)
+        if foreign[k].status == "indeterminate":
+            acts = [a.model_copy(update={"status": "indeterminate" if a.status == "yes" else a.status}) for a in acts]
+        out[k] = acts
+    return out
 
 
 def _pending_note(deal: Deal, regime: Regime, mof: MofList | None, amend: AmendmentConclusion, decisive: list[Conclusion]) -> Text | None:

@@ -212,7 +212,7 @@ def _related(t: DealTable, rows: np.ndarray, base: Sequence[float | None], item:
     A column of it plugs in here. A table of one keeps the reasons the same call gives (its row is always
     shown), so showing it does not read the related persons again."""
     if t.n != 1:
-        return [holding_with_related(t.deals[i], t.regime, b) for i, b in zip(rows.tolist(), base)]
+        return [holding_with_related(t.deals[i], t.regime_of(i), b) for i, b in zip(rows.tolist(), base)]
     kept = t.column("acts.related_reasons", lambda t: {})
     out = []
     for b in base:
@@ -965,11 +965,22 @@ def render_act(deal: Deal, regime: Regime, acts: ActTable, i: int, fefta_class: 
 
 # -- per deal: a table of one -----------------------------------------------------------------------------
 
+def covered_acts_of(t: DealTable, tcs: Sequence[TargetClassConclusion]) -> list[list[ActConclusion]]:
+    """Every act of every deal of the table tested against Art. 26(2)-(3) (``tcs``: each row's target
+    class), the columns computed once and each row's acts rendered in its own regime."""
+    acts = act_table(t, TargetColumns.of(tcs))
+    bounds = np.searchsorted(acts.deal, np.arange(t.n + 1))
+    out = []
+    for k, (deal, tc) in enumerate(zip(t.deals, tcs)):
+        regime = t.regime_of(k)
+        record_use(regime, acts.usage, slice(k, k + 1))
+        out.append([render_act(deal, regime, acts, i, tc.fefta_class) for i in range(int(bounds[k]), int(bounds[k + 1]))])
+    return out
+
+
 def covered_acts(deal: Deal, regime: Regime, tc: TargetClassConclusion) -> list[ActConclusion]:
     """Every act of the deal tested against Art. 26(2)-(3): the columns of a table of one, rendered."""
-    acts = act_table(DealTable.one(deal, regime), TargetColumns.of([tc]))
-    record_use(regime, acts.usage, slice(0, 1))
-    return [render_act(deal, regime, acts, i, tc.fefta_class) for i in range(len(acts.deal))]
+    return covered_acts_of(DealTable.one(deal, regime), [tc])[0]
 
 
 def _covered_code(a: ActConclusion) -> int:

@@ -576,9 +576,15 @@ def amendment_2026(deal: Deal, regime: Regime, acts: list[ActConclusion], must_f
     date, else as-of date), whether it touches this deal, and which parts are assumptions pending the
     cabinet order. ``others`` are the deal's other conclusions, searched for those assumptions (and for
     the foreign-investor conclusion). The columns of the deal as a table of one, row 0 rendered."""
-    foreign = next((c for c in others or [] if c.id == "foreign_investor"), None)
-    cols = amendment_columns(DealTable.one(deal, regime), amendment_inputs([acts], [must_file], [foreign]))
-    return render_amendment(cols, 0, regime, acts, others)
+    return amendments_of(DealTable.one(deal, regime), [acts], [must_file], [others or []])[0]
+
+
+def amendments_of(t: DealTable, acts: Sequence[list[ActConclusion]], must_file: Sequence[Status],
+                  others: Sequence[list[Conclusion]]) -> list[AmendmentConclusion]:
+    """:func:`amendment_2026` for every deal of the table: the columns once, each row rendered in its own regime."""
+    foreign = [next((c for c in row if c.id == "foreign_investor"), None) for row in others]
+    cols = amendment_columns(t, amendment_inputs(acts, must_file, foreign))
+    return [render_amendment(cols, k, t.regime_of(k), acts[k], others[k]) for k in range(t.n)]
 
 
 # -- the labels the exemption and report conclusions carry, per deal row ----------------------------------

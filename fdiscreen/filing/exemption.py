@@ -560,13 +560,24 @@ def render_exemption(c: ExemptionColumns, up: Upstream, row: int, deal: Deal, re
     return _judged(r, code, status, EXEMPTION_KINDS[int(c.kind[row])], conditions, s)  # type: ignore[arg-type]
 
 
+def exemptions_of(t: DealTable, ics: Sequence[InvestorClassConclusion], tcs: Sequence[TargetClassConclusion],
+                  acts: Sequence[Sequence[ActConclusion]]) -> list[ExemptionConclusion]:
+    """The exemption of every deal of the table (each row's investor class, target class and acts given),
+    the columns computed once and each row rendered in its own regime."""
+    up = Upstream.of(ics, tcs, acts)
+    c = exemption_columns(t, up)
+    out = []
+    for k, deal in enumerate(t.deals):
+        regime = t.regime_of(k)
+        record_use(regime, c.usage, slice(k, k + 1))
+        out.append(render_exemption(c, up, k, deal, regime, ics[k], tcs[k], acts[k]))
+    return out
+
+
 def exemption(deal: Deal, regime: Regime, ic: InvestorClassConclusion, tc: TargetClassConclusion,
               acts: list[ActConclusion]) -> ExemptionConclusion:
     """Can the investor skip prior notification under the exemption, and on what conditions? (A table of one.)"""
-    up = Upstream.of([ic], [tc], [acts])
-    c = exemption_columns(DealTable.one(deal, regime), up)
-    record_use(regime, c.usage, slice(0, 1))
-    return render_exemption(c, up, 0, deal, regime, ic, tc, acts)
+    return exemptions_of(DealTable.one(deal, regime), [ic], [tc], [acts])[0]
 
 
 def exemption_conditions(deal: Deal, regime: Regime, groups: list[str]) -> list[ExemptionCondition]:

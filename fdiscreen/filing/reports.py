@@ -644,26 +644,46 @@ def report_inputs(t: DealTable, acts: Sequence[Sequence[ActConclusion]], ex: Seq
     kind = np.array([KIND_CODE[x.kind] for x in ex], dtype=np.int8)
     before, after = np.full(t.n, np.nan), np.full(t.n, np.nan)
     for i in np.flatnonzero(on_the_ladder(listed, exemption, kind)):
-        deal, tx = t.deals[i], t.deals[i].transaction
-        after[i] = holding_with_related(deal, t.regime, tx.voting_after or 0) or 0.0
-        before[i] = holding_with_related(deal, t.regime, tx.voting_before) or 0.0
+        deal, tx, regime = t.deals[i], t.deals[i].transaction, t.regime_of(int(i))
+        after[i] = holding_with_related(deal, regime, tx.voting_after or 0) or 0.0
+        before[i] = holding_with_related(deal, regime, tx.voting_before) or 0.0
     closing = t.column("reports.closing", lambda t: day_column([d.transaction.closing_date for d in t.deals]))
     return ReportInputs(listed=listed, closing=closing, exemption=exemption, exemption_kind=kind,
                         must_file=tri([tri_of(m) for m in must_file]), acts=ActRows.of(acts), before=before, after=after)
 
 
+def reports_of(t: DealTable, acts: Sequence[Sequence[ActConclusion]], ex: Sequence[ExemptionConclusion],
+               must_file: Sequence[Status]) -> list[ReportConclusion]:
+    """The reports due of every deal of the table, the columns computed once and each row rendered in its
+    own regime."""
+    inputs = report_inputs(t, acts, ex, must_file)
+    c = report_columns(inputs, t.regime)
+    out = []
+    for k in range(t.n):
+        regime = t.regime_of(k)
+        record_use(regime, c.usage, slice(k, k + 1))
+        out.append(render_reports(regime, c, inputs, k))
+    return out
+
+
 def post_investment_report_due(deal: Deal, regime: Regime, acts: list[ActConclusion], ex: ExemptionConclusion,
                                must_file: Status) -> ReportConclusion:
     """Is a post-investment report (事後報告) or an implementation report (実行報告) due, and by when?"""
-    inputs = report_inputs(DealTable.one(deal, regime), [acts], [ex], [must_file])
-    c = report_columns(inputs, regime)
-    record_use(regime, c.usage, slice(0, 1))
-    return render_reports(regime, c, inputs, 0)
+    return reports_of(DealTable.one(deal, regime), [acts], [ex], [must_file])[0]
+
+
+def waiting_periods_of(t: DealTable, must_file: Sequence[Status]) -> list[WaitingPeriodConclusion]:
+    """The waiting period of every deal of the table (columns once, each row rendered in its own regime)."""
+    w = waiting_columns(tri([tri_of(m) for m in must_file]), accepted_dates(t), t.regime)
+    out = []
+    for k in range(t.n):
+        regime = t.regime_of(k)
+        record_use(regime, w.usage, slice(k, k + 1))
+        out.append(render_waiting_period(regime, w, k))
+    return out
 
 
 def waiting_period(deal: Deal, regime: Regime, must_file: Status) -> WaitingPeriodConclusion:
     """Art. 27(2)-(6): no closing until 30 days after acceptance; shortenable; extendable to four
     months, and to five where a recommendation is pursued and the Council needs more time."""
-    w = waiting_columns(tri([tri_of(must_file)]), accepted_dates(DealTable.one(deal, regime)), regime)
-    record_use(regime, w.usage, slice(0, 1))
-    return render_waiting_period(regime, w, 0)
+    return waiting_periods_of(DealTable.one(deal, regime), [must_file])[0]
