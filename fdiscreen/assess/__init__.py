@@ -4,12 +4,14 @@ unknown facts give a range; mitigation applied gives residual risk."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import BaseModel, Field
 
 from fdiscreen.assess import business, investor, proposals, protection, seats, technology, terms
 from fdiscreen.assess.combine import Scores, combine, components, overall_score, point_sums, score
 from fdiscreen.assess.finding import Context, Dimension, Finding
-from fdiscreen.assess.mitigation import annotate, catalog, residual, residual_points, residual_points_adding, validate_ids
+from fdiscreen.assess.mitigation import catalog, residual, residual_points, residual_points_adding, validate_ids
 from fdiscreen.assess.ranges import FindingsFor, Readings, conservative_readings, score_range
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, match_deal
 from fdiscreen.filing import Determination
@@ -47,20 +49,20 @@ def rule_key(module: object, rule: object) -> str:
     return f"{getattr(module, '__name__', '').rsplit('.', 1)[-1]}.{getattr(rule, '__name__', '')}"
 
 
-def _selected(key: str, rules: set[str] | None) -> bool:
-    """Is the rule ``module.rule`` among ``rules`` (which may name "module.*" or "*")?"""
-    return rules is None or "*" in rules or key in rules or f"{key.split('.', 1)[0]}.*" in rules
+#: every finding rule with its key ("module.rule") and its module's name, in the fixed order they run
+RULE_TABLE: tuple[tuple[str, str, Callable[[Context], list[Finding]]], ...] = tuple(
+    (rule_key(module, rule), rule_key(module, rule).split(".", 1)[0], rule)
+    for module in RULE_MODULES for rule in module.RULES)  # type: ignore[attr-defined]
+
+
+def _selected(key: str, module: str, rules: set[str] | None) -> bool:
+    """Is the rule ``key`` (of ``module``) among ``rules`` (which may name "module.*" or "*")?"""
+    return rules is None or "*" in rules or key in rules or f"{module}.*" in rules
 
 
 def findings_by_rule(ctx: Context, rules: set[str] | None = None) -> dict[str, list[Finding]]:
     """Run the finding rules of the review factors (all, or the named ones), in a fixed order."""
-    out: dict[str, list[Finding]] = {}
-    for module in RULE_MODULES:
-        for rule in module.RULES:  # type: ignore[attr-defined]
-            key = rule_key(module, rule)
-            if _selected(key, rules):
-                out[key] = annotate(rule(ctx), ctx.regime)
-    return out
+    return {key: rule(ctx) for key, module, rule in RULE_TABLE if _selected(key, module, rules)}
 
 
 def review_findings(ctx: Context) -> list[Finding]:

@@ -73,10 +73,14 @@ class TargetContext:
 
     def finding(self, rule: str, factor: Factor, consideration: str, text: Text, evidence: list[tuple[str, Any]],
                 basis: list[str], risk_keys: list[str], scale: float = 1.0) -> Finding:
+        from fdiscreen.assess.mitigation import measures_for
+
         cites = [self.regime.cite(self.weights_item), self.regime.cite("review_considerations")]
         cites += [self.regime.cite(b) for b in basis]
-        return Finding(id=rule, factor=factor, consideration=consideration, points=self.weights(rule, scale), text=text,
-                       evidence=[Evidence(path=p, value=v) for p, v in evidence], basis=_unique(cites), risk_keys=risk_keys)
+        points = self.weights(rule, scale)
+        return Finding(id=rule, factor=factor, consideration=consideration, points=points, text=text,
+                       evidence=[Evidence(path=p, value=v) for p, v in evidence], basis=_unique(cites), risk_keys=risk_keys,
+                       mitigations=measures_for(rule, risk_keys, self.regime) if sum(points.values()) > 0 else [])
 
 
 @dataclass

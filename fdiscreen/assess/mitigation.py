@@ -42,11 +42,12 @@ def catalog(regime: Regime) -> dict[str, Measure]:
     return _CATALOGS[key][1]
 
 
-def measures_for(finding: Finding, measures: dict[str, Measure], effects: dict[str, Any]) -> list[str]:
-    """Measures that address a finding: by its risk keys, or named as fully removing it."""
-    full = {mid for mid, rules in effects.get("full", {}).items() if finding.id in rules}
+def measures_for(rule: str, risk_keys: list[str], regime: Regime) -> list[str]:
+    """Measures that address a finding of ``rule`` with ``risk_keys``: by its risk keys, or named as fully removing it."""
+    measures = catalog(regime)
+    full = {mid for mid, rules in regime.value("mitigation_effects").get("full", {}).items() if rule in rules}
     index = _by_risk_key(measures)
-    by_key = {mid for k in finding.risk_keys for mid in index.get(k, ())}
+    by_key = {mid for k in risk_keys for mid in index.get(k, ())}
     return sorted(full | by_key)
 
 
@@ -102,6 +103,8 @@ def _scaled(finding: Finding, keep: float) -> dict[str, float]:
 
 def residual_points(findings: list[Finding], applied: list[str], regime: Regime) -> list[dict[str, float]]:
     """Each finding's points after the applied measures: p * prod(1 - r_i)."""
+    if not applied:  # nothing kept back: the points as they are (already rounded)
+        return [dict(f.points) for f in findings]
     measures = catalog(regime)
     effects = regime.value("mitigation_effects")
     return [_scaled(f, _kept_share(f, applied, measures, effects)) for f in findings]
@@ -121,10 +124,3 @@ def residual_points_adding(findings: list[Finding], before: list[dict[str, float
 def residual(findings: list[Finding], applied: list[str], regime: Regime) -> list[Finding]:
     """The findings with their points after the applied measures (``residual_points``)."""
     return [f.model_copy(update={"points": p}) for f, p in zip(findings, residual_points(findings, applied, regime))]
-
-
-def annotate(findings: list[Finding], regime: Regime) -> list[Finding]:
-    """Fill each finding's list of measures that address it."""
-    measures = catalog(regime)
-    effects = regime.value("mitigation_effects")
-    return [f.model_copy(update={"mitigations": measures_for(f, measures, effects)}) if f.total > 0 else f for f in findings]
