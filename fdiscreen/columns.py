@@ -77,6 +77,11 @@ class DealTable:
         return self.row_regimes[row] if self.row_regimes else self.regime
 
     @property
+    def regimes(self) -> list[Regime]:
+        """Each row's regime (:meth:`regime_of`)."""
+        return list(self.row_regimes) if self.row_regimes else [self.regime] * self.n
+
+    @property
     def n(self) -> int:
         return len(self.deals)
 

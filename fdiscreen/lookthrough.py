@@ -254,6 +254,13 @@ def use(usage: Usage, item: str, rows: np.ndarray) -> None:
     usage[item] = usage[item] | rows if item in usage else rows.copy()
 
 
+def record_uses(regimes: Sequence[Regime], usage: Usage) -> None:
+    """:func:`record_use` for every row of a table of deals at once, row ``k``'s use counted in ``regimes[k]``."""
+    for item, needed in usage.items():
+        for k in np.flatnonzero(needed[:len(regimes)]).tolist():
+            regimes[k].value(item)
+
+
 def record_use(regime: Regime, usage: Usage, rows: slice | np.ndarray) -> None:
     """Count as used, in ``regime``, every item some of ``rows`` needed (one deal's rows)."""
     for item, needed in usage.items():

@@ -14,12 +14,11 @@ from hypothesis import strategies as st
 from conftest import deal as make_deal
 from conftest import run
 from fdiscreen.columns import DealTable
-from fdiscreen.dates import add_working_days, working_day_deadline
+from fdiscreen.dates import add_working_days, add_working_days_column, day_column, working_day_deadline, working_day_deadlines
 from fdiscreen.filing import determine
 from fdiscreen.filing.reports import (EX_LADDER_NOT_REACHED, EX_LADDER_REACHED, ND_MET, ND_NOT_MET, REPORTS_DUE,
-                                      ReportColumns, ReportInputs, WaitingColumns, accepted_dates, add_working_days_column,
-                                      day_column, ladder_rungs_reached, render_reports, render_waiting_period, report_columns,
-                                      report_inputs, waiting_columns, working_day_deadlines)
+                                      ReportColumns, ReportInputs, WaitingColumns, accepted_dates, ladder_rungs_reached,
+                                      render_reports, render_waiting_period, report_columns, report_inputs, waiting_columns)
 from fdiscreen.columns import tri
 from fdiscreen.filing.conclusion import tri_of
 from fdiscreen.model import Deal
@@ -31,24 +30,65 @@ EVERY_DAY = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(730)]
 
 # -- the holiday move (行政機関の休日に関する法律 Art. 1(1), Art. 2) ---------------------------------------------
 
+def _holiday_by_hand(day: dt.date) -> bool:
+    """The oracle, written from the statute and apart from the engine: 行政機関の休日に関する法律 Art. 1(1)
+    (Saturdays, Sundays, national holidays as the ``holidays`` library gives them, 29 December to 3 January)."""
+    import holidays
+
+    return day.isoweekday() >= 6 or day in holidays.country_holidays("JP", years=day.year) or (day.month, day.day) >= (12, 29) \
+        or (day.month, day.day) <= (1, 3)
+
+
+def _deadline_by_hand(day: dt.date) -> dt.date:
+    while _holiday_by_hand(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _working_days_by_hand(day: dt.date, n: int) -> dt.date:
+    while n:
+        day += dt.timedelta(days=1)
+        n -= not _holiday_by_hand(day)
+    return day
+
+
 def test_deadline_move_equals_the_walk_on_every_day_of_2026_and_2027() -> None:
     """行政機関の休日に関する法律 Art. 2 (factor deadline_moves_past_holidays): each of 730 days moves
-    exactly as ``working_day_deadline`` moves it, and a NaT stays NaT."""
+    exactly as the statute's day-by-day walk moves it, a day alone as in a column, and a NaT stays NaT."""
     regime = make_regime(dt.date(2026, 12, 1))
     moved = working_day_deadlines(day_column([*EVERY_DAY, None]), regime)
-    assert [d.astype(object) for d in moved[:-1]] == [working_day_deadline(d, regime) for d in EVERY_DAY]
+    expected = [_deadline_by_hand(d) for d in EVERY_DAY]
+    assert [d.astype(object) for d in moved[:-1]] == expected
+    assert [working_day_deadline(d, regime) for d in EVERY_DAY[::7]] == expected[::7]
     assert np.isnat(moved[-1])
     assert moved[EVERY_DAY.index(dt.date(2027, 1, 2))].astype(object) == dt.date(2027, 1, 4)
 
 
 def test_business_days_equal_the_walk_on_every_day_of_2026_and_2027() -> None:
     """The shortened waiting period's business days (factor administrative_holidays): the n-th working
-    day after each of 730 days, for n = 1..6, is ``add_working_days``'s."""
+    day after each of 730 days, for n = 1..6, is the statute's day-by-day count's."""
     regime = make_regime(dt.date(2026, 12, 1))
     days = day_column(EVERY_DAY)
     for n in range(1, 7):
         got = add_working_days_column(days, n, regime)
-        assert [d.astype(object) for d in got] == [add_working_days(d, n, regime) for d in EVERY_DAY], n
+        expected = [_working_days_by_hand(d, n) for d in EVERY_DAY]
+        assert [d.astype(object) for d in got] == expected, n
+        assert [add_working_days(d, n, regime) for d in EVERY_DAY[::11]] == expected[::11], n
+
+
+def test_a_holiday_rule_with_long_runs_takes_the_walk() -> None:
+    """A rule no real calendar has (every weekday a holiday but Wednesday) leaves the window without an
+    answer: the day-by-day walk gives the deadline and the working days."""
+    from fdiscreen.dates import deadlines_past_holidays, working_days_after
+
+    rule = {"weekdays": [1, 2, 4, 5, 6, 7], "national_holidays": False, "year_end_from": "12-29", "year_end_to": "01-03"}
+    wednesday = dt.date(2026, 12, 2)
+    assert deadlines_past_holidays(day_column([dt.date(2026, 12, 3)]), rule)[0].astype(object) == dt.date(2026, 12, 9)
+    assert deadlines_past_holidays(day_column([dt.date(2026, 12, 24)]), rule)[0].astype(object) == dt.date(2027, 1, 6)
+    closed_two_months = {**rule, "year_end_from": "12-01", "year_end_to": "01-31"}
+    assert deadlines_past_holidays(day_column([dt.date(2026, 12, 3)]), closed_two_months)[0].astype(object) == dt.date(2027, 2, 3)
+    assert working_days_after(day_column([wednesday]), 1, rule)[0].astype(object) == dt.date(2026, 12, 9)
+    assert working_days_after(day_column([wednesday]), 5, rule)[0].astype(object) == dt.date(2027, 1, 13)
 
 
 def test_no_move_before_the_holiday_rule_is_in_force() -> None:
@@ -148,11 +188,10 @@ def test_nd_not_met_code() -> None:
 
 def test_holiday_mask_on_days_years_apart_and_unknown() -> None:
     """行政機関の休日に関する法律 Art. 1(1) (factor administrative_holidays): days more than the calendar
-    span apart, and NaT, are marked as the day-by-day rule marks them."""
-    from fdiscreen.dates import is_administrative_holiday
-    from fdiscreen.filing.reports import administrative_holiday_mask
+    span apart, and NaT, are marked as the statute's rule marks them."""
+    from fdiscreen.dates import administrative_holiday_mask
     regime = make_regime(dt.date(2026, 12, 1))
     days = [dt.date(1995, 1, 3), dt.date(1995, 1, 4), dt.date(2060, 5, 3), dt.date(2060, 5, 7), dt.date(2026, 12, 28)]
     for sample in (days, days[2:4]):
         got = administrative_holiday_mask(day_column([*sample, None]), regime.peek("administrative_holidays"))
-        assert got.tolist() == [is_administrative_holiday(d, regime) for d in sample] + [False]
+        assert got.tolist() == [_holiday_by_hand(d) for d in sample] + [False]

@@ -21,7 +21,7 @@ from fdiscreen.filing.conclusion import WHO_ACQUIRER, WHO_TARGET, Conclusion, Re
 from fdiscreen.filing.related import holding_with_related
 from fdiscreen.filing.target import RANK, TargetClassConclusion
 from fdiscreen.i18n import T, Text, pct
-from fdiscreen.lookthrough import Limit, Scale, Usage, limit, record_use, use
+from fdiscreen.lookthrough import Limit, Scale, Usage, limit, record_uses, use
 from fdiscreen.model import Deal, FeftaClass, Transaction
 from fdiscreen.regime import Regime
 
@@ -970,10 +970,10 @@ def covered_acts_of(t: DealTable, tcs: Sequence[TargetClassConclusion]) -> list[
     class), the columns computed once and each row's acts rendered in its own regime."""
     acts = act_table(t, TargetColumns.of(tcs))
     bounds = np.searchsorted(acts.deal, np.arange(t.n + 1))
+    record_uses(t.regimes, acts.usage)
     out = []
     for k, (deal, tc) in enumerate(zip(t.deals, tcs)):
         regime = t.regime_of(k)
-        record_use(regime, acts.usage, slice(k, k + 1))
         out.append([render_act(deal, regime, acts, i, tc.fefta_class) for i in range(int(bounds[k]), int(bounds[k + 1]))])
     return out
 

@@ -18,7 +18,7 @@ from fdiscreen.filing.investor import InvestorClass, InvestorClassConclusion
 from fdiscreen.filing.target import CLASSES as TARGET_CLASSES
 from fdiscreen.filing.target import TargetClassConclusion, is_specified_core_business_entity
 from fdiscreen.i18n import T, Text, pct
-from fdiscreen.lookthrough import Scale, Usage, limit, record_use, use
+from fdiscreen.lookthrough import Scale, Usage, limit, record_use, record_uses, use
 from fdiscreen.model import Deal, ProposalKind, Transaction
 from fdiscreen.regime import Citation, Regime
 
@@ -566,12 +566,8 @@ def exemptions_of(t: DealTable, ics: Sequence[InvestorClassConclusion], tcs: Seq
     the columns computed once and each row rendered in its own regime."""
     up = Upstream.of(ics, tcs, acts)
     c = exemption_columns(t, up)
-    out = []
-    for k, deal in enumerate(t.deals):
-        regime = t.regime_of(k)
-        record_use(regime, c.usage, slice(k, k + 1))
-        out.append(render_exemption(c, up, k, deal, regime, ics[k], tcs[k], acts[k]))
-    return out
+    record_uses(t.regimes, c.usage)
+    return [render_exemption(c, up, k, deal, t.regime_of(k), ics[k], tcs[k], acts[k]) for k, deal in enumerate(t.deals)]
 
 
 def exemption(deal: Deal, regime: Regime, ic: InvestorClassConclusion, tc: TargetClassConclusion,

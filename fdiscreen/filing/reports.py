@@ -9,22 +9,21 @@ days, statutory and due dates), and the rows that needed each factor item. The p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, tri
-from fdiscreen.dates import _month_day, _national_holidays, add_working_days, working_day_deadline
+from fdiscreen.dates import NAT, _as_date, add_working_days_column, day_column, working_day_deadlines
 from fdiscreen.filing.acts import ACT_CODE, ACT_LABELS, ActConclusion
 from fdiscreen.filing.conclusion import Conclusion, Reasoning, Status, tri_of
 from fdiscreen.filing.exemption import KIND_CODE, ExemptionConclusion
 from fdiscreen.filing.related import holding_with_related
 from fdiscreen.i18n import T, Text, pct
-from fdiscreen.lookthrough import Scale, Usage, limit, record_use, use
+from fdiscreen.lookthrough import Scale, Usage, limit, record_uses, use
 from fdiscreen.model import Deal
 from fdiscreen.regime import Regime
 
@@ -103,114 +102,6 @@ NON_DESIGNATED_ITEM = {True: "non_designated_listed_report_pct", False: "non_des
 HOLDING_ACTS = ("listed_share_acquisition", "listed_voting_acquisition", "unlisted_share_acquisition")
 #: act codes (ActRows.act: positions in ACT_LABELS; -1: an act with no label) and which are measured on a holding
 MEASURED_ON_HOLDING = np.array([act in HOLDING_ACTS for act in ACT_LABELS] + [False], dtype=bool)
-
-NAT = np.datetime64("NaT", "D")
-#: no run of administrative holidays is longer than this (the year-end closure with a weekend and
-#: national holidays is at most about ten days); a longer run falls back to the day-by-day walk
-HOLIDAY_RUN_BOUND = 16
-
-
-# -- the calendar of administrative holidays, over columns of days -------------------------------------
-
-def day_column(days: Sequence[dt.date | None]) -> np.ndarray:
-    """Dates as ``datetime64[D]`` (None: NaT)."""
-    return np.array(list(days), dtype="datetime64[D]")
-
-
-def _as_date(day: np.datetime64) -> dt.date | None:
-    return None if np.isnat(day) else day.astype(object)
-
-
-@lru_cache(maxsize=256)
-def _national_holiday_days(year: int) -> np.ndarray:
-    return np.array(sorted(_national_holidays(year)), dtype="datetime64[D]")
-
-
-def administrative_holiday_mask(days: np.ndarray, rule: dict[str, Any] | None) -> np.ndarray:
-    """``is_administrative_holiday`` over a column of days, for the regime's rule (行政機関の休日に関する法律
-    Art. 1(1): the weekdays listed, national holidays, the year-end closure); NaT is not a holiday.
-    Days are looked up in a calendar of each year they fall in, built once per rule and year."""
-    known = ~np.isnat(days)
-    if not rule or not known.any():
-        return np.zeros(days.shape, dtype=bool)
-    key = (tuple(rule["weekdays"]), bool(rule.get("national_holidays")), rule["year_end_from"], rule["year_end_to"])
-    years = days.astype("datetime64[Y]")
-    first, last = int(years[known].min().astype(np.int64)), int(years[known].max().astype(np.int64))
-    if last - first > CALENDAR_YEARS:
-        return _holidays_by_rule(days, rule)
-    calendar = np.concatenate([_year_calendar(key, 1970 + y) for y in range(first, last + 1)])
-    offset = (np.where(known, days, np.datetime64(f"{1970 + first:04d}-01-01", "D")) - np.datetime64(f"{1970 + first:04d}-01-01", "D")).astype(np.int64)
-    return calendar[offset] & known
-
-
-#: the widest span of years a column's days may cover for the per-year calendars (else the rule is applied directly)
-CALENDAR_YEARS = 40
-
-
-@lru_cache(maxsize=512)
-def _year_calendar(key: tuple[tuple[int, ...], bool, str, str], year: int) -> np.ndarray:
-    """Whether each day of ``year`` is an administrative holiday under the rule ``key``."""
-    days = np.arange(np.datetime64(f"{year:04d}-01-01", "D"), np.datetime64(f"{year + 1:04d}-01-01", "D"))
-    weekdays, national, start, end = key
-    out = _holidays_by_rule(days, {"weekdays": weekdays, "national_holidays": national, "year_end_from": start, "year_end_to": end})
-    out.setflags(write=False)
-    return out
-
-
-def _holidays_by_rule(days: np.ndarray, rule: dict[str, Any]) -> np.ndarray:
-    """The rule applied to each day: ISO weekday listed, in the year-end closure, or a national holiday."""
-    known = ~np.isnat(days)
-    day = np.where(known, days, np.datetime64("2000-01-01", "D"))
-    weekdays = np.zeros(8, dtype=bool)
-    weekdays[list(rule["weekdays"])] = True
-    out = weekdays[(day.astype(np.int64) + 3) % 7 + 1]           # ISO weekday; 1970-01-01 was a Thursday (4)
-    month_start = day.astype("datetime64[M]")
-    month_day = (month_start.astype(np.int64) % 12 + 1) * 100 + (day - month_start).astype(np.int64) + 1
-    (m0, d0), (m1, d1) = _month_day(rule["year_end_from"]), _month_day(rule["year_end_to"])
-    out |= (month_day >= m0 * 100 + d0) | (month_day <= m1 * 100 + d1)
-    if rule.get("national_holidays"):
-        years = np.unique(day[known].astype("datetime64[Y]").astype(np.int64))
-        national = np.concatenate([_national_holiday_days(int(y) + 1970) for y in years])
-        if len(national):
-            out |= national[np.minimum(np.searchsorted(national, day), len(national) - 1)] == day
-    return out & known
-
-
-def working_day_deadlines(days: np.ndarray, regime: Regime) -> np.ndarray:
-    """``working_day_deadline`` over a column (行政機関の休日に関する法律 Art. 2): each deadline on an
-    administrative holiday moves to the next day that is not one. Reads the rules without counting
-    them as used (see :func:`report_columns` for the rows that need them)."""
-    if not regime.peek_in_force("deadline_moves_past_holidays") or not len(days):
-        return days.copy()
-    ahead = days[:, None] + np.arange(HOLIDAY_RUN_BOUND)[None, :]
-    free = ~administrative_holiday_mask(ahead, regime.peek("administrative_holidays"))
-    moved = np.where(free.any(axis=1), ahead[np.arange(len(days)), free.argmax(axis=1)], NAT)
-    return _walk_the_rest(days, moved, lambda d: working_day_deadline(d, regime), regime)
-
-
-def add_working_days_column(days: np.ndarray, n: int, regime: Regime) -> np.ndarray:
-    """``add_working_days`` over a column: the ``n``-th day after each day that is not an administrative holiday."""
-    if n <= 0 or not len(days):
-        return days.copy()
-    ahead = days[:, None] + np.arange(1, n + HOLIDAY_RUN_BOUND * (1 + n // 5) + 1)[None, :]
-    free = ~administrative_holiday_mask(ahead, regime.peek("administrative_holidays"))
-    count = np.cumsum(free, axis=1)
-    found = count[:, -1] >= n
-    moved = np.where(found, ahead[np.arange(len(days)), (count >= n).argmax(axis=1)], NAT)
-    return _walk_the_rest(days, moved, lambda d: add_working_days(d, n, regime), regime)
-
-
-def _walk_the_rest(days: np.ndarray, moved: np.ndarray, walk: Callable[[dt.date], dt.date], regime: Regime) -> np.ndarray:
-    """Days whose window held no answer (a holiday rule no real calendar has) take the day-by-day walk,
-    with the rules read without counting them as used."""
-    rest = np.flatnonzero(~np.isnat(days) & np.isnat(moved))
-    if len(rest):
-        snapshot = dict(regime.used)
-        for i in rest:
-            moved[i] = np.datetime64(walk(days[i].astype(object)), "D")
-        regime.used.clear()
-        regime.used.update(snapshot)
-    return moved
 
 
 # -- the inputs: deal facts and upstream answers as columns ---------------------------------------------
@@ -658,12 +549,8 @@ def reports_of(t: DealTable, acts: Sequence[Sequence[ActConclusion]], ex: Sequen
     own regime."""
     inputs = report_inputs(t, acts, ex, must_file)
     c = report_columns(inputs, t.regime)
-    out = []
-    for k in range(t.n):
-        regime = t.regime_of(k)
-        record_use(regime, c.usage, slice(k, k + 1))
-        out.append(render_reports(regime, c, inputs, k))
-    return out
+    record_uses(t.regimes, c.usage)
+    return [render_reports(t.regime_of(k), c, inputs, k) for k in range(t.n)]
 
 
 def post_investment_report_due(deal: Deal, regime: Regime, acts: list[ActConclusion], ex: ExemptionConclusion,
@@ -675,12 +562,8 @@ def post_investment_report_due(deal: Deal, regime: Regime, acts: list[ActConclus
 def waiting_periods_of(t: DealTable, must_file: Sequence[Status]) -> list[WaitingPeriodConclusion]:
     """The waiting period of every deal of the table (columns once, each row rendered in its own regime)."""
     w = waiting_columns(tri([tri_of(m) for m in must_file]), accepted_dates(t), t.regime)
-    out = []
-    for k in range(t.n):
-        regime = t.regime_of(k)
-        record_use(regime, w.usage, slice(k, k + 1))
-        out.append(render_waiting_period(regime, w, k))
-    return out
+    record_uses(t.regimes, w.usage)
+    return [render_waiting_period(t.regime_of(k), w, k) for k in range(t.n)]
 
 
 def waiting_period(deal: Deal, regime: Regime, must_file: Status) -> WaitingPeriodConclusion:
