@@ -20,6 +20,7 @@ from fdiscreen.filing.amendment import (CHANGE_ABSENT, CHANGE_APPLIES, CHANGE_IT
                                         amendment_inputs, day_numbers, exemption_label_columns, in_force_on, in_force_on_days,
                                         indirect_act_columns, render_amendment, render_exemption_label, render_reports_label,
                                         report_label_columns)
+from fdiscreen.filing.acts import act_rows
 from fdiscreen.filing.conclusion import tri_of
 from fdiscreen.model import Deal
 from fdiscreen.regime import Regime, make_regime
@@ -67,7 +68,7 @@ def _columns(deals: list[Deal], dets: list[Determination], regime: Regime) -> tu
     acts = [det.acts for det in dets]
     cols = amendment_columns(DealTable(deals, regime), amendment_inputs(acts, [det.must_file.status for det in dets],
                                                                          [det.foreign_investor for det in dets]))
-    indirect = indirect_act_columns(acts)
+    indirect = indirect_act_columns(act_rows(acts), len(acts))
     return cols, exemption_label_columns(indirect, tri([tri_of(det.exemption.status) for det in dets])), report_label_columns(indirect)
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from fdiscreen.columns import DealTable
 from fdiscreen.filing.acts import ActConclusion, combine, covered_acts_of, within_deemed_scope
-from fdiscreen.filing.amendment import (AmendmentConclusion, amendments_of, both_readings_note, label_exemption, label_reports,
+from fdiscreen.filing.amendment import (AmendmentConclusion, amendments_of, both_readings_note, label_exemptions, label_reports,
                                         outcome_note)
 from fdiscreen.filing.conclusion import Conclusion, FactNeeded, Reasoning, Status
 from fdiscreen.filing.exemption import ExemptionConclusion, exemptions_of
@@ -190,9 +190,9 @@ def determine_many(deals: Sequence[Deal], regimes: Sequence[Regime], mof: MofLis
     acts = _acts(deals, regimes, law, foreign, tclass)
     prior = [prior_notification_required(r, f, a, tc) for r, f, a, tc in zip(regimes, foreign, acts, tclass)]
     table = DealTable(deals, law, regimes)
-    ex = [label_exemption(e, a) for e, a in zip(exemptions_of(table, iclass, tclass, [a if p.status != "no" else [] for a, p in zip(acts, prior)]), acts)]
+    ex = label_exemptions(exemptions_of(table, iclass, tclass, [a if p.status != "no" else [] for a, p in zip(acts, prior)]), acts)
     must = [must_file(r, p, e) for r, p, e in zip(regimes, prior, ex)]
-    reports = [label_reports(x, a) for x, a in zip(reports_of(table, acts, ex, [m.status for m in must]), acts)]
+    reports = label_reports(reports_of(table, acts, ex, [m.status for m in must]), acts)
     wait = waiting_periods_of(table, [m.status for m in must])
     decisive = [[f, m, e, x] for f, m, e, x in zip(foreign, must, ex, reports)]
     amend = amendments_of(table, acts, [m.status for m in must], decisive)

@@ -963,6 +963,40 @@ def render_act(deal: Deal, regime: Regime, acts: ActTable, i: int, fefta_class: 
                                       notification=NOTIFICATIONS[int(acts.notification[i])]))
 
 
+# -- the acts as later stages read them ------------------------------------------------------------------
+
+NOTIFICATION_CODE = {n: k for k, n in enumerate(NOTIFICATIONS)}
+
+
+@dataclass(frozen=True)
+class ActRows:
+    """The acts of every deal as a long table read off their conclusions (after the nominee rule's reach
+    and an open foreign-investor status), in each deal's order: what the exemption, the reports and the
+    2026 amendment's labels read. Built once for a batch (:func:`act_rows`)."""
+
+    deal: np.ndarray            # int: the deal row
+    act: np.ndarray             # int: code into ACTS (-1: another act)
+    label: list[Text]           # the act's label, for the sentences
+    status: np.ndarray          # tri: the act is covered
+    notification: np.ndarray    # int8 into NOTIFICATIONS (NOTICE_OPEN: not settled)
+    holding: np.ndarray         # float: the holding the act is measured on (NaN: not given)
+    items: list[frozenset[str]]  # the factor items the act's conclusion cites
+
+    def of_deal(self, row: int) -> slice:
+        """The act rows of deal ``row`` (rows are sorted by deal)."""
+        return slice(int(np.searchsorted(self.deal, row, "left")), int(np.searchsorted(self.deal, row, "right")))
+
+
+def act_rows(acts_per_deal: Sequence[Sequence[ActConclusion]]) -> ActRows:
+    """The long table of the deals' act conclusions (one list per deal row)."""
+    flat = [(d, a) for d, acts in enumerate(acts_per_deal) for a in acts]
+    return ActRows(deal=np.array([d for d, _ in flat], dtype=np.int64), act=np.array([ACT_CODE.get(a.act, -1) for _, a in flat], dtype=np.int64),
+                   label=[a.label for _, a in flat], status=tri([tri_of(a.status) for _, a in flat]),
+                   notification=np.array([NOTIFICATION_CODE[a.notification] for _, a in flat], dtype=np.int8),
+                   holding=np.array([np.nan if a.holding_pct is None else a.holding_pct for _, a in flat], dtype=float),
+                   items=[frozenset(c.item for c in a.citations) for _, a in flat])
+
+
 # -- per deal: a table of one -----------------------------------------------------------------------------
 
 def covered_acts_of(t: DealTable, tcs: Sequence[TargetClassConclusion]) -> list[list[ActConclusion]]:

@@ -13,9 +13,9 @@ conclusion that rests on one of those items says "assumed, pending the cabinet o
 Each rule is written once over columns: :func:`timing_columns` (per deal row the deal date and a timing
 code: not enacted, in force, not in force, or both readings while the in-force date is unknown),
 :func:`amendment_columns` (a code per change and row: absent, listed, touching the deal) and the labels of
-the exemption and report conclusions (:func:`exemption_label_columns`, :func:`report_label_columns`). The
-per-deal functions (:func:`amendment_timing`, :func:`amendment_2026`, :func:`label_exemption`,
-:func:`label_reports`) run them on a table of one and render row 0 from the codes.
+the exemption and report conclusions (:func:`exemption_label_columns`, :func:`report_label_columns`).
+:func:`amendments_of`, :func:`label_exemptions` and :func:`label_reports` run them on a table of deals and
+render each row from the codes; :func:`amendment_timing` and :func:`amendment_2026` are a table of one.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ from fdiscreen.model import Deal
 from fdiscreen.ownership import Tri
 from fdiscreen.regime import Citation, Regime, add_citation
 
+from fdiscreen.filing.acts import ACT_CODE, NOTICE_OPEN, POST_REPORT, PRIOR, ActConclusion, ActRows, act_rows
+
 if TYPE_CHECKING:
-    from fdiscreen.filing.acts import ActConclusion
     from fdiscreen.mof_list import MofList
     from fdiscreen.filing.exemption import ExemptionConclusion
     from fdiscreen.filing.reports import ReportConclusion
@@ -412,13 +413,11 @@ def amendment_inputs(acts: Sequence[Sequence[ActConclusion]], must_file: Sequenc
                      foreign: Sequence[Conclusion | None]) -> AmendmentInputs:
     """The upstream columns from each row's conclusions: its acts, its must-file status and its
     foreign-investor conclusion (None when not given)."""
-    ind = [next((a.status for a in row if a.act == "indirect_acquisition"), None) for row in acts]
-    return AmendmentInputs(indirect_act=np.array([NO_ACT if s is None else _TRI[s] for s in ind], dtype=np.int8),
+    return AmendmentInputs(indirect_act=indirect_act_columns(act_rows(acts), len(acts)).status,
                            must_file=tri([tri_of(s) for s in must_file]),
                            foreign=tri([None if f is None else tri_of(f.status) for f in foreign]))
 
 
-_TRI = {"yes": YES, "no": NO, "indeterminate": UNKNOWN}
 
 
 # -- rendering one row: the sentences, citations and facts of each code -------------------------------
@@ -589,10 +588,8 @@ def amendments_of(t: DealTable, acts: Sequence[list[ActConclusion]], must_file: 
 
 # -- the labels the exemption and report conclusions carry, per deal row ----------------------------------
 
-#: notifications of an act, by code (IndirectActColumns.notification)
-NOTIFICATIONS = (None, "prior_notification", "post_investment_report", "none")
-NOTIFICATION_NONE_GIVEN, NOTIFICATION_PRIOR, NOTIFICATION_POST, NOTIFICATION_NOT_NEEDED = range(len(NOTIFICATIONS))
-_NOTIFICATION_CODE = {n: k for k, n in enumerate(NOTIFICATIONS)}
+#: notifications of an act, by code (IndirectActColumns.notification: acts.NOTIFICATIONS)
+NOTIFICATION_NONE_GIVEN, NOTIFICATION_PRIOR, NOTIFICATION_POST = NOTICE_OPEN, PRIOR, POST_REPORT
 
 #: the exemption conclusion's label (ExemptionLabelColumns), per deal row
 EXEMPTION_UNLABELLED = 0        #: no indirect acquisition left outside the exemption on pending law
@@ -620,25 +617,21 @@ class IndirectActColumns:
     others_notifiable: np.ndarray
 
 
-def _notifiable(a: ActConclusion) -> bool:
-    return a.status != "no" and a.notification not in ("none", "post_investment_report")
-
-
-def indirect_act_columns(acts: Sequence[Sequence[ActConclusion]]) -> IndirectActColumns:
-    """The columns from each row's acts (the per-deal adapter passes one row)."""
-    rows = np.array([_indirect_act_row(row) for row in acts], dtype=np.int8).reshape(len(acts), 5)
-    return IndirectActColumns(status=rows[:, 0], notification=rows[:, 1], cites_exemption=rows[:, 2] == 1,
-                              cites_report=rows[:, 3] == 1, others_notifiable=rows[:, 4] == 1)
-
-
-def _indirect_act_row(acts: Sequence[ActConclusion]) -> tuple[int, int, bool, bool, bool]:
-    """One row of :class:`IndirectActColumns` from the row's acts."""
-    act = next((a for a in acts if a.act == "indirect_acquisition"), None)
-    others = any(_notifiable(a) for a in acts if a is not act)
-    if act is None:
-        return NO_ACT, NOTIFICATION_NONE_GIVEN, False, False, others
-    cited = {c.item for c in act.citations}
-    return _TRI[act.status], _NOTIFICATION_CODE[act.notification], EXEMPTION_ITEM in cited, REPORT_ITEM in cited, others
+def indirect_act_columns(acts: ActRows, n: int) -> IndirectActColumns:
+    """Per deal row (of ``n``): its first indirect-acquisition act (status NO_ACT when it has none), and
+    whether any other of its acts calls for prior notification before any exemption or leaves it open."""
+    rows = np.flatnonzero(acts.act == ACT_CODE["indirect_acquisition"])
+    deals, at = np.unique(acts.deal[rows], return_index=True)
+    first = rows[at]
+    status, notification = np.full(n, NO_ACT, dtype=np.int8), np.full(n, NOTIFICATION_NONE_GIVEN, dtype=np.int8)
+    status[deals], notification[deals] = acts.status[first], acts.notification[first]
+    cites_exemption, cites_report = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    cites_exemption[deals] = [EXEMPTION_ITEM in acts.items[i] for i in first.tolist()]
+    cites_report[deals] = [REPORT_ITEM in acts.items[i] for i in first.tolist()]
+    notifiable = (acts.status != NO) & ((acts.notification == NOTIFICATION_NONE_GIVEN) | (acts.notification == NOTIFICATION_PRIOR))
+    notifiable[first] = False
+    return IndirectActColumns(status=status, notification=notification, cites_exemption=cites_exemption, cites_report=cites_report,
+                              others_notifiable=np.bincount(acts.deal[notifiable], minlength=n)[:n] > 0)
 
 
 def exemption_label_columns(acts: IndirectActColumns, exemption: np.ndarray) -> np.ndarray:
@@ -682,17 +675,18 @@ def render_reports_label(rep: ReportConclusion, code: int, acts: list[ActConclus
     return rep.model_copy(update={"reasons": [*rep.reasons, reason], "citations": [*rep.citations, _cited(acts, REPORT_ITEM)], "summary": summary})
 
 
-def label_exemption(ex: ExemptionConclusion, acts: list[ActConclusion]) -> ExemptionConclusion:
-    """The exemption conclusion, saying that leaving an indirect acquisition outside the exemption is
-    an assumption pending the cabinet order (see :func:`exemption_label_columns`; a row of one)."""
-    code = exemption_label_columns(indirect_act_columns([acts]), tri([tri_of(ex.status)]))
-    return render_exemption_label(ex, int(code[0]), acts)
+def label_exemptions(ex: Sequence[ExemptionConclusion], acts: Sequence[list[ActConclusion]]) -> list[ExemptionConclusion]:
+    """Each deal row's exemption conclusion, saying that leaving an indirect acquisition outside the
+    exemption is an assumption pending the cabinet order (see :func:`exemption_label_columns`)."""
+    codes = exemption_label_columns(indirect_act_columns(act_rows(acts), len(acts)), tri([tri_of(x.status) for x in ex]))
+    return [render_exemption_label(x, int(code), a) for x, code, a in zip(ex, codes, acts)]
 
 
-def label_reports(rep: ReportConclusion, acts: list[ActConclusion]) -> ReportConclusion:
-    """The report conclusion, saying that a post-investment report for an indirect acquisition of a
-    non-designated company is an assumption pending the cabinet order (see :func:`report_label_columns`)."""
-    return render_reports_label(rep, int(report_label_columns(indirect_act_columns([acts]))[0]), acts)
+def label_reports(rep: Sequence[ReportConclusion], acts: Sequence[list[ActConclusion]]) -> list[ReportConclusion]:
+    """Each deal row's report conclusion, saying that a post-investment report for an indirect acquisition
+    of a non-designated company is an assumption pending the cabinet order (see :func:`report_label_columns`)."""
+    codes = report_label_columns(indirect_act_columns(act_rows(acts), len(acts)))
+    return [render_reports_label(x, int(code), a) for x, code, a in zip(rep, codes, acts)]
 
 
 def outcome_note(amend: AmendmentConclusion, decisive: list[Conclusion]) -> Text | None:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, tri, tri_value
 from fdiscreen.errors import FdiscreenError
-from fdiscreen.filing.acts import ACT_CODE, ACTS, ActConclusion, Notification
+from fdiscreen.filing.acts import ACT_CODE, ACTS, NOTIFICATIONS, ActConclusion, ActRows, act_rows
 from fdiscreen.filing.conclusion import WHO_ACQUIRER, Conclusion, Reasoning, Status, status_of, tri_of
 from fdiscreen.filing.investor import InvestorClass, InvestorClassConclusion
 from fdiscreen.filing.target import CLASSES as TARGET_CLASSES
@@ -58,9 +58,7 @@ KIND_CODE = {k: i for i, k in enumerate(EXEMPTION_KINDS)}
 INVESTOR_CLASSES: tuple[str, ...] = get_args(InvestorClass)
 INVESTOR_CODE = {c: i for i, c in enumerate(INVESTOR_CLASSES)}
 TARGET_CODE = {c: i for i, c in enumerate(TARGET_CLASSES)}   # the codes of TargetClassColumns.fefta_class
-NOTIFICATIONS: tuple[str, ...] = get_args(Notification)
-NOTIFICATION_CODE = {k: i for i, k in enumerate(NOTIFICATIONS)}
-_PRIOR_OR_OPEN = np.array([n == "prior_notification" for n in NOTIFICATIONS] + [True])   # by notification code (-1: open)
+_PRIOR_OR_OPEN = np.array([n in (None, "prior_notification") for n in NOTIFICATIONS])   # by notification code (open: None)
 #: investor classes barred from the exemption, with the factor item of each bar (its code has the same name)
 BARS: dict[str, str] = {"violator": "violator_excluded", "foreign_government": "foreign_government_excluded",
                         "specified_foreign_investor": "specified_foreign_investor_excluded"}
@@ -94,28 +92,6 @@ def _any_per_deal(deal: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
 # -- the inputs: upstream answers and deal facts as columns -----------------------------------------------
 
 @dataclass(frozen=True)
-class ActTable:
-    """The acts of every deal as a long table, in each deal's order (upstream: :mod:`fdiscreen.filing.acts`),
-    sorted by deal row."""
-
-    deal: np.ndarray            # int: the deal row
-    act: np.ndarray             # int: code into ACTS (-1: another act)
-    status: np.ndarray          # tri: the act is covered
-    notification: np.ndarray    # int: code into NOTIFICATIONS (-1: open)
-    holding: np.ndarray         # float: the holding after the act (0 when not given)
-
-    @classmethod
-    def of(cls, acts_per_deal: Sequence[Sequence[ActConclusion]]) -> "ActTable":
-        flat = [(d, a) for d, acts in enumerate(acts_per_deal) for a in acts]
-        return cls(deal=np.array([d for d, _ in flat], dtype=np.int64),
-                   act=np.array([ACT_CODE.get(a.act, -1) for _, a in flat], dtype=np.int64),
-                   status=tri([tri_of(a.status) for _, a in flat]),
-                   notification=np.array([-1 if a.notification is None else NOTIFICATION_CODE[a.notification] for _, a in flat],
-                                         dtype=np.int64),
-                   holding=np.array([a.holding_pct or 0.0 for _, a in flat], dtype=float))
-
-
-@dataclass(frozen=True)
 class Upstream:
     """The answers of other parts of the determination the exemption reads, one entry per deal row (a
     batch passes them for many rows; one deal's adapter builds them from its conclusions)."""
@@ -124,7 +100,7 @@ class Upstream:
     investor_status: np.ndarray             # tri: the class is settled (unknown: open)
     target_class: np.ndarray                # int: code into TARGET_CLASSES (-1: not settled)
     specified_acquisition_core: np.ndarray  # tri: a business on the specified-acquisition core list
-    acts: ActTable
+    acts: ActRows
 
     @classmethod
     def of(cls, ics: Sequence[InvestorClassConclusion], tcs: Sequence[TargetClassConclusion],
@@ -133,7 +109,7 @@ class Upstream:
                    investor_status=tri([tri_of(ic.status) for ic in ics]),
                    target_class=np.array([-1 if tc.fefta_class is None else TARGET_CODE[tc.fefta_class] for tc in tcs], dtype=np.int64),
                    specified_acquisition_core=tri([tc.specified_acquisition_core for tc in tcs]),
-                   acts=ActTable.of(acts_per_deal))
+                   acts=act_rows(acts_per_deal))
 
 
 PROPOSAL_KINDS: tuple[str, ...] = get_args(ProposalKind)
@@ -303,7 +279,7 @@ def _first(tests: list[np.ndarray]) -> np.ndarray:
     return np.argmax(np.vstack([*tests, np.ones(len(tests[0]), dtype=bool)]), axis=0)
 
 
-def notifiable_acts(acts: ActTable) -> np.ndarray:
+def notifiable_acts(acts: ActRows) -> np.ndarray:
     """Per act: it needs prior notification (事前届出), or may (open status or notification)."""
     return (acts.status != NO) & _PRIOR_OR_OPEN[acts.notification]
 
@@ -355,7 +331,7 @@ def exemption_columns(t: DealTable, up: Upstream) -> ExemptionColumns:
     use(usage, "equivalent_specified_core_entity_excluded", equivalent_excluded)
     core_route &= ~equivalent_excluded
     holding = np.zeros(n, dtype=float)
-    np.maximum.at(holding, acts.deal[covered], acts.holding[covered])
+    np.maximum.at(holding, acts.deal[covered], np.nan_to_num(acts.holding[covered]))  # a holding not given counts as none
     over_limit = core_route & ~below_core_limit(holding, core_route, regime, usage)
     # the criteria the rows that reach them must keep
     judged = open_ & ~equivalent_excluded & ~over_limit

@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field
 
 from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, tri
 from fdiscreen.dates import NAT, _as_date, add_working_days_column, day_column, working_day_deadlines
-from fdiscreen.filing.acts import ACT_CODE, ACT_LABELS, ActConclusion
+from fdiscreen.filing.acts import ACT_CODE, ACT_LABELS, ActConclusion, ActRows, act_rows
+from fdiscreen.filing.acts import POST_REPORT as NOTIFIED_BY_POST_REPORT
 from fdiscreen.filing.conclusion import Conclusion, Reasoning, Status, tri_of
 from fdiscreen.filing.exemption import KIND_CODE, ExemptionConclusion
 from fdiscreen.filing.related import holding_with_related
@@ -105,26 +106,6 @@ MEASURED_ON_HOLDING = np.array([act in HOLDING_ACTS for act in ACT_LABELS] + [Fa
 
 
 # -- the inputs: deal facts and upstream answers as columns ---------------------------------------------
-
-@dataclass(frozen=True)
-class ActRows:
-    """The acts of every deal as a long table, in each deal's order (upstream: :mod:`fdiscreen.filing.acts`)."""
-
-    deal: np.ndarray            # int: the deal row
-    act: np.ndarray             # int: the act's code (ACT_CODE)
-    label: list[Text]           # the act's label, for the sentences
-    status: np.ndarray          # tri: the act is covered
-    post_report: np.ndarray     # bool: its notification is a post-investment report (non-designated target)
-    holding: np.ndarray         # float: the holding the act is measured on (NaN: not given)
-
-    @classmethod
-    def of(cls, acts_per_deal: Sequence[Sequence[ActConclusion]]) -> "ActRows":
-        flat = [(d, a) for d, acts in enumerate(acts_per_deal) for a in acts]
-        return cls(deal=np.array([d for d, _ in flat], dtype=np.int64), act=np.array([ACT_CODE.get(a.act, -1) for _, a in flat], dtype=np.int64),
-                   label=[a.label for _, a in flat], status=tri([tri_of(a.status) for _, a in flat]),
-                   post_report=np.array([a.notification == "post_investment_report" for _, a in flat], dtype=bool),
-                   holding=np.array([np.nan if a.holding_pct is None else a.holding_pct for _, a in flat], dtype=float))
-
 
 @dataclass(frozen=True)
 class ReportInputs:
@@ -249,7 +230,7 @@ def non_designated_report(inputs: ReportInputs, regime: Regime, usage: Usage) ->
     post-investment report is reported when the holding reaches the threshold (listed and unlisted
     targets have their own; a holding not given reaches none), acts not measured on a holding always."""
     a = inputs.acts
-    in_point = (a.status == YES) & a.post_report
+    in_point = (a.status == YES) & (a.notification == NOTIFIED_BY_POST_REPORT)
     if not in_point.any():
         return np.zeros(len(a.deal), dtype=np.int8)
     listed = inputs.listed[a.deal]
@@ -540,7 +521,7 @@ def report_inputs(t: DealTable, acts: Sequence[Sequence[ActConclusion]], ex: Seq
         before[i] = holding_with_related(deal, regime, tx.voting_before) or 0.0
     closing = t.column("reports.closing", lambda t: day_column([d.transaction.closing_date for d in t.deals]))
     return ReportInputs(listed=listed, closing=closing, exemption=exemption, exemption_kind=kind,
-                        must_file=tri([tri_of(m) for m in must_file]), acts=ActRows.of(acts), before=before, after=after)
+                        must_file=tri([tri_of(m) for m in must_file]), acts=act_rows(acts), before=before, after=after)
 
 
 def reports_of(t: DealTable, acts: Sequence[Sequence[ActConclusion]], ex: Sequence[ExemptionConclusion],
