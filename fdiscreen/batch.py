@@ -152,6 +152,8 @@ OUTPUT_COLUMNS = ["row", "matter", "as_of", "outcome", "foreign_investor", "inve
                   "overall", "overall_high", "tier", "predicted_outcome", "residual_overall", "top_findings", "best_mitigation",
                   "overall_after_best_mitigation", "facts_to_confirm"]
 ERROR_COLUMNS = ["row", "column", "message"]
+#: the column ``explain`` adds to each result: the row's Screening as JSON
+EXPLANATION = "explanation"
 
 
 def _missing(value: Any) -> bool:
@@ -434,17 +436,19 @@ class _Parsed:
 
 
 def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date | None = None,
-                   tick: Callable[[int], None] | None = None,
-                   graph_db: str | Path | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                   tick: Callable[[int], None] | None = None, graph_db: str | Path | None = None,
+                   explain: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Screen (row number, flat row) pairs; return (results, errors). The engine for every backend.
     ``graph_db``: the ownership graph for rows naming ``acquirer_graph_id``. Rows are read first (a bad
     row is an error with its column), then the distinct deals are screened together: the look-through
-    once per as-of date over all of them (:func:`fdiscreen.screening.screen_each`)."""
+    once per as-of date over all of them (:func:`fdiscreen.screening.screen_each`). ``explain``: each result
+    also holds its row's whole Screening as JSON (``explanation``: reasons, citations, findings; the rows
+    are then screened by their own names, not shared with rows that differ only in names)."""
     errors: list[dict[str, Any]] = []
     parsed: list[_Parsed] = []
     distinct: dict[str, _Parsed] = {}
     for number, row in records:
-        p = _parse_row(number, row, graph_db, distinct, errors)
+        p = _parse_row(number, row, graph_db, distinct, errors, explain)
         if p is not None:
             parsed.append(p)
         elif tick:
@@ -453,7 +457,7 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
     screenings = screen_each([p.deal for p in firsts if p.deal is not None], as_of)
     screened: dict[str, dict[str, Any] | dict[str, str]] = {}
     for p, s in zip(firsts, screenings):
-        screened[p.key] = _outcome_of(p, s)
+        screened[p.key] = _outcome_of(p, s, explain)
     results: list[dict[str, Any]] = []
     for p in parsed:
         outcome = screened[p.key]
@@ -467,14 +471,14 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
 
 
 def _parse_row(number: int, row: dict[str, Any], graph_db: str | Path | None, distinct: dict[str, _Parsed],
-               errors: list[dict[str, Any]]) -> _Parsed | None:
-    """Read one row into a deal (identical deals apart from names are read once); a bad row goes to
-    ``errors`` with its column and None is returned."""
+               errors: list[dict[str, Any]], by_name: bool = False) -> _Parsed | None:
+    """Read one row into a deal (identical deals apart from names are read once; with ``by_name``, only
+    identical deals); a bad row goes to ``errors`` with its column and None is returned."""
     tree: dict[str, Any] | None = None
     expanded: dict[str, Any] | None = None
     try:
         tree = row_to_deal(row, number)
-        key = _key(tree)
+        key = json.dumps(tree, sort_keys=True, default=str) if by_name else _key(tree)
         if key not in distinct:
             expanded = expand_graph_refs(tree, graph_db, None)
             distinct[key] = _Parsed(number, tree, key, expanded, parse_deal(expanded))
@@ -486,13 +490,14 @@ def _parse_row(number: int, row: dict[str, Any], graph_db: str | Path | None, di
     return None
 
 
-def _outcome_of(p: _Parsed, s: Screening | Exception) -> dict[str, Any]:
-    """One distinct deal's result row, or its error (row number added by the caller)."""
+def _outcome_of(p: _Parsed, s: Screening | Exception, explain: bool = False) -> dict[str, Any]:
+    """One distinct deal's result row (with its Screening JSON when ``explain``), or its error (row
+    number added by the caller)."""
     if isinstance(s, FdiscreenError):
         return {k: v for k, v in _error_of(p.number, s, p.tree, p.expanded).items() if k != "row"}
     if isinstance(s, Exception):  # a fault screening one row must not cost the others
         return {k: v for k, v in _internal_error(p.number, s).items() if k != "row"}
-    return _result(0, "", s, p.tree, p.expanded)
+    return {**_result(0, "", s, p.tree, p.expanded), **({EXPLANATION: s.model_dump_json()} if explain else {})}
 
 
 def _error_of(number: int, exc: FdiscreenError, tree: dict[str, Any] | None, expanded: dict[str, Any] | None) -> dict[str, Any]:
@@ -511,24 +516,24 @@ def _records(frame: pd.DataFrame, first_row: int = 1) -> list[tuple[int, dict[st
 
 def screen_rows(rows: Rows, as_of: dt.date | None = None, tick: Callable[[int], None] | None = None,
                 graph_db: str | Path | None = None, engine: str = "local", scheduler: str | None = None,
-                workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                workers: int | None = None, explain: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A table read row by row, screened: (results, errors), the rows that could not be read among the
     errors, every list in row order."""
     if engine == "dask":
-        results, errors = screen_records_dask(rows.records, as_of, scheduler, workers=workers, tick=tick, graph_db=graph_db)
+        results, errors = screen_records_dask(rows.records, as_of, scheduler, workers=workers, tick=tick, graph_db=graph_db, explain=explain)
     else:
-        results, errors = screen_records(rows.records, as_of, tick, graph_db)
-    return _frames(results, sorted([*rows.errors, *errors], key=lambda e: e["row"]))
+        results, errors = screen_records(rows.records, as_of, tick, graph_db, explain)
+    return _frames(results, sorted([*rows.errors, *errors], key=lambda e: e["row"]), explain)
 
 
 #: output columns that hold a list per row (a list column in Parquet and JSON Lines; "; "-joined in CSV)
 LIST_COLUMNS = ("top_findings", "facts_to_confirm")
 
 
-def _frames(results: list[dict[str, Any]], errors: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _frames(results: list[dict[str, Any]], errors: list[dict[str, Any]], explain: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The results and errors tables in real dtypes: dates as dates, day counts as whole numbers (empty
-    where a row has none), the findings and facts as lists."""
-    table = pd.DataFrame(results, columns=OUTPUT_COLUMNS).astype({"waiting_days": "Int64"})
+    where a row has none), the findings and facts as lists; the explanation last when asked for."""
+    table = pd.DataFrame(results, columns=[*OUTPUT_COLUMNS, *([EXPLANATION] if explain else [])]).astype({"waiting_days": "Int64"})
     return table, pd.DataFrame(errors, columns=ERROR_COLUMNS)
 
 
@@ -549,8 +554,8 @@ def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, schedul
 
 def screen_records_dask(records: list[tuple[int, dict[str, Any]]], as_of: dt.date | None = None, scheduler: str | None = None,
                         partitions: int | None = None, workers: int | None = None,
-                        tick: Callable[[int], None] | None = None,
-                        graph_db: str | Path | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                        tick: Callable[[int], None] | None = None, graph_db: str | Path | None = None,
+                        explain: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """:func:`screen_records` on Dask, the rows dealt out in partitions; results and errors by row number."""
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -563,7 +568,7 @@ def screen_records_dask(records: list[tuple[int, dict[str, Any]]], as_of: dt.dat
     chunks = [records[i::n] for i in range(n)]
 
     def run(chunk: list[tuple[int, dict[str, Any]]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        return screen_records(chunk, as_of, graph_db=db)
+        return screen_records(chunk, as_of, graph_db=db, explain=explain)
 
     # worker logs below CRITICAL are silenced: a failing task still raises here, and shutdown races
     # (a heartbeat to a closed scheduler) would otherwise print tracebacks after a good run
@@ -782,3 +787,12 @@ def _read_table(source: Path, suffix: str, name: str) -> pd.DataFrame:
 
 def errors_path_for(out: Path) -> Path:
     return out.with_name(out.stem + ".errors.csv")
+
+
+def explain_path_for(out: Path) -> Path:
+    return out.with_name(out.stem + ".explain.jsonl")
+
+
+def explanations_jsonl(results: pd.DataFrame) -> str:
+    """One line per result row: its row number and its whole Screening (``batch --explain``)."""
+    return "".join(f'{{"row": {int(row)}, "screening": {text}}}\n' for row, text in zip(results["row"], results[EXPLANATION]))

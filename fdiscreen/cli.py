@@ -24,7 +24,7 @@ from fdiscreen.i18n import Lang
 from fdiscreen.load import load_deal
 from fdiscreen.model import Deal
 from fdiscreen.mof_list import MofList, load_mof_list
-from fdiscreen.outfiles import check_output, write_table
+from fdiscreen.outfiles import atomic_path, check_output, write_table
 from fdiscreen.regime import load_catalog, make_regime, parse_override
 from fdiscreen.render.output import write_memo
 from fdiscreen.graph_cli import graph_app
@@ -317,7 +317,8 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
           scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")] = None,
           workers: Annotated[Optional[int], typer.Option("--workers", metavar="N", help="Workers of the local Dask cluster (default: one per CPU).")] = None,
           db: DbOpt = None,
-          strict: Annotated[bool, typer.Option("--strict", help="Exit 3 when any row was bad (the good rows are still screened and written).")] = False) -> None:
+          strict: Annotated[bool, typer.Option("--strict", help="Exit 3 when any row was bad (the good rows are still screened and written).")] = False,
+          explain: Annotated[bool, typer.Option("--explain", help="Also write OUT.explain.jsonl: each row's whole screening (reasons, citations, findings).")] = False) -> None:
     """Screen a table of deals; good rows are all written, bad rows listed with row, column and message.
     Exits 0 when it ran, whatever the rows held (3 with --strict when any row was bad); 2 when the table
     itself cannot be read."""
@@ -333,6 +334,9 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
     err_path = b.errors_path_for(out)
     check_output(out, [input_])
     check_output(err_path, [input_], "--out (its .errors.csv)")
+    explain_path = b.explain_path_for(out) if explain else None
+    if explain_path is not None:
+        check_output(explain_path, [input_], "--out (its .explain.jsonl)")
     rows = b.read_rows(input_)
     total = len(rows.records) + len(rows.errors)
     with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as progress:
@@ -341,10 +345,15 @@ def batch(input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Deals, o
         def tick(n: int) -> None:
             progress.advance(task, n)
 
-        results, errors = b.screen_rows(rows, _date(as_of), tick, db, engine, scheduler, workers)
+        results, errors = b.screen_rows(rows, _date(as_of), tick, db, engine, scheduler, workers, explain)
+    if explain_path is not None:
+        with atomic_path(explain_path) as temp:
+            temp.write_text(b.explanations_jsonl(results), encoding="utf-8")
+        results = results.drop(columns=[b.EXPLANATION])
     write_table(results, out, [input_])
     write_table(errors, err_path, [input_], "--out (its .errors.csv)")
-    info(f"{total:,} rows: {len(results):,} screened -> {out}; {len(errors):,} bad -> {err_path}")
+    info(f"{total:,} rows: {len(results):,} screened -> {out}; {len(errors):,} bad -> {err_path}"
+         + (f"; explanations -> {explain_path}" if explain_path is not None else ""))
     for line in b.summary(results):
         info(f"  {line}")
     if len(errors):

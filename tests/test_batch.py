@@ -303,3 +303,27 @@ def test_output_dtypes_dates_and_lists(tmp_path: Path) -> None:
     b.write_table(results, tmp_path / "o.csv")
     text = pd.read_csv(tmp_path / "o.csv")["top_findings"].iloc[0]
     assert text == "; ".join(row["top_findings"]) and "[" not in text
+
+
+def test_explain_writes_each_rows_own_screening(tmp_path: Path) -> None:
+    """``batch --explain`` writes OUT.explain.jsonl: one line per screened row, holding the Screening that
+    ``screen()`` gives that row's deal, its own names included (rows that differ only in names are not
+    shared); the results table is the one written without it."""
+    import json
+
+    rows = [{**row, "acquirer_name": f"Name {number}"} for number, row in b._records(frame())][:8]
+    rows.append({**rows[0], "matter": "the first deal under another name", "acquirer_name": "Someone Else"})
+    src = tmp_path / "in.csv"
+    b.write_table(pd.DataFrame(rows, dtype=object), src)
+    plain, explained = tmp_path / "plain.csv", tmp_path / "explained.csv"
+    assert cli("batch", str(src), "--out", str(plain), "--as-of", "2026-12-01").returncode == 0
+    res = cli("batch", str(src), "--out", str(explained), "--as-of", "2026-12-01", "--explain")
+    assert res.returncode == 0, res.stderr
+    assert explained.read_bytes() == plain.read_bytes()
+    lines = [json.loads(line) for line in b.explain_path_for(explained).read_text(encoding="utf-8").splitlines()]
+    assert [x["row"] for x in lines] == [int(r) for r in b.read_table(explained)["row"]]
+    source = dict(b._records(b.read_table(src)))
+    for x in lines:
+        expected = screen(parse_deal(b.row_to_deal(source[x["row"]], x["row"])), as_of=dt.date(2026, 12, 1))
+        assert x["screening"] == json.loads(expected.to_json()), x["row"]
+    assert lines[-1]["screening"]["matter"] == "the first deal under another name"
