@@ -150,19 +150,32 @@ def screen_each(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: 
     out: list[Screening | Exception | None] = [None] * len(deals)
     for day, idx in _by_date(deals, as_of).items():
         group = [deals[i] for i in idx]
-        try:
-            law = make_regime(day, overrides, amendment_effective)
-            regimes = [make_regime(day, overrides, amendment_effective) for _ in group]
-            dets: list[Determination | None] = list(determine_many(group, regimes, mof, _batch_rows_of(group, law, mof), law))
-        except Exception:  # noqa: BLE001 - determined alone below, where each deal's own error is kept
-            regimes = [make_regime(day, overrides, amendment_effective) for _ in group]
-            dets = [None] * len(group)
-        for i, deal, regime, det in zip(idx, group, regimes, dets):
+        together = _determined_together(group, day, overrides, amendment_effective, mof)
+        for k, (i, deal) in enumerate(zip(idx, group)):
             try:
-                out[i] = _screening(deal, regime, det if det is not None else determine(deal, regime, mof), as_of, mof, watchlists, mitigate)
+                regime, det = together[k] if together is not None else _determined_alone(deal, day, overrides, amendment_effective, mof)
+                out[i] = _screening(deal, regime, det, as_of, mof, watchlists, mitigate)
             except Exception as exc:  # noqa: BLE001 - returned to the caller, row by row
                 out[i] = exc
     return [s for s in out if s is not None]
+
+
+def _determined_together(group: Sequence[Deal], day: dt.date, overrides: dict[str, Any] | None, amendment_effective: dt.date | None,
+                         mof: MofList | None) -> list[tuple[Regime, Determination]] | None:
+    """The deals of one date determined together, each with its own regime; None when they cannot be
+    (a bad deal, or a date the law is not encoded for): then each is determined alone."""
+    try:
+        law = make_regime(day, overrides, amendment_effective)
+        regimes = [make_regime(day, overrides, amendment_effective) for _ in group]
+        return list(zip(regimes, determine_many(group, regimes, mof, _batch_rows_of(group, law, mof), law)))
+    except Exception:  # noqa: BLE001 - each deal's own error is kept when it is determined alone
+        return None
+
+
+def _determined_alone(deal: Deal, day: dt.date, overrides: dict[str, Any] | None, amendment_effective: dt.date | None,
+                      mof: MofList | None) -> tuple[Regime, Determination]:
+    regime = make_regime(day, overrides, amendment_effective)
+    return regime, determine(deal, regime, mof)
 
 
 def screen_many(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,

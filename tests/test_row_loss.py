@@ -141,22 +141,53 @@ def test_parquet_with_an_infinite_value_keeps_its_good_rows() -> None:
     assert errors.to_dict("records") == [{"row": 17, "column": "board_seats", "message": "not a finite number: inf (expected a whole number)"}]
 
 
-def test_an_internal_error_in_one_rows_screening_costs_only_that_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = b.screen
-
-    def flaky(deal, **kw):  # type: ignore[no-untyped-def]
-        if deal.matter.endswith("#boom"):
-            raise ZeroDivisionError("simulated fault")
-        return real(deal, **kw)
-
-    monkeypatch.setattr(b, "screen", flaky)
+def _boom_rows() -> bytes:
     cells = GOOD[1].split(",")
     at = HEADER.split(",").index("matter")
     cells[at] = cells[at] + "#boom"
     cells[HEADER.split(",").index("shares_after_pct")] = "7.77"  # a deal of its own (not shared through the cache)
-    results, errors = _screen(_csv(GOOD[0], ",".join(cells), GOOD[2]))
+    return _csv(GOOD[0], ",".join(cells), GOOD[2])
+
+
+def test_an_internal_error_in_one_rows_screening_costs_only_that_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fault while one row's deal is assessed (after the batch's determination) is that row's error."""
+    import fdiscreen.screening as screening
+
+    real = screening.assess
+
+    def flaky(deal, *args, **kw):  # type: ignore[no-untyped-def]
+        if deal.matter.endswith("#boom"):
+            raise ZeroDivisionError("simulated fault")
+        return real(deal, *args, **kw)
+
+    monkeypatch.setattr(screening, "assess", flaky)
+    results, errors = _screen(_boom_rows())
     assert list(results["row"]) == [1, 3]
     assert list(errors["row"]) == [2] and "internal error" in errors.iloc[0]["message"] and "ZeroDivisionError" in errors.iloc[0]["message"]
+
+
+def test_a_row_that_breaks_the_batchs_determination_costs_only_that_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When a date's deals cannot be determined together, each is determined alone: the row whose deal
+    fails is that row's error, and the others are screened."""
+    import fdiscreen.screening as screening
+
+    real_many, real_one = screening.determine_many, screening.determine
+
+    def many(deals, *args, **kw):  # type: ignore[no-untyped-def]
+        if any(d.matter.endswith("#boom") for d in deals):
+            raise ZeroDivisionError("simulated fault")
+        return real_many(deals, *args, **kw)
+
+    def one(deal, *args, **kw):  # type: ignore[no-untyped-def]
+        if deal.matter.endswith("#boom"):
+            raise ZeroDivisionError("simulated fault")
+        return real_one(deal, *args, **kw)
+
+    monkeypatch.setattr(screening, "determine_many", many)
+    monkeypatch.setattr(screening, "determine", one)
+    results, errors = _screen(_boom_rows())
+    assert list(results["row"]) == [1, 3]
+    assert list(errors["row"]) == [2] and "ZeroDivisionError" in errors.iloc[0]["message"]
 
 
 def test_cli_batch_says_how_many_rows_were_bad_and_strict_exits_3(tmp_path: Path) -> None:
