@@ -90,12 +90,11 @@ def as_of_source(deal: Deal, as_of: dt.date | None) -> AsOfFrom:
 
 def screen(deal: Deal, as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
            amendment_effective: dt.date | None = None, mof: MofList | None = None,
-           watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None,
-           rows: BatchRows | None = None) -> Screening:
+           watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None) -> Screening:
     """Screen a deal: the filing determination on the as-of date and the risk assessment, with the
-    assumptions used listed; ``rows``: the deal's rows in columns computed for a batch (screen_many)."""
+    assumptions used listed (a batch of one; :func:`screen_each` screens many together)."""
     regime = make_regime(resolve_as_of(deal, as_of), overrides, amendment_effective)
-    return _screening(deal, regime, determine(deal, regime, mof, rows), as_of, mof, watchlists, mitigate)
+    return _screening(deal, regime, determine(deal, regime, mof), as_of, mof, watchlists, mitigate)
 
 
 def _screening(deal: Deal, regime: Regime, det: Determination, as_of: dt.date | None, mof: MofList | None,
@@ -116,28 +115,12 @@ def _by_date(deals: Sequence[Deal], as_of: dt.date | None) -> dict[dt.date, list
     return by_date
 
 
-def _batch_rows_of(group: Sequence[Deal], regime: Regime, mof: MofList | None) -> list[BatchRows]:
-    """The deals' rows in the investor look-through and target class columns of the group."""
+def batch_rows(group: Sequence[Deal], regime: Regime, mof: MofList | None = None) -> list[BatchRows]:
+    """The deals' rows in the investor look-through and target class columns of the group (deals of
+    one as-of date, ``regime`` that date's law)."""
     investor = investor_columns(entity_table(group, regime.catalog.home_country), regime)
     target = target_class_table(DealTable(group, regime), mof)
     return [BatchRows(DealRows(investor, k), TargetRows(target, k)) for k in range(len(group))]
-
-
-def batch_rows(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
-               amendment_effective: dt.date | None = None, mof: MofList | None = None) -> list[BatchRows | None]:
-    """Each deal's rows in the columns computed once for all deals of its as-of date: the look-through
-    over the disjoint union of their entities, and the target class over all their business lines. A
-    date whose batch cannot be computed gets None for its deals, which are then screened alone (and fail
-    alone, if they fail)."""
-    out: list[BatchRows | None] = [None] * len(deals)
-    for day, idx in _by_date(deals, as_of).items():
-        try:
-            found = _batch_rows_of([deals[i] for i in idx], make_regime(day, overrides, amendment_effective), mof)
-        except Exception:  # noqa: BLE001 - one bad deal must not cost the others their screening
-            continue
-        for i, at in zip(idx, found):
-            out[i] = at
-    return out
 
 
 def screen_each(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
@@ -167,7 +150,7 @@ def _determined_together(group: Sequence[Deal], day: dt.date, overrides: dict[st
     try:
         law = make_regime(day, overrides, amendment_effective)
         regimes = [make_regime(day, overrides, amendment_effective) for _ in group]
-        return list(zip(regimes, determine_many(group, regimes, mof, _batch_rows_of(group, law, mof), law)))
+        return list(zip(regimes, determine_many(group, regimes, mof, batch_rows(group, law, mof), law)))
     except Exception:  # noqa: BLE001 - each deal's own error is kept when it is determined alone
         return None
 

@@ -181,16 +181,15 @@ def test_report_label_on_a_non_designated_indirect_acquisition() -> None:
 
 def test_both_readings_note_ignores_the_batch_rows() -> None:
     """The outcome under each reading re-runs the determination on its own regime (a batch's rows are for
-    the batch's regime): a deal in the window screened from a batch's rows gives the outcome it gives alone,
+    the batch's regime): a deal in the window determined in a batch gives the outcome it gives alone,
     both readings included."""
+    from fdiscreen.filing import determine_many
     from fdiscreen.screening import batch_rows
 
     day = dt.date(2026, 12, 1)
     deals = [_in_window(LIBRARY[i]) for i in _indirect_deals()] + LIBRARY[:3]
-    rows = batch_rows(deals, day)
-    for deal, at in zip(deals, rows):
-        assert at is not None
-        alone = determine(deal, make_regime(day))
-        together = determine(deal, make_regime(day), rows=at)
-        assert together.outcome == alone.outcome
+    law = make_regime(day)
+    together = determine_many(deals, [make_regime(day) for _ in deals], None, batch_rows(deals, law), law)
+    for deal, det in zip(deals, together):
+        assert det.outcome == determine(deal, make_regime(day)).outcome
     assert any("If the 2026 amendment is in force by" in determine(d, make_regime(day)).outcome.summary.en for d in deals)
