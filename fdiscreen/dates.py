@@ -157,7 +157,7 @@ def working_days_after(days: np.ndarray, n: int, rule: dict[str, Any] | None) ->
     return _walk_the_rest(days, moved, rule, n)
 
 
-# -- with a regime: the rules of the date (columns read them without counting; a single day counts them) --
+# -- with a regime: the rules of the date, read without counting them as used ---------------------------
 
 def working_day_deadlines(days: np.ndarray, regime: Regime) -> np.ndarray:
     """:func:`deadlines_past_holidays` where the rule is in force on the date; the rules are read
@@ -170,25 +170,3 @@ def working_day_deadlines(days: np.ndarray, regime: Regime) -> np.ndarray:
 def add_working_days_column(days: np.ndarray, n: int, regime: Regime) -> np.ndarray:
     """:func:`working_days_after` under the regime's holiday rule (read without counting it as used)."""
     return working_days_after(days, n, regime.peek("administrative_holidays"))
-
-
-def is_administrative_holiday(day: dt.date, regime: Regime) -> bool:
-    """Is ``day`` an administrative holiday under the regime of the day (a column of one day)."""
-    return bool(administrative_holiday_mask(day_column([day]), regime.value("administrative_holidays"))[0])
-
-
-def add_working_days(day: dt.date, n: int, regime: Regime) -> dt.date:
-    """The ``n``-th day after ``day`` that is not an administrative holiday (a column of one day)."""
-    out = _as_date(working_days_after(day_column([day]), n, regime.value("administrative_holidays"))[0])
-    assert out is not None
-    return out
-
-
-def working_day_deadline(day: dt.date, regime: Regime) -> dt.date:
-    """行政機関の休日に関する法律 Art. 2: a deadline on an administrative holiday moves to the next
-    day that is not one (a column of one day)."""
-    if not regime.in_force("deadline_moves_past_holidays"):
-        return day
-    out = _as_date(deadlines_past_holidays(day_column([day]), regime.value("administrative_holidays"))[0])
-    assert out is not None
-    return out

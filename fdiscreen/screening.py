@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field
 
@@ -140,7 +140,8 @@ def screen_each(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: 
                 out[i] = _screening(deal, regime, det, as_of, mof, watchlists, mitigate)
             except Exception as exc:  # noqa: BLE001 - returned to the caller, row by row
                 out[i] = exc
-    return [s for s in out if s is not None]
+    assert all(s is not None for s in out), "every deal is screened or has its error"
+    return cast(list[Screening | Exception], out)
 
 
 def _determined_together(group: Sequence[Deal], day: dt.date, overrides: dict[str, Any] | None, amendment_effective: dt.date | None,

@@ -47,13 +47,15 @@ def test_deadline_on_an_administrative_holiday_moves_to_the_next_working_day() -
 
 
 def test_national_holidays_and_weekdays_are_working_days_or_not() -> None:
-    from fdiscreen.dates import is_administrative_holiday, working_day_deadline
+    from fdiscreen.dates import administrative_holiday_mask, day_column, working_day_deadlines
     from fdiscreen.regime import make_regime
     r = make_regime(dt.date(2026, 12, 1))
-    assert is_administrative_holiday(dt.date(2027, 1, 11), r)        # Coming of Age Day
-    assert is_administrative_holiday(dt.date(2026, 12, 29), r)       # year-end closure, a Tuesday
-    assert not is_administrative_holiday(dt.date(2026, 12, 28), r)   # Monday
-    assert working_day_deadline(dt.date(2027, 5, 1), r) == dt.date(2027, 5, 6)  # Sat, Sun, 3-5 May holidays
+    holiday = administrative_holiday_mask(day_column([dt.date(2027, 1, 11), dt.date(2026, 12, 29), dt.date(2026, 12, 28)]),
+                                          r.peek("administrative_holidays")).tolist()
+    assert holiday[0]       # Coming of Age Day
+    assert holiday[1]       # year-end closure, a Tuesday
+    assert not holiday[2]   # Monday
+    assert working_day_deadlines(day_column([dt.date(2027, 5, 1)]), r)[0].astype(object) == dt.date(2027, 5, 6)  # Sat, Sun, 3-5 May holidays
 
 
 def test_waiting_period_30_days_extendable_to_4_and_5_months() -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conftest import deal as make_deal
 from conftest import run
 from fdiscreen.columns import DealTable
-from fdiscreen.dates import add_working_days, add_working_days_column, day_column, working_day_deadline, working_day_deadlines
+from fdiscreen.dates import add_working_days_column, day_column, working_day_deadlines
 from fdiscreen.filing import determine
 from fdiscreen.filing.reports import (EX_LADDER_NOT_REACHED, EX_LADDER_REACHED, ND_MET, ND_NOT_MET, REPORTS_DUE,
                                       ReportColumns, ReportInputs, WaitingColumns, accepted_dates, ladder_rungs_reached,
@@ -59,7 +59,7 @@ def test_deadline_move_equals_the_walk_on_every_day_of_2026_and_2027() -> None:
     moved = working_day_deadlines(day_column([*EVERY_DAY, None]), regime)
     expected = [_deadline_by_hand(d) for d in EVERY_DAY]
     assert [d.astype(object) for d in moved[:-1]] == expected
-    assert [working_day_deadline(d, regime) for d in EVERY_DAY[::7]] == expected[::7]
+    assert [working_day_deadlines(day_column([d]), regime)[0].astype(object) for d in EVERY_DAY[::7]] == expected[::7]
     assert np.isnat(moved[-1])
     assert moved[EVERY_DAY.index(dt.date(2027, 1, 2))].astype(object) == dt.date(2027, 1, 4)
 
@@ -73,7 +73,7 @@ def test_business_days_equal_the_walk_on_every_day_of_2026_and_2027() -> None:
         got = add_working_days_column(days, n, regime)
         expected = [_working_days_by_hand(d, n) for d in EVERY_DAY]
         assert [d.astype(object) for d in got] == expected, n
-        assert [add_working_days(d, n, regime) for d in EVERY_DAY[::11]] == expected[::11], n
+        assert [add_working_days_column(day_column([d]), n, regime)[0].astype(object) for d in EVERY_DAY[::11]] == expected[::11], n
 
 
 def test_a_holiday_rule_with_long_runs_takes_the_walk() -> None:
