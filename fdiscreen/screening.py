@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from fdiscreen.clock import japan_today
 from fdiscreen import __version__
-from fdiscreen.assess import Assessment, MitigationResult, assess
+from fdiscreen.assess import Assessment, Found, MitigationResult, assess, assess_found, find
 from fdiscreen.assess.combine import Scores
 from fdiscreen.assess.finding import Finding
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, entries_digest
@@ -94,13 +94,13 @@ def screen(deal: Deal, as_of: dt.date | None = None, overrides: dict[str, Any] |
     """Screen a deal: the filing determination on the as-of date and the risk assessment, with the
     assumptions used listed (a batch of one; :func:`screen_each` screens many together)."""
     regime = make_regime(resolve_as_of(deal, as_of), overrides, amendment_effective)
-    return _screening(deal, regime, determine(deal, regime, mof), as_of, mof, watchlists, mitigate)
+    det = determine(deal, regime, mof)
+    return _screening(deal, regime, det, assess(deal, det, regime, watchlists, mitigate), as_of, mof, watchlists, mitigate)
 
 
-def _screening(deal: Deal, regime: Regime, det: Determination, as_of: dt.date | None, mof: MofList | None,
+def _screening(deal: Deal, regime: Regime, det: Determination, assessment: Assessment, as_of: dt.date | None, mof: MofList | None,
                watchlists: list[ListEntry] | None, mitigate: list[str] | None) -> Screening:
-    """The Screening of a deal determined in ``regime``: its risk assessment added, the assumptions used listed."""
-    assessment: Assessment = assess(deal, det, regime, watchlists, mitigate)
+    """The Screening of a deal determined in ``regime`` and assessed: the assumptions used listed."""
     info = RegimeInfo(as_of=regime.as_of, as_of_from=as_of_source(deal, as_of), version=regime.version, assumptions=regime.assumptions(),
                       overrides={k: str(v) for k, v in regime.overrides.items()})
     return Screening(matter=deal.matter, fingerprint=fingerprint(deal, regime, mitigate, watchlists, mof), regime=info, filing=det,
@@ -134,14 +134,26 @@ def screen_each(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: 
     for day, idx in _by_date(deals, as_of).items():
         group = [deals[i] for i in idx]
         together = _determined_together(group, day, overrides, amendment_effective, mof)
-        for k, (i, deal) in enumerate(zip(idx, group)):
+        founds: list[Found | Exception] = []
+        for k, deal in enumerate(group):
             try:
                 regime, det = together[k] if together is not None else _determined_alone(deal, day, overrides, amendment_effective, mof)
-                out[i] = _screening(deal, regime, det, as_of, mof, watchlists, mitigate)
+                founds.append(find(deal, det, regime, watchlists, mitigate))
             except Exception as exc:  # noqa: BLE001 - returned to the caller, row by row
-                out[i] = exc
+                founds.append(exc)
+        for i, deal, found, assessment in zip(idx, group, founds, assess_found(founds)):
+            out[i] = assessment if isinstance(assessment, Exception) else _screened(deal, cast(Found, found), assessment, as_of, mof, watchlists, mitigate)
     assert all(s is not None for s in out), "every deal is screened or has its error"
     return cast(list[Screening | Exception], out)
+
+
+def _screened(deal: Deal, found: Found, assessment: Assessment, as_of: dt.date | None, mof: MofList | None,
+              watchlists: list[ListEntry] | None, mitigate: list[str] | None) -> Screening | Exception:
+    """The Screening of an assessed deal, or the error building it raised."""
+    try:
+        return _screening(deal, found.regime, found.det, assessment, as_of, mof, watchlists, mitigate)
+    except Exception as exc:  # noqa: BLE001 - returned to the caller, row by row
+        return exc
 
 
 def _determined_together(group: Sequence[Deal], day: dt.date, overrides: dict[str, Any] | None, amendment_effective: dt.date | None,

@@ -9,7 +9,6 @@ import pytest
 
 from conftest import CLEAN, deal, regime
 from fdiscreen.assess import assess
-from fdiscreen.assess.combine import dimension_sums
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.filing import determine
 
@@ -36,7 +35,7 @@ def test_every_finding_has_evidence_basis_and_consideration() -> None:
 
 def test_scores_are_sums_of_findings() -> None:
     a = run(deal(transaction={"board_seats": 2, "shares_after_pct": 40}))
-    sums = dimension_sums(a.findings)
+    sums = {d: round(sum(f.points[d] for f in a.findings), 3) for d in ("threat", "sensitivity", "access")}
     assert a.scores.raw == sums
     base = a.scores.formula["base"]
     assert a.scores.access == min(100, max(0, round(base["access"] + sums["access"], 1)))

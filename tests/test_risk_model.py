@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
+
 import pytest
 
 from conftest import ROOT
@@ -48,8 +50,9 @@ def test_one_low_component_caps_the_overall_below_the_high_tier() -> None:
     from fdiscreen.regime import make_regime
 
     formula = make_regime(dt.date(2026, 12, 1)).value("score_formula")
-    assert combine({"threat": 20, "sensitivity": 100, "access": 100}, formula) < 45
-    assert combine({"threat": 100, "sensitivity": 100, "access": 100}, formula) == 100
+    overall = combine(np.array([[20.0, 100.0, 100.0], [100.0, 100.0, 100.0]]), formula)
+    assert overall[0] < 45
+    assert overall[1] == 100
 
 
 def test_bids_rank_by_threat_then_access() -> None:

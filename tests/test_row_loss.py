@@ -150,20 +150,47 @@ def _boom_rows() -> bytes:
 
 
 def test_an_internal_error_in_one_rows_screening_costs_only_that_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fault while one row's deal is assessed (after the batch's determination) is that row's error."""
+    """A fault while one row's findings are found (after the batch's determination) is that row's error."""
     import fdiscreen.screening as screening
 
-    real = screening.assess
+    real = screening.find
 
     def flaky(deal, *args, **kw):  # type: ignore[no-untyped-def]
         if deal.matter.endswith("#boom"):
             raise ZeroDivisionError("simulated fault")
         return real(deal, *args, **kw)
 
-    monkeypatch.setattr(screening, "assess", flaky)
+    monkeypatch.setattr(screening, "find", flaky)
     results, errors = _screen(_boom_rows())
     assert list(results["row"]) == [1, 3]
     assert list(errors["row"]) == [2] and "internal error" in errors.iloc[0]["message"] and "ZeroDivisionError" in errors.iloc[0]["message"]
+
+
+def test_a_row_that_breaks_the_batchs_scoring_costs_only_that_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When a law's deals cannot be scored in one table, each is scored alone: the row whose scores
+    fail is that row's error, and the others are scored."""
+    import fdiscreen.assess as assess
+    import fdiscreen.screening as screening
+
+    real_find, real_score = screening.find, assess._score_group
+    bad: list[object] = []
+
+    def find(deal, *args, **kw):  # type: ignore[no-untyped-def]
+        found = real_find(deal, *args, **kw)
+        if deal.matter.endswith("#boom"):
+            bad.append(found)
+        return found
+
+    def score_group(group, *args, **kw):  # type: ignore[no-untyped-def]
+        if any(f is b for f in group for b in bad):
+            raise ZeroDivisionError("simulated fault")
+        return real_score(group, *args, **kw)
+
+    monkeypatch.setattr(screening, "find", find)
+    monkeypatch.setattr(assess, "_score_group", score_group)
+    results, errors = _screen(_boom_rows())
+    assert list(results["row"]) == [1, 3]
+    assert list(errors["row"]) == [2] and "ZeroDivisionError" in errors.iloc[0]["message"]
 
 
 def test_a_row_that_breaks_the_batchs_determination_costs_only_that_row(monkeypatch: pytest.MonkeyPatch) -> None:

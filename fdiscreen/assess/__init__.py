@@ -1,18 +1,27 @@
 """The risk assessment: the MOF review considerations scored as findings, which add up to three
 components (investor threat, target sensitivity, access and control) combined into the overall score;
-unknown facts give a range; mitigation applied gives residual risk."""
+unknown facts give a range; mitigation applied gives residual risk.
+
+A batch is assessed in two steps (:func:`assess_many`): each deal's findings, at its known facts and at
+each conservative reading of its unknowns, are found deal by deal; then every score of every deal (gross
+and residual, each reading's range, each suggested measure's effect) is computed over one long table of
+all their findings (:class:`~fdiscreen.assess.combine.PointTable`). One deal is a batch of one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
 
 from pydantic import BaseModel, Field
 
 from fdiscreen.assess import business, investor, proposals, protection, seats, technology, terms
-from fdiscreen.assess.combine import Scores, combine, components, overall_score, point_sums, score
+from fdiscreen.assess.combine import PointTable, ScoreColumns, Scores, point_sums
 from fdiscreen.assess.finding import Context, Dimension, Finding
-from fdiscreen.assess.mitigation import catalog, residual, residual_points, residual_points_adding, validate_ids
-from fdiscreen.assess.ranges import FindingsFor, Readings, conservative_readings, score_range
+from fdiscreen.assess.mitigation import Residuals, catalog, validate_ids
+from fdiscreen.assess.ranges import FindingsFor, Readings, Summary, conservative_readings, score_range
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, match_deal
 from fdiscreen.filing import Determination
 from fdiscreen.i18n import T, Text
@@ -91,54 +100,172 @@ def _notification_duty(det: Determination, regime: Regime, applied: list[str]) -
              f"2026年改正の施行後（仮定{when}）は、これらの措置を届出に記載し変更を事前届出する義務が生じる。それまでは実務上の申出となる。")
 
 
-def suggest(findings: list[Finding], applied: list[str], regime: Regime, bands: set[str], limit: int = 3) -> list[Suggestion]:
-    """Deal-side measures not yet applied, ranked by how much each alone would lower the overall score;
-    a measure is left out once the stake reaches a band (``bands``) at which it is not credible."""
-    before = residual_points(findings, applied, regime)
-    base = overall_score(point_sums(before), regime)
-    out = []
-    relevant = {mid for f in findings for mid in f.mitigations}
-    for mid, m in catalog(regime).items():
-        if mid in applied or m.side != "deal" or mid not in relevant or m.not_suggested_from_band in bands:
-            continue
-        after = overall_score(point_sums(residual_points_adding(findings, before, applied, mid, regime)), regime)
-        if after < base:
-            out.append(Suggestion(measure=mid, text=m.text, overall_after=after, reduction=round(base - after, 1)))
-    return sorted(out, key=lambda s: (-s.reduction, s.measure))[:limit]
-
-
 def _bands(ctx: Context) -> set[str]:
     """Company-law stake bands the investor's post-deal voting share reaches."""
     return {str(b["id"]) for b in terms.stake_bands_reached(ctx, terms.influence_holding(ctx))}
 
 
-def with_range(scores: Scores, readings: Readings | None, applied: list[str], regime: Regime) -> Scores:
-    """The scores with their range over the unknown facts (scores.range), after the applied measures."""
-    formula = regime.value("score_formula")
+@dataclass
+class Found:
+    """One deal's findings at its known facts and at the conservative readings of its unknown facts, with
+    the measures applied: the deal-by-deal part of the assessment, before any score."""
 
-    def summary_of(found: list[Finding]) -> tuple[dict[Dimension, float], float]:
-        parts = components(point_sums(residual_points(found, applied, regime)), formula)
-        return parts, combine(parts, formula)
-    return scores.model_copy(update={"range": score_range(readings, scores, summary_of, formula)})
+    det: Determination
+    findings: list[Finding]
+    readings: Readings | None
+    applied: list[str]
+    hits: list[WatchHit]
+    bands: set[str]
+    notification_duty: Text | None
+    regime: Regime
+
+    @property
+    def scored_readings(self) -> list[list[Finding]]:
+        """The readings the score range is worked from: every unknown read conservatively, then each alone."""
+        if self.readings is None:
+            return []
+        return [self.readings.all, *(found for _, _, found in self.readings.single)]
 
 
-def assess(deal: Deal, det: Determination, regime: Regime, watchlists: list[ListEntry] | None = None,
-           extra_measures: list[str] | None = None) -> Assessment:
-    """Findings, gross scores, and residual scores after the measures offered (deal file) or proposed;
-    each with its range where facts are unknown."""
+def find(deal: Deal, det: Determination, regime: Regime, watchlists: list[ListEntry] | None = None,
+         extra_measures: list[str] | None = None) -> Found:
+    """The deal's findings and readings, and the measures offered (deal file) or proposed (checked)."""
     hits = match_deal(deal, watchlists or [])
     ctx = Context.of(deal, det, regime, hits)
     by_rule = findings_by_rule(ctx)
     findings = [f for group in by_rule.values() for f in group]
     readings = conservative_readings(ctx, findings, _findings_for(ctx, by_rule))
-    gross = with_range(score(findings, regime), readings, [], regime)
-    measures = catalog(regime)
     applied = list(dict.fromkeys([*deal.transaction.risk_mitigation_measures, *(extra_measures or [])]))
-    validate_ids(applied, measures, "--mitigate")
-    after = residual(findings, applied, regime)
-    result = MitigationResult(applied=applied, applied_text=[measures[m].text for m in applied],
-                              residual=with_range(score(after, regime), readings, applied, regime),
-                              residual_points={f"{i}:{f.id}": round(f.total, 3) for i, f in enumerate(after)},
-                              notification_duty=_notification_duty(det, regime, applied),
-                              suggestions=suggest(findings, applied, regime, _bands(ctx)))
-    return Assessment(findings=findings, scores=gross, mitigations=result, watchlist_hits=hits)
+    validate_ids(applied, catalog(regime), "--mitigate")
+    return Found(det, findings, readings, applied, hits, _bands(ctx), _notification_duty(det, regime, applied), regime)
+
+
+def _law_key(regime: Regime) -> tuple[int, int, int]:
+    """Deals whose scores read the same formula, measures and effects are scored in one table."""
+    return (id(regime.value("score_formula")), id(regime.value("risk_mitigation_measures")), id(regime.value("mitigation_effects")))
+
+
+@dataclass
+class _Scored:
+    """A group's scores: the known readings' gross and residual columns (deal ``i``'s findings are rows
+    ``known_first[i]`` onwards of the residual points), and the range readings' (rows ``first[i]`` onwards
+    are deal ``i``'s), with the suggestions per deal."""
+
+    known_first: list[int]
+    gross: ScoreColumns
+    residual: ScoreColumns
+    residual_points: np.ndarray
+    range_gross: ScoreColumns
+    range_residual: ScoreColumns
+    first: list[int]
+    suggestions: list[list[Suggestion]]
+
+
+def _score_group(group: Sequence[Found], regime: Regime, limit: int = 3) -> _Scored:
+    """Every score of the deals of one law, over one table of their known findings and one of their range readings."""
+    formula = regime.value("score_formula")
+    measures = catalog(regime)
+    candidates = [mid for mid, m in measures.items() if m.side == "deal"]
+    known = PointTable.of([f.findings for f in group])
+    after = Residuals.of(known, [f.applied for f in group], regime, candidates)
+    before = after.points()
+    gross = ScoreColumns.of(point_sums(known), formula)
+    residual = ScoreColumns.of(point_sums(known, before), formula)
+    per_deal = [f.scored_readings for f in group]
+    first = np.cumsum([0, *(len(r) for r in per_deal)]).tolist()
+    ranges = PointTable.of([found for readings in per_deal for found in readings])
+    range_applied = [f.applied for f, readings in zip(group, per_deal) for _ in readings]
+    range_gross = ScoreColumns.of(point_sums(ranges), formula)
+    range_residual = ScoreColumns.of(point_sums(ranges, Residuals.of(ranges, range_applied, regime).points()), formula)
+    known_first = np.cumsum([0, *(len(f.findings) for f in group)]).tolist()
+    return _Scored(known_first, gross, residual, before, range_gross, range_residual, first,
+                   _suggestions(group, known, after, before, residual.overall, regime, candidates, limit))
+
+
+def _suggestions(group: Sequence[Found], known: PointTable, after: Residuals, before: np.ndarray, base: np.ndarray, regime: Regime,
+                 candidates: list[str], limit: int) -> list[list[Suggestion]]:
+    """Deal-side measures not yet applied, ranked by how much each alone would lower the overall score;
+    a measure is left out once the stake reaches a band at which it is not credible (not_suggested_from_band)."""
+    formula = regime.value("score_formula")
+    measures = catalog(regime)
+    relevant = [{mid for f in found.findings for mid in f.mitigations} for found in group]
+    out: list[list[Suggestion]] = [[] for _ in group]
+    for mid in candidates:
+        m = measures[mid]
+        open_to = [i for i, found in enumerate(group)
+                   if mid not in found.applied and mid in relevant[i] and m.not_suggested_from_band not in found.bands]
+        if not open_to:
+            continue
+        overall = ScoreColumns.of(point_sums(known, after.adding(mid, before)), formula).overall
+        for i in open_to:
+            if overall[i] < base[i]:
+                out[i].append(Suggestion(measure=mid, text=m.text, overall_after=float(overall[i]), reduction=round(float(base[i]) - float(overall[i]), 1)))
+    return [sorted(s, key=lambda x: (-x.reduction, x.measure))[:limit] for s in out]
+
+
+def _summary(columns: ScoreColumns, k: int) -> Summary:
+    return columns.parts[k], float(columns.overall[k])
+
+
+def _assessment(found: Found, scored: _Scored, i: int) -> Assessment:
+    """Deal ``i`` of a scored group as its Assessment."""
+    regime = found.regime
+    formula = regime.value("score_formula")
+    lo, hi = scored.first[i], scored.first[i + 1]
+
+    def with_range(columns: ScoreColumns, ranges: ScoreColumns) -> Scores:
+        scores = columns.scores(i)
+        alone = [float(ranges.overall[k]) for k in range(lo + 1, hi)]
+        rng = score_range(found.readings, scores, _summary(ranges, lo), alone, formula) if found.readings is not None else None
+        return scores.model_copy(update={"range": rng})
+
+    measures = catalog(regime)
+    points = [sum(p) for p in scored.residual_points[scored.known_first[i]:scored.known_first[i + 1]].tolist()]
+    result = MitigationResult(applied=found.applied, applied_text=[measures[m].text for m in found.applied],
+                              residual=with_range(scored.residual, scored.range_residual),
+                              residual_points={f"{n}:{f.id}": round(p, 3) for n, (f, p) in enumerate(zip(found.findings, points))},
+                              notification_duty=found.notification_duty, suggestions=scored.suggestions[i])
+    return Assessment(findings=found.findings, scores=with_range(scored.gross, scored.range_gross), mitigations=result,
+                      watchlist_hits=found.hits)
+
+
+def assess_found(founds: Sequence[Found | Exception]) -> list[Assessment | Exception]:
+    """Score the deals found (an Exception stands for a deal whose findings failed, and is passed on):
+    the deals of each law in one table; when a table cannot be scored, each of its deals alone."""
+    out: list[Assessment | Exception | None] = [f if isinstance(f, Exception) else None for f in founds]
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for k, f in enumerate(founds):
+        if not isinstance(f, Exception):
+            groups.setdefault(_law_key(f.regime), []).append(k)
+    for idx in groups.values():
+        _assess_group([cast(Found, founds[k]) for k in idx], idx, out)
+    assert all(a is not None for a in out), "every deal is assessed or has its error"
+    return cast(list[Assessment | Exception], out)
+
+
+def _assess_group(group: list[Found], idx: list[int], out: list[Assessment | Exception | None]) -> None:
+    """Deals of one law scored together into ``out`` (at ``idx``); alone, each in its own try, if they cannot be."""
+    try:
+        scored = _score_group(group, group[0].regime)
+    except Exception as exc:  # noqa: BLE001 - each deal is then scored alone, and keeps its own error
+        if len(group) == 1:
+            out[idx[0]] = exc
+            return
+        for found, k in zip(group, idx):
+            _assess_group([found], [k], out)
+        return
+    for i, (found, k) in enumerate(zip(group, idx)):
+        try:
+            out[k] = _assessment(found, scored, i)
+        except Exception as exc:  # noqa: BLE001 - returned to the caller, deal by deal
+            out[k] = exc
+
+
+def assess(deal: Deal, det: Determination, regime: Regime, watchlists: list[ListEntry] | None = None,
+           extra_measures: list[str] | None = None) -> Assessment:
+    """Findings, gross scores, and residual scores after the measures offered (deal file) or proposed;
+    each with its range where facts are unknown (a batch of one)."""
+    result = assess_found([find(deal, det, regime, watchlists, extra_measures)])[0]
+    if isinstance(result, Exception):
+        raise result
+    return result

@@ -3,11 +3,16 @@ residual risk once measures are applied. A measure only ever removes points."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from pydantic import BaseModel
 
-from fdiscreen.assess.finding import DIMENSIONS, Finding
+from fdiscreen.assess.combine import PointTable, python_round
+from fdiscreen.assess.finding import Finding
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.i18n import T, Text
 from fdiscreen.regime import Regime
@@ -86,41 +91,63 @@ def validate_ids(ids: list[str], measures: dict[str, Measure], path: str) -> Non
             raise FdiscreenError(f"unknown measure {mid!r}", path=path, expected=f"one of {sorted(measures)}")
 
 
-def _kept_share(finding: Finding, applied: list[str], measures: dict[str, Measure], effects: dict[str, Any]) -> float:
-    """Share of a finding's points left after the applied measures: prod(1 - r_i). Negative
-    (protective) findings keep all their points, so a measure never raises residual risk."""
-    if finding.total < 0:
-        return 1.0
-    keep = 1.0
-    for mid in sorted(applied):  # a fixed order: the same measures give the same float, however they are listed
-        keep *= 1.0 - reduction(measures[mid], finding, effects)
-    return keep
+def reductions(table: PointTable, mids: Sequence[str], measures: dict[str, Measure], effects: dict[str, Any]) -> np.ndarray:
+    """Share of each finding's points (table rows) each measure (columns, ``mids``) removes: worked out
+    once per kind of finding (its id and risk keys) and spread over the rows."""
+    kinds: dict[tuple[str, tuple[str, ...]], int] = {}
+    kind = np.fromiter((kinds.setdefault((f.id, tuple(f.risk_keys)), len(kinds)) for f in table.findings), dtype=np.intp,
+                       count=len(table.findings))
+    firsts: dict[int, Finding] = {}
+    for f, k in zip(table.findings, kind.tolist()):
+        firsts.setdefault(k, f)
+    by_kind = np.array([[reduction(measures[mid], firsts[k], effects) for mid in mids] for k in range(len(kinds))],
+                       dtype=np.float64).reshape(len(kinds), len(mids))
+    return by_kind[kind]
 
 
-def _scaled(finding: Finding, keep: float) -> dict[str, float]:
-    return {d: round(finding.points[d] * keep, 3) for d in DIMENSIONS}
+@dataclass(frozen=True)
+class Residuals:
+    """What the measures applied to each reading leave of its findings' points (p x prod(1 - r_i), the
+    product taken in the measures' id order, so the same measures give the same float however listed;
+    negative (protective) findings keep all their points, so a measure never raises residual risk)."""
 
+    table: PointTable
+    applied: list[tuple[str, ...]]
+    mids: list[str]
+    shares: np.ndarray
 
-def residual_points(findings: list[Finding], applied: list[str], regime: Regime) -> list[dict[str, float]]:
-    """Each finding's points after the applied measures: p * prod(1 - r_i)."""
-    if not applied:  # nothing kept back: the points as they are (already rounded)
-        return [dict(f.points) for f in findings]
-    measures = catalog(regime)
-    effects = regime.value("mitigation_effects")
-    return [_scaled(f, _kept_share(f, applied, measures, effects)) for f in findings]
+    @classmethod
+    def of(cls, table: PointTable, applied: Sequence[Sequence[str]], regime: Regime, candidates: Sequence[str] = ()) -> "Residuals":
+        """``applied``: each reading's measures; ``candidates``: further measures to be tried one at a time (:meth:`adding`)."""
+        measures = catalog(regime)
+        mids = sorted({m for a in applied for m in a} | set(candidates))
+        shares = reductions(table, mids, measures, regime.value("mitigation_effects")) if mids else np.zeros((len(table.findings), 0))
+        return cls(table, [tuple(sorted(set(a))) for a in applied], mids, shares)
 
+    def points(self) -> np.ndarray:
+        """Each finding's points after its reading's measures."""
+        return self._points(self.applied)
 
-def residual_points_adding(findings: list[Finding], before: list[dict[str, float]], applied: list[str], measure: str,
-                           regime: Regime) -> list[dict[str, float]]:
-    """``residual_points(findings, [*applied, measure])`` from ``before`` (the points after ``applied``):
-    only the findings the added measure reduces are worked out again, the rest are unchanged."""
-    measures = catalog(regime)
-    effects = regime.value("mitigation_effects")
-    added = measures[measure]
-    return [_scaled(f, _kept_share(f, [*applied, measure], measures, effects)) if reduction(added, f, effects) else p
-            for f, p in zip(findings, before)]
+    def adding(self, measure: str, before: np.ndarray) -> np.ndarray:
+        """The points after each reading's measures and ``measure`` too, from ``before`` (:meth:`points`):
+        only the findings ``measure`` reduces are worked out again."""
+        col = self.mids.index(measure)
+        out = self._points([tuple(sorted({*a, measure})) for a in self.applied])
+        return np.where((self.shares[:, col] != 0)[:, None], out, before)
 
-
-def residual(findings: list[Finding], applied: list[str], regime: Regime) -> list[Finding]:
-    """The findings with their points after the applied measures (``residual_points``)."""
-    return [f.model_copy(update={"points": p}) for f, p in zip(findings, residual_points(findings, applied, regime))]
+    def _points(self, applied: list[tuple[str, ...]]) -> np.ndarray:
+        table = self.table
+        out = table.points.copy()
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for r, a in enumerate(applied):
+            if a:  # nothing applied: the points as they are (already rounded)
+                groups.setdefault(a, []).append(r)
+        protective = table.totals < 0
+        for a, readings in groups.items():
+            rows = np.flatnonzero(np.isin(table.owner, readings))
+            keep = np.ones(len(rows))
+            for mid in a:
+                keep = keep * (1.0 - self.shares[rows, self.mids.index(mid)])
+            keep[protective[rows]] = 1.0
+            out[rows] = python_round(table.points[rows] * keep[:, None], 3)
+        return out

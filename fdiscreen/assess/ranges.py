@@ -7,13 +7,15 @@ readings with the unknown facts whose answers would move the overall score most.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from fdiscreen.assess.business import sensitivity_class
 from fdiscreen.assess.combine import RangeMover, ScoreRange, Scores, tier_of
-from fdiscreen.assess.finding import Context, Dimension, Finding
+from fdiscreen.assess.finding import DIMENSIONS, Context, Finding
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.i18n import T
 from fdiscreen.model import Deal
@@ -131,8 +133,8 @@ def readers(path: str) -> set[str]:
 
 
 FindingsFor = Callable[[Deal, set[str]], list[Finding]]
-Summary = tuple[dict[Dimension, float], float]
-SummaryOf = Callable[[list[Finding]], Summary]
+#: a reading's components (threat, sensitivity, access) and overall score
+Summary = tuple[np.ndarray, float]
 
 
 @dataclass
@@ -159,20 +161,21 @@ def conservative_readings(ctx: Context, findings: list[Finding], findings_for: F
     return Readings(unknown=unknown, all=findings_for(deal, everything), single=single)
 
 
-def score_range(readings: Readings | None, known: Scores, summary_of: SummaryOf, formula: dict[str, Any], movers: int = 3) -> ScoreRange | None:
+def score_range(readings: Readings | None, known: Scores, high: Summary, alone: Sequence[float], formula: dict[str, Any],
+                movers: int = 3) -> ScoreRange | None:
     """The known-facts score and the conservative one, with the unknown facts that move it most.
-    ``summary_of`` gives a reading's components and overall score."""
+    ``high``: the components and overall score of the reading of every unknown (``readings.all``);
+    ``alone``: the overall score of each unknown read alone (``readings.single``, in order)."""
     if readings is None:
         return None
-    parts, high = summary_of(readings.all)
-    ranked = []
-    for path, row, found in readings.single:
-        alone = summary_of(found)[1]
-        if alone > known.overall:
-            ranked.append(RangeMover(path=path, question=T(f"confirm {row['en']}", f"{row['ja']}を確認"), overall_if_conservative=alone))
-    ranked.sort(key=lambda m: (-m.overall_if_conservative, m.path))
-    top = max(high, known.overall)
-    return ScoreRange(low=known.overall, high=top, high_tier=tier_of(top, formula),
-                      high_predicted_outcome=formula["outcome_by_tier"][tier_of(top, formula)], crosses_tier=tier_of(top, formula) != known.tier,
-                      components_high={d: round(v, 1) for d, v in parts.items()},
-                      unknown=[p for p, _, _ in readings.unknown], movers=ranked[:movers])
+    parts, overall_high = high
+    moving = sorted(((overall, path, row) for (path, row, _), overall in zip(readings.single, alone) if overall > known.overall),
+                    key=lambda m: (-m[0], m[1]))[:movers]
+    ranked = [RangeMover(path=path, question=T(f"confirm {row['en']}", f"{row['ja']}を確認"), overall_if_conservative=overall)
+              for overall, path, row in moving]
+    top = max(overall_high, known.overall)
+    tier = tier_of(top, formula)
+    return ScoreRange.model_construct(low=known.overall, high=top, high_tier=tier, high_predicted_outcome=formula["outcome_by_tier"][tier],
+                                      crosses_tier=tier != known.tier,
+                                      components_high={d: round(float(v), 1) for d, v in zip(DIMENSIONS, parts.tolist())},
+                                      unknown=[p for p, _, _ in readings.unknown], movers=ranked)
