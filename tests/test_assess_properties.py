@@ -155,3 +155,37 @@ def test_every_score_is_built_from_its_findings(p: dict[str, Any]) -> None:
     for d in DIMS[:3]:
         prod *= (s.scores.component(d) / 100.0) ** s.scores.formula["weights"][d]
     assert abs(prod - s.scores.overall) < 0.2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.floats(-500, 500, allow_nan=False), st.integers(-500_000, 500_000).map(lambda k: (k + 0.5) / 1000)),
+                min_size=1, max_size=40))
+def test_column_rounding_is_pythons_round(values: list[float]) -> None:
+    """The columns round each value as Python's round does (half-way cases included), so a batch's
+    points are the same floats as one deal's."""
+    import numpy as np
+
+    from fdiscreen.assess.combine import python_round
+
+    got = python_round(np.array(values), 3)
+    assert got.tolist() == [round(v, 3) for v in values]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(*[st.one_of(st.just(0.0), st.floats(1e-3, 100), st.integers(0, 100_000).map(lambda k: k / 1000)) for _ in range(3)]),
+                min_size=1, max_size=30))
+def test_overall_column_is_the_formula_row_by_row(parts: list[tuple[float, float, float]]) -> None:
+    """The overall score over a column of readings is, row by row, cap x prod((c / cap) ^ w) rounded to
+    one place with the math library (zero when a component is), whatever numpy's own logarithms give.
+    (Components are a base plus points kept to three places: zero or at least 0.001.)"""
+    import math
+
+    import numpy as np
+
+    from fdiscreen.assess.combine import combine
+
+    formula = make_regime(DATES[-2]).value("score_formula")
+    cap = float(formula["cap"])
+    w = [float(formula["weights"][d]) for d in ("threat", "sensitivity", "access")]
+    want = [0.0 if min(p) <= 0 else round(cap * math.exp(sum(wd * math.log(x / cap) for wd, x in zip(w, p))), 1) for p in parts]
+    assert combine(np.array(parts, dtype=float), formula).tolist() == want
