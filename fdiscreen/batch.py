@@ -26,7 +26,7 @@ from fdiscreen.errors import FdiscreenError
 from fdiscreen.outfiles import write_table
 from fdiscreen.load import expand_graph_refs, parse_deal
 from fdiscreen.model import ISO_DATE, Deal, kind_detail_mismatch
-from fdiscreen.screening import Screening, screen_each
+from fdiscreen.screening import Screening, collector_paused, screen_each
 
 
 @dataclass(frozen=True)
@@ -444,6 +444,12 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
     once per as-of date over all of them (:func:`fdiscreen.screening.screen_each`). ``explain``: each result
     also holds its row's whole Screening as JSON (``explanation``: reasons, citations, findings; the rows
     are then screened by their own names, not shared with rows that differ only in names)."""
+    with collector_paused():
+        return _screen_records(records, as_of, tick, graph_db, explain)
+
+
+def _screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date | None, tick: Callable[[int], None] | None,
+                    graph_db: str | Path | None, explain: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     errors: list[dict[str, Any]] = []
     parsed: list[_Parsed] = []
     distinct: dict[str, _Parsed] = {}
