@@ -270,9 +270,11 @@ class JsicTable:
         return [i for n, i in above if n == narrowest]
 
 
+@lru_cache(maxsize=None)
 def bundled_dir(name: str) -> Path:
     """A data folder shipped inside the installed package (``factors``, ``cases``), found with
-    importlib.resources so a wheel install works as well as a checkout."""
+    importlib.resources so a wheel install works as well as a checkout (once per process: the package
+    does not move while it runs)."""
     return Path(str(resources.files("fdiscreen").joinpath(name)))
 
 
