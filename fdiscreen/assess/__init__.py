@@ -80,9 +80,10 @@ def review_findings(ctx: Context) -> list[Finding]:
 
 
 def _findings_for(ctx: Context, base: dict[str, list[Finding]]) -> FindingsFor:
-    """Findings of another reading of the deal: the named rules re-run, the others' findings kept."""
+    """Findings of another reading of the deal, scored but not shown: the named rules re-run, the others'
+    findings kept."""
     def findings_for(deal: Deal, rules: set[str]) -> list[Finding]:
-        redone = findings_by_rule(Context.of(deal, ctx.det, ctx.regime, ctx.watch_hits), rules)
+        redone = findings_by_rule(Context.of(deal, ctx.det, ctx.regime, ctx.watch_hits, shown=False), rules)
         return [f for key, group in base.items() for f in redone.get(key, group)]
     return findings_for
 

@@ -65,6 +65,10 @@ class TargetContext:
     target_class: TargetClassConclusion
     regime: Regime
     weights_item: str = "finding_weights"
+    shown: bool = True
+    """False for a reading that is scored but never shown (a conservative reading of unknown facts): its
+    findings are built without their evidence, citations and measures, only the uses of the items they
+    cite being counted."""
 
     def weights(self, rule: str, scale: float = 1.0) -> dict[Dimension, float]:
         table = self.regime.value(self.weights_item) or {}
@@ -78,6 +82,9 @@ class TargetContext:
         cites = [self.regime.cite(self.weights_item), self.regime.cite("review_considerations")]
         cites += [self.regime.cite(b) for b in basis]
         points = self.weights(rule, scale)
+        if not self.shown:
+            return Finding.model_construct(id=rule, factor=factor, consideration=consideration, points=points, text=text, evidence=[],
+                                           basis=[], risk_keys=risk_keys, mitigations=[])
         return Finding(id=rule, factor=factor, consideration=consideration, points=points, text=text,
                        evidence=[Evidence(path=p, value=v) for p, v in evidence], basis=_unique(cites), risk_keys=risk_keys,
                        mitigations=measures_for(rule, risk_keys, self.regime) if sum(points.values()) > 0 else [])
@@ -92,8 +99,8 @@ class Context(TargetContext):
     watch_hits: list[Any] = field(default_factory=list)
 
     @classmethod
-    def of(cls, deal: Deal, det: Determination, regime: Regime, watch_hits: list[Any]) -> "Context":
-        return cls(target=deal.target, target_class=det.target_class, regime=regime, deal=deal, det=det, watch_hits=watch_hits)
+    def of(cls, deal: Deal, det: Determination, regime: Regime, watch_hits: list[Any], shown: bool = True) -> "Context":
+        return cls(target=deal.target, target_class=det.target_class, regime=regime, shown=shown, deal=deal, det=det, watch_hits=watch_hits)
 
 
 def _unique(cites: list[Citation]) -> list[Citation]:
