@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 import types
@@ -40,6 +41,13 @@ def _takes(annotation: Any, kinds: tuple[type, ...]) -> bool:
 
 def _numeric(annotation: Any) -> bool:
     return _takes(annotation, (int, float))
+
+
+@lru_cache(maxsize=None)
+def _field_takes(model: type[BaseModel], field: str) -> tuple[bool, bool]:
+    """Does a model's field take a date, and does it take a number (worked out once per field)?"""
+    annotation = model.model_fields[field].annotation
+    return _takes(annotation, (dt.date,)), _numeric(annotation)
 
 
 #: the largest magnitude any number in a deal file may have (a product bound, not law: ¥10^18 is far
@@ -116,10 +124,10 @@ class Strict(BaseModel):
         larger in magnitude than MAX_MAGNITUDE; a date is written as a date (``0`` is not 1970-01-01)."""
         if info.field_name is None:
             return value
-        annotation = cls.model_fields[info.field_name].annotation
-        if _takes(annotation, (dt.date,)) and (isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit())):
+        is_date, is_number = _field_takes(cls, info.field_name)
+        if is_date and (isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit())):
             raise ValueError("a number where a date YYYY-MM-DD is expected")
-        if not _numeric(annotation):
+        if not is_number:
             return value
         if isinstance(value, bool):
             raise ValueError("a boolean (true/false) where a number is expected")
