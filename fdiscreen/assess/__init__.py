@@ -9,8 +9,9 @@ all their findings (:class:`~fdiscreen.assess.combine.PointTable`). One deal is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import cast
 
 import numpy as np
@@ -64,14 +65,20 @@ RULE_TABLE: tuple[tuple[str, str, Callable[[Context], list[Finding]]], ...] = tu
     for module in RULE_MODULES for rule in module.RULES)  # type: ignore[attr-defined]
 
 
-def _selected(key: str, module: str, rules: set[str] | None) -> bool:
+def _selected(key: str, module: str, rules: AbstractSet[str] | None) -> bool:
     """Is the rule ``key`` (of ``module``) among ``rules`` (which may name "module.*" or "*")?"""
     return rules is None or "*" in rules or key in rules or f"{module}.*" in rules
 
 
-def findings_by_rule(ctx: Context, rules: set[str] | None = None) -> dict[str, list[Finding]]:
+@lru_cache(maxsize=256)
+def _rules_named(rules: frozenset[str] | None) -> tuple[tuple[str, Callable[[Context], list[Finding]]], ...]:
+    """The rules of RULE_TABLE among ``rules`` (all when None), in their fixed order (worked out once per set)."""
+    return tuple((key, rule) for key, module, rule in RULE_TABLE if _selected(key, module, rules))
+
+
+def findings_by_rule(ctx: Context, rules: AbstractSet[str] | None = None) -> dict[str, list[Finding]]:
     """Run the finding rules of the review factors (all, or the named ones), in a fixed order."""
-    return {key: rule(ctx) for key, module, rule in RULE_TABLE if _selected(key, module, rules)}
+    return {key: rule(ctx) for key, rule in _rules_named(None if rules is None else frozenset(rules))}
 
 
 def review_findings(ctx: Context) -> list[Finding]:
@@ -82,7 +89,7 @@ def review_findings(ctx: Context) -> list[Finding]:
 def _findings_for(ctx: Context, base: dict[str, list[Finding]]) -> FindingsFor:
     """Findings of another reading of the deal, scored but not shown: the named rules re-run, the others'
     findings kept."""
-    def findings_for(deal: Deal, rules: set[str]) -> list[Finding]:
+    def findings_for(deal: Deal, rules: AbstractSet[str]) -> list[Finding]:
         redone = findings_by_rule(Context.of(deal, ctx.det, ctx.regime, ctx.watch_hits, shown=False), rules)
         return [f for key, group in base.items() for f in redone.get(key, group)]
     return findings_for

@@ -7,7 +7,8 @@ readings with the unknown facts whose answers would move the overall score most.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from functools import lru_cache
+from collections.abc import Callable, Sequence, Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +30,9 @@ def resolve_path(deal: Deal, key: str) -> str:
     return key
 
 
-def _steps(path: str) -> list[str | int]:
-    return [int(p) if p.isdigit() else p for p in path.replace("]", "").replace("[", ".").split(".")]
+@lru_cache(maxsize=4096)
+def _steps(path: str) -> tuple[str | int, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in path.replace("]", "").replace("[", ".").split("."))
 
 
 def read_fact(deal: Deal, path: str) -> Any:
@@ -51,7 +53,7 @@ def with_fact(deal: Deal, path: str, value: Any) -> Deal:
     return _set(deal, _steps(path), value)
 
 
-def _set(node: Any, steps: list[str | int], value: Any) -> Any:
+def _set(node: Any, steps: tuple[str | int, ...], value: Any) -> Any:
     head, rest = steps[0], steps[1:]
     if isinstance(head, int):
         items = list(node)
@@ -123,16 +125,17 @@ FACT_READERS: dict[str, set[str]] = {
 MODULE_OF_BLOCK = (("target.", "business.*"), ("transaction.", "*"), ("entities[", "investor.*"))
 
 
-def readers(path: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def readers(path: str) -> frozenset[str]:
     """The rules that read a fact path: listed, or every rule of its block's module ("module.*", "*")."""
     generic = re.sub(r"\[\d+\]", "[]", path)
     for key, rules in FACT_READERS.items():
         if generic == key or generic.startswith(key + "."):
-            return rules
-    return {next((mod for prefix, mod in MODULE_OF_BLOCK if path.startswith(prefix)), "*")}
+            return frozenset(rules)
+    return frozenset({next((mod for prefix, mod in MODULE_OF_BLOCK if path.startswith(prefix)), "*")})
 
 
-FindingsFor = Callable[[Deal, set[str]], list[Finding]]
+FindingsFor = Callable[[Deal, AbstractSet[str]], list[Finding]]
 #: a reading's components (threat, sensitivity, access) and overall score
 Summary = tuple[np.ndarray, float]
 
