@@ -22,11 +22,12 @@ from typing import Any
 
 import pandas as pd
 
+from fdiscreen.collector import collector_paused
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.outfiles import write_table
 from fdiscreen.load import expand_graph_refs, parse_deal
 from fdiscreen.model import ISO_DATE, Deal, kind_detail_mismatch
-from fdiscreen.screening import Screening, collector_paused, screen_each
+from fdiscreen.screening import Screening, screen_each
 
 
 @dataclass(frozen=True)

@@ -4,16 +4,15 @@ JSON-serialisable result that every renderer, table and page reads."""
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field
 
 from fdiscreen.clock import japan_today
+from fdiscreen.collector import collector_paused
 from fdiscreen import __version__
 from fdiscreen.assess import Assessment, Found, MitigationResult, assess, assess_found, find
 from fdiscreen.assess.combine import Scores
@@ -137,22 +136,6 @@ def screen_each(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: 
         _screen_dates(deals, out, as_of, overrides, amendment_effective, mof, watchlists, mitigate)
     assert all(s is not None for s in out), "every deal is screened or has its error"
     return cast(list[Screening | Exception], out)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while deals are screened, and restored after.
-
-    Screening makes no reference cycles (tests/test_row_loss.py checks that a batch leaves none for the
-    collector to find), so everything it allocates is freed by reference counting. The collector's passes
-    over a batch's growing heap of results found nothing, yet took about 40% of a batch's time (bench/batch.py)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _screen_dates(deals: Sequence[Deal], out: list[Screening | Exception | None], as_of: dt.date | None, overrides: dict[str, Any] | None,

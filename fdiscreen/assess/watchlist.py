@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import hashlib
 
-import gc
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import filterfalse
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel
 
+from fdiscreen.collector import collector_paused
 from fdiscreen.csvfile import read_rows
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.model import Deal
@@ -294,19 +293,6 @@ def _fold(names: list[str]) -> list[str]:
     return [f.replace("\n", " ").replace("\r", " ").strip() for f in folded]
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a list is indexed: the many small lists and tuples made then
-    hold no cycles, and collections triggered by them would walk the whole list again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _compute_keys(names: list[str]) -> list[NameKey]:
     """Keys of many names, folded in one pass."""
     folded = _fold(names)
@@ -321,7 +307,7 @@ def name_keys(names: Sequence[str]) -> list[NameKey]:
     if missing:
         if len(_KEYS) + len(missing) > KEY_CACHE_MAX:
             _KEYS.clear()
-        with _gc_paused():
+        with collector_paused():
             _KEYS.update(zip(missing, _compute_keys(missing)))
     return list(map(_KEYS.__getitem__, names))
 
@@ -403,7 +389,7 @@ class ListIndex:
 
     @classmethod
     def build(cls, entries: Sequence[ListEntry]) -> ListIndex:
-        with _gc_paused():
+        with collector_paused():
             owners = [i for i, entry in enumerate(entries) for _ in range(1 + len(entry.aliases))]
             keys = name_keys([text for entry in entries for text in (entry.name, *entry.aliases)])
             scripts = {}
