@@ -128,9 +128,11 @@ def screen_each(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: 
                 amendment_effective: dt.date | None = None, mof: MofList | None = None,
                 watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None) -> list[Screening | Exception]:
     """Screen many deals, each legal test's columns computed once per as-of date for all of them
-    (:func:`fdiscreen.filing.determine_many`): each deal's Screening, the same as screening it alone, or the
-    error screening it raised. When a date's deals cannot be determined together, each is determined
-    alone, so one bad deal costs the others nothing."""
+    (:func:`fdiscreen.filing.determine_many`) and every score over one table of their findings
+    (:func:`fdiscreen.assess.assess_found`): each deal's Screening, the same as screening it alone, or the
+    error screening it raised. When a date's deals cannot be determined (or scored) together, each is
+    determined (or scored) alone, so one bad deal costs the others nothing. The cyclic garbage collector
+    is paused meanwhile (:func:`fdiscreen.collector.collector_paused`)."""
     out: list[Screening | Exception | None] = [None] * len(deals)
     with collector_paused():
         _screen_dates(deals, out, as_of, overrides, amendment_effective, mof, watchlists, mitigate)

@@ -2,10 +2,11 @@
 components (investor threat, target sensitivity, access and control) combined into the overall score;
 unknown facts give a range; mitigation applied gives residual risk.
 
-A batch is assessed in two steps (:func:`assess_many`): each deal's findings, at its known facts and at
-each conservative reading of its unknowns, are found deal by deal; then every score of every deal (gross
-and residual, each reading's range, each suggested measure's effect) is computed over one long table of
-all their findings (:class:`~fdiscreen.assess.combine.PointTable`). One deal is a batch of one."""
+A batch is assessed in two steps: each deal's findings, at its known facts and at each conservative
+reading of its unknowns, are found deal by deal (:func:`find`); then every score of every deal (gross and
+residual, each reading's range, each suggested measure's effect) is computed over one long table of all
+their findings (:func:`assess_found`, :class:`~fdiscreen.assess.combine.PointTable`). :func:`assess`
+is a batch of one."""
 
 from __future__ import annotations
 
@@ -156,8 +157,8 @@ def _law_key(regime: Regime) -> tuple[int, int, int]:
 @dataclass
 class _Scored:
     """A group's scores: the known readings' gross and residual columns (deal ``i``'s findings are rows
-    ``known_first[i]`` onwards of the residual points), and the range readings' (rows ``first[i]`` onwards
-    are deal ``i``'s), with the suggestions per deal."""
+    ``known_first[i]`` onwards of the residual points), and the range readings' (rows ``range_first[i]``
+    onwards are deal ``i``'s), with the suggestions per deal."""
 
     known_first: list[int]
     gross: ScoreColumns
@@ -165,7 +166,7 @@ class _Scored:
     residual_points: np.ndarray
     range_gross: ScoreColumns
     range_residual: ScoreColumns
-    first: list[int]
+    range_first: list[int]
     suggestions: list[list[Suggestion]]
 
 
@@ -180,13 +181,13 @@ def _score_group(group: Sequence[Found], regime: Regime, limit: int = 3) -> _Sco
     gross = ScoreColumns.of(point_sums(known), formula)
     residual = ScoreColumns.of(point_sums(known, before), formula)
     per_deal = [f.scored_readings for f in group]
-    first = np.cumsum([0, *(len(r) for r in per_deal)]).tolist()
+    range_first = np.cumsum([0, *(len(r) for r in per_deal)]).tolist()
     ranges = PointTable.of([found for readings in per_deal for found in readings])
     range_applied = [f.applied for f, readings in zip(group, per_deal) for _ in readings]
     range_gross = ScoreColumns.of(point_sums(ranges), formula)
     range_residual = ScoreColumns.of(point_sums(ranges, Residuals.of(ranges, range_applied, regime).points()), formula)
     known_first = np.cumsum([0, *(len(f.findings) for f in group)]).tolist()
-    return _Scored(known_first, gross, residual, before, range_gross, range_residual, first,
+    return _Scored(known_first, gross, residual, before, range_gross, range_residual, range_first,
                    _suggestions(group, known, after, before, residual.overall, regime, candidates, limit))
 
 
@@ -219,7 +220,7 @@ def _assessment(found: Found, scored: _Scored, i: int) -> Assessment:
     """Deal ``i`` of a scored group as its Assessment."""
     regime = found.regime
     formula = regime.value("score_formula")
-    lo, hi = scored.first[i], scored.first[i + 1]
+    lo, hi = scored.range_first[i], scored.range_first[i + 1]
 
     def with_range(columns: ScoreColumns, ranges: ScoreColumns) -> Scores:
         scores = columns.scores(i)
