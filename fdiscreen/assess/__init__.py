@@ -198,17 +198,22 @@ def _suggestions(group: Sequence[Found], known: PointTable, after: Residuals, be
     formula = regime.value("score_formula")
     measures = catalog(regime)
     relevant = [{mid for f in found.findings for mid in f.mitigations} for found in group]
+    open_to = {mid: [i for i, found in enumerate(group) if mid not in found.applied and mid in relevant[i]
+                     and measures[mid].not_suggested_from_band not in found.bands] for mid in candidates}
+    tried = [mid for mid in candidates if open_to[mid]]
     out: list[list[Suggestion]] = [[] for _ in group]
-    for mid in candidates:
-        m = measures[mid]
-        open_to = [i for i, found in enumerate(group)
-                   if mid not in found.applied and mid in relevant[i] and m.not_suggested_from_band not in found.bands]
-        if not open_to:
-            continue
-        overall = ScoreColumns.of(point_sums(known, after.adding(mid, before)), formula).overall
-        for i in open_to:
-            if overall[i] < base[i]:
-                out[i].append(Suggestion(measure=mid, text=m.text, overall_after=float(overall[i]), reduction=round(float(base[i]) - float(overall[i]), 1)))
+    if not tried:
+        return out
+    # every measure tried at once: one table whose c-th block of readings is the group with measure c added
+    n = known.readings
+    stacked = PointTable(np.concatenate([known.owner + c * n for c in range(len(tried))]),
+                         np.concatenate([after.adding(mid, before) for mid in tried]), known.findings * len(tried), n * len(tried))
+    overall = ScoreColumns.of(point_sums(stacked), formula).overall.reshape(len(tried), n)
+    for c, mid in enumerate(tried):
+        for i in open_to[mid]:
+            if overall[c, i] < base[i]:
+                out[i].append(Suggestion(measure=mid, text=measures[mid].text, overall_after=float(overall[c, i]),
+                                         reduction=round(float(base[i]) - float(overall[c, i]), 1)))
     return [sorted(s, key=lambda x: (-x.reduction, x.measure))[:limit] for s in out]
 
 

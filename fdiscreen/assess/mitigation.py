@@ -112,9 +112,11 @@ class Residuals:
     negative (protective) findings keep all their points, so a measure never raises residual risk)."""
 
     table: PointTable
-    applied: list[tuple[str, ...]]
-    mids: list[str]
+    sets: list[tuple[str, ...]]
+    row_set: np.ndarray
+    column: dict[str, int]
     shares: np.ndarray
+    protective: np.ndarray
 
     @classmethod
     def of(cls, table: PointTable, applied: Sequence[Sequence[str]], regime: Regime, candidates: Sequence[str] = ()) -> "Residuals":
@@ -122,32 +124,34 @@ class Residuals:
         measures = catalog(regime)
         mids = sorted({m for a in applied for m in a} | set(candidates))
         shares = reductions(table, mids, measures, regime.value("mitigation_effects")) if mids else np.zeros((len(table.findings), 0))
-        return cls(table, [tuple(sorted(set(a))) for a in applied], mids, shares)
+        index: dict[tuple[str, ...], int] = {}
+        reading_set = np.array([index.setdefault(tuple(sorted(set(a))), len(index)) for a in applied], dtype=np.intp)
+        return cls(table, list(index), reading_set[table.owner] if len(table.owner) else np.zeros(0, dtype=np.intp),
+                   {mid: k for k, mid in enumerate(mids)}, shares, table.totals < 0)
 
     def points(self) -> np.ndarray:
         """Each finding's points after its reading's measures."""
-        return self._points(self.applied)
+        out = self.table.points.copy()
+        for k, measures in enumerate(self.sets):
+            if measures:  # nothing applied: the points as they are (already rounded)
+                self._scale(out, np.flatnonzero(self.row_set == k), measures)
+        return out
 
     def adding(self, measure: str, before: np.ndarray) -> np.ndarray:
         """The points after each reading's measures and ``measure`` too, from ``before`` (:meth:`points`):
         only the findings ``measure`` reduces are worked out again."""
-        col = self.mids.index(measure)
-        out = self._points([tuple(sorted({*a, measure})) for a in self.applied])
-        return np.where((self.shares[:, col] != 0)[:, None], out, before)
-
-    def _points(self, applied: list[tuple[str, ...]]) -> np.ndarray:
-        table = self.table
-        out = table.points.copy()
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for r, a in enumerate(applied):
-            if a:  # nothing applied: the points as they are (already rounded)
-                groups.setdefault(a, []).append(r)
-        protective = table.totals < 0
-        for a, readings in groups.items():
-            rows = np.flatnonzero(np.isin(table.owner, readings))
-            keep = np.ones(len(rows))
-            for mid in a:
-                keep = keep * (1.0 - self.shares[rows, self.mids.index(mid)])
-            keep[protective[rows]] = 1.0
-            out[rows] = python_round(table.points[rows] * keep[:, None], 3)
+        out = before.copy()
+        reduced = self.shares[:, self.column[measure]] != 0
+        for k, measures in enumerate(self.sets):
+            self._scale(out, np.flatnonzero(reduced & (self.row_set == k)), tuple(sorted({*measures, measure})))
         return out
+
+    def _scale(self, out: np.ndarray, rows: np.ndarray, measures: tuple[str, ...]) -> None:
+        """``out[rows]``: the rows' points after ``measures`` (in id order)."""
+        if not len(rows):
+            return
+        keep = np.ones(len(rows))
+        for mid in measures:
+            keep = keep * (1.0 - self.shares[rows, self.column[mid]])
+        keep[self.protective[rows]] = 1.0
+        out[rows] = python_round(self.table.points[rows] * keep[:, None], 3)
