@@ -154,3 +154,20 @@ def test_tiers_and_predicted_outcome_from_factors() -> None:
                                    **{**CLEAN, "information_cooperation_duty": True})],
                     transaction={"shares_after_pct": 60, "board_seats": 3, "technology_access": {"non_public_technology_information": True}}))
     assert high.scores.tier in ("high", "severe") and high.scores.predicted_outcome == "at_risk"
+
+
+def test_suggestions_are_the_same_whatever_number_of_measures_is_tried_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suggested measures are tried together in blocks bounded by STACKED_ROWS (a memory bound): one
+    measure at a time gives the same suggestions and scores as all at once."""
+    import fdiscreen.assess as assessment
+    from conftest import ROOT
+    from fdiscreen import batch as b
+    from fdiscreen.load import parse_deal
+    from fdiscreen.screening import screen_each
+
+    deals = [parse_deal(b.row_to_deal(row, n)) for n, row in b._records(b.read_table(ROOT / "examples" / "batch" / "deals.csv"))
+             if n not in (4, 18, 43)]
+    together = [s.model_dump_json() for s in screen_each(deals)]  # type: ignore[union-attr]
+    monkeypatch.setattr(assessment, "STACKED_ROWS", 1)
+    assert [s.model_dump_json() for s in screen_each(deals)] == together  # type: ignore[union-attr]
+    assert any(s.mitigations.suggestions for s in screen_each(deals[:5]))  # type: ignore[union-attr]

@@ -191,6 +191,10 @@ def _score_group(group: Sequence[Found], regime: Regime, limit: int = 3) -> _Sco
                    _suggestions(group, known, after, before, residual.overall, regime, candidates, limit))
 
 
+#: the most finding rows scored in one table when suggested measures are tried together (a memory bound)
+STACKED_ROWS = 1_000_000
+
+
 def _suggestions(group: Sequence[Found], known: PointTable, after: Residuals, before: np.ndarray, base: np.ndarray, regime: Regime,
                  candidates: list[str], limit: int) -> list[list[Suggestion]]:
     """Deal-side measures not yet applied, ranked by how much each alone would lower the overall score;
@@ -204,16 +208,20 @@ def _suggestions(group: Sequence[Found], known: PointTable, after: Residuals, be
     out: list[list[Suggestion]] = [[] for _ in group]
     if not tried:
         return out
-    # every measure tried at once: one table whose c-th block of readings is the group with measure c added
+    # the measures tried together: one table whose c-th block of readings is the group with measure c added,
+    # as many measures at a time as keep that table within STACKED_ROWS rows
     n = known.readings
-    stacked = PointTable(np.concatenate([known.owner + c * n for c in range(len(tried))]),
-                         np.concatenate([after.adding(mid, before) for mid in tried]), known.findings * len(tried), n * len(tried))
-    overall = ScoreColumns.of(point_sums(stacked), formula).overall.reshape(len(tried), n)
-    for c, mid in enumerate(tried):
-        for i in open_to[mid]:
-            if overall[c, i] < base[i]:
-                out[i].append(Suggestion(measure=mid, text=measures[mid].text, overall_after=float(overall[c, i]),
-                                         reduction=round(float(base[i]) - float(overall[c, i]), 1)))
+    at_once = max(1, STACKED_ROWS // max(1, len(known.findings)))
+    for start in range(0, len(tried), at_once):
+        block = tried[start:start + at_once]
+        stacked = PointTable(np.concatenate([known.owner + c * n for c in range(len(block))]),
+                             np.concatenate([after.adding(mid, before) for mid in block]), known.findings * len(block), n * len(block))
+        overall = ScoreColumns.of(point_sums(stacked), formula).overall.reshape(len(block), n)
+        for c, mid in enumerate(block):
+            for i in open_to[mid]:
+                if overall[c, i] < base[i]:
+                    out[i].append(Suggestion(measure=mid, text=measures[mid].text, overall_after=float(overall[c, i]),
+                                             reduction=round(float(base[i]) - float(overall[c, i]), 1)))
     return [sorted(s, key=lambda x: (-x.reduction, x.measure))[:limit] for s in out]
 
 
