@@ -126,8 +126,7 @@ class Residuals:
         shares = reductions(table, mids, measures, regime.value("mitigation_effects")) if mids else np.zeros((len(table.findings), 0))
         index: dict[tuple[str, ...], int] = {}
         reading_set = np.array([index.setdefault(tuple(sorted(set(a))), len(index)) for a in applied], dtype=np.intp)
-        return cls(table, list(index), reading_set[table.owner] if len(table.owner) else np.zeros(0, dtype=np.intp),
-                   {mid: k for k, mid in enumerate(mids)}, shares, table.totals < 0)
+        return cls(table, list(index), reading_set[table.owner], {mid: k for k, mid in enumerate(mids)}, shares, table.totals < 0)
 
     def points(self) -> np.ndarray:
         """Each finding's points after its reading's measures."""

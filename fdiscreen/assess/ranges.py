@@ -7,9 +7,9 @@ readings with the unknown facts whose answers would move the overall score most.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable, Sequence, Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
