@@ -3,6 +3,7 @@ and control, combined so that a low component keeps the overall low (factors/sco
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from conftest import ROOT
 from fdiscreen.load import load_deal
 from fdiscreen.screening import Screening, screen
 
+TODAY = dt.date(2026, 12, 1)
 SANITY = ROOT / "examples" / "sanity"
 
 
@@ -49,7 +51,7 @@ def test_one_low_component_caps_the_overall_below_the_high_tier() -> None:
     from fdiscreen.assess.combine import combine
     from fdiscreen.regime import make_regime
 
-    formula = make_regime(dt.date(2026, 12, 1)).value("score_formula")
+    formula = make_regime(TODAY).value("score_formula")
     overall = combine(np.array([[20.0, 100.0, 100.0], [100.0, 100.0, 100.0]]), formula)
     assert overall[0] < 45
     assert overall[1] == 100
@@ -116,7 +118,7 @@ def test_re_running_only_the_rules_that_read_a_fact_equals_re_running_all(name: 
     from fdiscreen.regime import make_regime
 
     deal = load_deal(SANITY / name)
-    regime = make_regime(dt.date(2026, 12, 1))
+    regime = make_regime(TODAY)
     det = determine(deal, regime)
     ctx = Context.of(deal, det, regime, [])
     findings_for = _findings_for(ctx, findings_by_rule(ctx))
@@ -128,3 +130,31 @@ def test_re_running_only_the_rules_that_read_a_fact_equals_re_running_all(name: 
         def scored(found: list) -> list:  # type: ignore[type-arg]
             return [(f.id, f.points, f.risk_keys, f.text) for f in found]
         assert scored(findings_for(changed, readers(path))) == scored(full), path
+
+
+def _with_scales(change: dict[str, dict[str, object]]) -> dict[str, object]:
+    from fdiscreen.regime import make_regime
+
+    scales = copy.deepcopy(make_regime(TODAY).value("finding_scales"))
+    for key, values in change.items():
+        scales[key].update(values)
+    return {"finding_scales": scales}
+
+
+def test_partial_strength_scales_are_read_from_the_scoring_factors() -> None:
+    """finding_scales (factors/scoring.yaml) sets the market-share cut points and the seat scale: bid A's
+    18% global share is below the 30% cut, and its five board seats count three seats' worth."""
+    bid = load_deal(ROOT / "examples" / "bids" / "bid-a-pe-take-private.yaml")
+
+    def points(s: Screening, rule: str) -> float | None:
+        return next((sum(f.points.values()) for f in s.findings if f.id == rule), None)
+
+    base = screen(bid, as_of=TODAY)
+    assert points(base, "business.indispensability") is None
+    lower_cut = screen(bid, as_of=TODAY, overrides=_with_scales({"indispensability": {"partial_share_from_pct": 15}}))
+    full_cut = screen(bid, as_of=TODAY, overrides=_with_scales({"indispensability": {"partial_share_from_pct": 15, "full_share_from_pct": 15}}))
+    partial, full = points(lower_cut, "business.indispensability"), points(full_cut, "business.indispensability")
+    assert partial is not None and full is not None and partial == pytest.approx(0.6 * full)
+    one_seat_each = screen(bid, as_of=TODAY, overrides=_with_scales({"seats": {"each_further": 0.0}}))
+    seats, single = points(base, "seats.board"), points(one_seat_each, "seats.board")
+    assert seats is not None and single is not None and seats == pytest.approx(3 * single)

@@ -204,9 +204,10 @@ def indispensability(ctx: TargetContext) -> list[Finding]:
     """A3 and seed 000 section 4(2): a single-source or high global-share position."""
     t = ctx.target
     share = t.global_market_share_pct or 0
-    if not (t.single_source_supplier or share >= 30):
+    cut = ctx.scales("indispensability")
+    if not (t.single_source_supplier or share >= cut["partial_share_from_pct"]):
         return []
-    scale = 1.0 if t.single_source_supplier or share >= 50 else 0.6
+    scale = 1.0 if t.single_source_supplier or share >= cut["full_share_from_pct"] else float(cut["partial_scale"])
     ev: list[tuple[str, Any]] = []
     if t.single_source_supplier:
         ev.append(("target.single_source_supplier", True))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field
 
@@ -69,6 +69,11 @@ class TargetContext:
     """False for a reading that is scored but never shown (a conservative reading of unknown facts): its
     findings are built without their evidence, citations and measures, only the uses of the items they
     cite being counted."""
+
+    def scales(self, key: str) -> dict[str, Any]:
+        """How much of its points a finding whose fact holds only in part counts
+        (factors/scoring.yaml ``finding_scales``)."""
+        return cast(dict[str, Any], self.regime.value("finding_scales")[key])
 
     def weights(self, rule: str, scale: float = 1.0) -> dict[Dimension, float]:
         table = self.regime.value(self.weights_item) or {}

@@ -27,7 +27,7 @@ def intelligence_duty(ctx: Context) -> list[Finding]:
     if cls == "specified_foreign_investor" or ev:
         scale = 1.0
     elif cls == "equivalent_to_specified" or equivalent:
-        scale = 0.6
+        scale = float(ctx.scales("intelligence_duty_equivalent")["scale"])
         ev += [(f"entities[{ctx.deal.entity_index(acq.id)}].{f}", True) for f in equivalent]
     else:
         return []
@@ -51,7 +51,7 @@ def state_control(ctx: Context) -> list[Finding]:
     if cls == "foreign_government":
         scale = 1.0
     elif top > 0:
-        scale = min(1.0, top / 50.0)
+        scale = min(1.0, top / float(ctx.scales("state_control_full_share_pct")["pct"]))
     else:
         return []
     return [ctx.finding("investor.state_control", "investor_attributes", "B1_structure_plan_conduct",
@@ -127,7 +127,7 @@ def investment_plan(ctx: Context) -> list[Finding]:
     acq = ctx.deal.entity(ctx.deal.acquirer)
     if acq.investment_plan not in ("strategic", "control"):
         return []
-    scale = 1.0 if acq.investment_plan == "control" else 0.5
+    scale = 1.0 if acq.investment_plan == "control" else float(ctx.scales("strategic_plan")["scale"])
     return [ctx.finding("investor.control_plan", "investor_attributes", "B1_structure_plan_conduct",
                         T(f"The stated plan is {acq.investment_plan}.", f"投資計画は{'経営支配' if acq.investment_plan == 'control' else '戦略的提携'}である。"),
                         [(f"entities[{ctx.deal.entity_index(acq.id)}].investment_plan", acq.investment_plan)], [], ["voting_influence"], scale)]

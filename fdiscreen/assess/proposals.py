@@ -13,7 +13,7 @@ def transfer_or_abolition(ctx: Context) -> list[Finding]:
              if p.kind in ("designated_business_transfer", "designated_business_abolition") and (p.proposed_by_investor or p.investor_consents)]
     if not props:
         return []
-    scale = 1.0 if any(p.proposed_by_investor for p in props) else 0.6
+    scale = 1.0 if any(p.proposed_by_investor for p in props) else float(ctx.scales("backed_proposal")["scale"])
     return [ctx.finding("proposals.transfer_abolition", "proposals", "C2ii_transfer_abolition_proposal",
                         T("The investor proposes or backs transferring or abolishing a designated-sector business.",
                           "投資家は指定業種に属する事業の譲渡・廃止を提案又は支持する。"),

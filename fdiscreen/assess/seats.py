@@ -6,10 +6,11 @@ from fdiscreen.assess.finding import Context, Finding
 from fdiscreen.i18n import T
 
 
-def seat_scale(seats: int) -> float:
-    """The first seat counts in full, each further seat half as much, up to three seats' worth: more
-    seats never lower the points."""
-    return min(3.0, 1.0 + 0.5 * (seats - 1)) if seats > 0 else 0.0
+def seat_scale(ctx: Context, seats: int) -> float:
+    """The first seat counts in full, each further seat at a fraction, up to a most (finding_scales
+    ``seats``): more seats never lower the points."""
+    s = ctx.scales("seats")
+    return min(float(s["most"]), float(s["first"]) + float(s["each_further"]) * (seats - 1)) if seats > 0 else 0.0
 
 
 def board_seats(ctx: Context) -> list[Finding]:
@@ -19,7 +20,7 @@ def board_seats(ctx: Context) -> list[Finding]:
     seats = tx.board_seats or (1 if related else 0)
     if not seats:
         return []
-    scale = seat_scale(seats)
+    scale = seat_scale(ctx, seats)
     return [ctx.finding("seats.board", "board_seats", "C2i_officer_seats",
                         T(f"{seats} director seat(s) for the investor or its closely related persons.", f"投資家又は密接関係者の取締役{seats}名。"),
                         [("transaction.board_seats", tx.board_seats), ("transaction.proposals", [p.kind for p in tx.proposals])],
@@ -32,7 +33,7 @@ def auditor_seats(ctx: Context) -> list[Finding]:
         return []
     return [ctx.finding("seats.auditor", "board_seats", "C2i_officer_seats",
                         T(f"{n} corporate auditor seat(s).", f"監査役{n}名。"), [("transaction.auditor_seats", n)],
-                        ["basic_criteria"], ["board_seat", "information_rights"], seat_scale(n))]
+                        ["basic_criteria"], ["board_seat", "information_rights"], seat_scale(ctx, n))]
 
 
 def observer_seats(ctx: Context) -> list[Finding]:
@@ -41,7 +42,7 @@ def observer_seats(ctx: Context) -> list[Finding]:
         return []
     return [ctx.finding("seats.observer", "board_seats", "C2i_officer_seats",
                         T(f"{n} board observer seat(s).", f"取締役会オブザーバー{n}名。"), [("transaction.observer_seats", n)],
-                        [], ["board_seat", "information_rights"], seat_scale(n))]
+                        [], ["board_seat", "information_rights"], seat_scale(ctx, n))]
 
 
 def committee_attendance(ctx: Context) -> list[Finding]:
