@@ -716,6 +716,7 @@ def override(key: str, value: Any, catalog: Catalog) -> tuple[str, Any]:
     check, expected = _UNIT_CHECKS.get(item.unit, (lambda v: True, ""))
     if not check(value):
         raise FdiscreenError(f"not a valid value: {value!r}", path=f"--set {key}", expected=expected)
+    _check_shape(item, value)
     return key, value
 
 
@@ -748,6 +749,68 @@ _UNIT_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 
 
+#: keys a table's user may leave out (the reasons given for a value, not read by any rule)
+OPTIONAL_KEYS = frozenset({"rationale", "note", "note_ja"})
+
+
+def _is_number(text: str) -> bool:
+    """A number written as text, such as "1/3" (how the factors write fractions)."""
+    try:
+        to_fraction(text)
+    except (ValueError, ZeroDivisionError):
+        return False
+    return True
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)) or (isinstance(value, str) and _is_number(value)):
+        return "a number"
+    if isinstance(value, str):
+        return "a text value"
+    if isinstance(value, list):
+        return "a YAML list"
+    if isinstance(value, dict):
+        return "a YAML mapping"
+    return "null"
+
+
+def _shape_error(value: Any, like: Any, where: str) -> tuple[str, str] | None:
+    """(path, what is expected) where an override of a table or list first lacks the shape of the value
+    encoded (every key it has, recursively, and values of the same kind; list items like the encoded
+    items' common keys), else None: the rules read those keys."""
+    if like is None:
+        return None
+    if _kind(value) != _kind(like):
+        return where, _kind(like)
+    if isinstance(like, dict):
+        for key, sub in like.items():
+            if key in OPTIONAL_KEYS:
+                continue
+            if key not in value:
+                return f"{where}.{key}", f"the key {key!r} ({_kind(sub)}), as in the encoded value"
+            found = _shape_error(value[key], sub, f"{where}.{key}")
+            if found:
+                return found
+    if isinstance(like, list) and like and all(isinstance(x, dict) for x in like):
+        common = {k: v for k, v in like[0].items() if all(k in x for x in like)}
+        for n, got in enumerate(value):
+            found = _shape_error(got, common, f"{where}[{n}]")
+            if found:
+                return found
+    return None
+
+
+def _check_shape(item: FactorItem, value: Any) -> None:
+    """Refuse a table or list override that lacks what the rules read from the encoded value."""
+    if item.unit not in ("table", "list", "groups") or not item.values:
+        return
+    found = _shape_error(value, list(item.values.values())[-1], f"--set {item.id}")
+    if found:
+        raise FdiscreenError(f"not a valid value for {item.id}", path=found[0], expected=found[1])
+
+
 def _override_value(item: FactorItem, raw: str) -> Any:
     """A --set value read as YAML and checked against the item's unit."""
     where = f"--set {item.id}"
@@ -760,6 +823,7 @@ def _override_value(item: FactorItem, raw: str) -> Any:
         raise FdiscreenError(f"cannot read {raw!r}", path=where, expected=expected or "a YAML value") from None
     if not check(value):
         raise FdiscreenError(f"not a valid value: {raw!r}", path=where, expected=expected)
+    _check_shape(item, value)
     return value
 
 

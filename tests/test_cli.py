@@ -77,6 +77,17 @@ def test_bad_option_values_exit_2(tmp_path: Path) -> None:
     assert cli("screen", str(EXAMPLE), "--memo", str(tmp_path / "no" / "m.md")).returncode == 2
 
 
+@pytest.mark.parametrize(("value", "path"), [("{}", "score_formula.cap"),
+                                             ("{cap: 100, base: {threat: 10}}", "score_formula.base.sensitivity"),
+                                             ("[{id: majority}]", "stake_bands[0].pct")])
+def test_a_table_set_without_what_the_rules_read_exits_2_naming_the_key(value: str, path: str) -> None:
+    """A --set table or list must hold every key of the encoded value (the rules read them), else the
+    run stops with the key's path, not an internal error."""
+    item = path.split(".")[0].split("[")[0]
+    res = cli("screen", str(EXAMPLE), "--set", f"{item}={value}")
+    assert res.returncode == 2 and f"--set {path}" in res.stderr and "internal error" not in res.stderr
+
+
 def test_check_prints_the_determination() -> None:
     res = cli("check", str(EXAMPLE))
     assert res.returncode == 0, res.stderr
