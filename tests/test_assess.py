@@ -171,3 +171,25 @@ def test_suggestions_are_the_same_whatever_number_of_measures_is_tried_at_once(m
     monkeypatch.setattr(assessment, "STACKED_ROWS", 1)
     assert [s.model_dump_json() for s in screen_each(deals)] == together  # type: ignore[union-attr]
     assert any(s.mitigations.suggestions for s in screen_each(deals[:5]))  # type: ignore[union-attr]
+
+
+def test_setting_facts_at_once_equals_setting_them_one_by_one() -> None:
+    """with_facts copies each object on the paths once; the deal is the one with_fact gives fact by fact
+    (a later fact at a path wins; a fact at a field replaces what earlier facts set below it)."""
+    from functools import reduce
+
+    from fdiscreen.assess.ranges import with_fact, with_facts
+
+    d = deal()
+    facts = [("transaction.board_seats", 2), ("target.defence_supplier", True), ("entities[0].military_links", True),
+             ("transaction.technology_access.joint_development", True), ("transaction.board_seats", 3),
+             ("transaction.technology_access.personnel_exchange", True), ("entities[0].state_owned_pct", 40.0)]
+    for n in range(len(facts) + 1):
+        expected = reduce(lambda x, f: with_fact(x, *f), facts[:n], d)
+        assert with_facts(d, facts[:n]).model_dump() == expected.model_dump()
+    replaced = d.transaction.technology_access.model_copy(update={"joint_development": False})
+    both = [("transaction.technology_access.personnel_exchange", True), ("transaction.technology_access", replaced),
+            ("transaction.technology_access.joint_development", True)]
+    got = with_facts(d, both).transaction.technology_access
+    assert got.joint_development is True and got.personnel_exchange == replaced.personnel_exchange
+    assert with_facts(d, []).model_dump() == d.model_dump() and d.transaction.board_seats != 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field
@@ -77,8 +78,7 @@ class TargetContext:
 
     def weights(self, rule: str, scale: float = 1.0) -> dict[Dimension, float]:
         table = self.regime.value(self.weights_item) or {}
-        w = table[rule]
-        return {d: round(float(w.get(d, 0)) * scale, 3) for d in DIMENSIONS}
+        return dict(_weights(_Keyed(table), rule, scale))
 
     def finding(self, rule: str, factor: Factor, consideration: str, text: Text, evidence: list[tuple[str, Any]],
                 basis: list[str], risk_keys: list[str], scale: float = 1.0) -> Finding:
@@ -106,6 +106,28 @@ class Context(TargetContext):
     @classmethod
     def of(cls, deal: Deal, det: Determination, regime: Regime, watch_hits: list[Any], shown: bool = True) -> "Context":
         return cls(target=deal.target, target_class=det.target_class, regime=regime, shown=shown, deal=deal, det=det, watch_hits=watch_hits)
+
+
+class _Keyed:
+    """A weights table keyed by its identity (the regime's value, read once per law), for the cache."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: dict[str, Any]) -> None:
+        self.table = table
+
+    def __hash__(self) -> int:
+        return id(self.table)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Keyed) and other.table is self.table
+
+
+@lru_cache(maxsize=4096)
+def _weights(table: _Keyed, rule: str, scale: float) -> tuple[tuple[Dimension, float], ...]:
+    """A rule's points at a scale: each component's weight times the scale, to 3 decimals."""
+    w = table.table[rule]
+    return tuple((d, round(float(w.get(d, 0)) * scale, 3)) for d in DIMENSIONS)
 
 
 def _unique(cites: list[Citation]) -> list[Citation]:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence, Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -50,16 +50,39 @@ def read_fact(deal: Deal, path: str) -> Any:
 
 def with_fact(deal: Deal, path: str, value: Any) -> Deal:
     """A copy of the deal with one field set (the objects along the path copied, the rest shared)."""
-    return _set(deal, _steps(path), value)
+    return with_facts(deal, [(path, value)])
 
 
-def _set(node: Any, steps: tuple[str | int, ...], value: Any) -> Any:
-    head, rest = steps[0], steps[1:]
-    if isinstance(head, int):
+def with_facts(deal: Deal, facts: Sequence[tuple[str, Any]]) -> Deal:
+    """A copy of the deal with each (path, value) set, each object along the paths copied once (the
+    rest shared); a later fact at the same path wins."""
+    return cast(Deal, _set(deal, [(_steps(path), value) for path, value in facts])) if facts else deal
+
+
+def _set(node: Any, facts: list[tuple[tuple[str | int, ...], Any]]) -> Any:
+    """``node`` with the facts (steps below it, value) set: the steps grouped by their first, in order."""
+    below: dict[str | int, list[tuple[tuple[str | int, ...], Any]]] = {}
+    for steps, value in facts:
+        below.setdefault(steps[0], []).append((steps[1:], value))
+    update = {head: _value_at(node[head] if isinstance(head, int) else getattr(node, head), rest) for head, rest in below.items()}
+    if isinstance(next(iter(update)), int):
         items = list(node)
-        items[head] = _set(items[head], rest, value) if rest else value
+        for head, value in update.items():
+            items[cast(int, head)] = value
         return items
-    return node.model_copy(update={head: _set(getattr(node, head), rest, value) if rest else value})
+    return node.model_copy(update=update)
+
+
+def _value_at(node: Any, facts: list[tuple[tuple[str | int, ...], Any]]) -> Any:
+    """The value a field takes: a fact that ends at it replaces it (and the deeper facts before it), the
+    deeper facts after it are set on what it is then."""
+    current, deeper = node, []
+    for steps, value in facts:
+        if steps:
+            deeper.append((steps, value))
+        else:
+            current, deeper = value, []
+    return _set(current, deeper) if deeper else current
 
 
 def _state_linked(ctx: Context, findings: list[Finding]) -> bool:
@@ -95,11 +118,16 @@ def _applies(deal: Deal, path: str) -> bool:
 def unknown_facts(ctx: Context, findings: list[Finding]) -> list[tuple[str, Any, dict[str, Any]]]:
     """(path, conservative value, table row) of each fact in scope that the deal leaves unknown."""
     table: dict[str, dict[str, Any]] = ctx.regime.value("range_unknowns") or {}
+    scopes: dict[str, bool] = {}
     out = []
     for key, row in table.items():
         path = resolve_path(ctx.deal, key)
-        if _applies(ctx.deal, path) and read_fact(ctx.deal, path) is None and in_scope(str(row["scope"]), ctx, findings):
-            out.append((path, row["conservative"], row))
+        if _applies(ctx.deal, path) and read_fact(ctx.deal, path) is None:
+            scope = str(row["scope"])
+            if scope not in scopes:  # each scope is judged once per deal
+                scopes[scope] = in_scope(scope, ctx, findings)
+            if scopes[scope]:
+                out.append((path, row["conservative"], row))
     return out
 
 
@@ -156,9 +184,7 @@ def conservative_readings(ctx: Context, findings: list[Finding], findings_for: F
     unknown = unknown_facts(ctx, findings)
     if not unknown:
         return None
-    deal = ctx.deal
-    for path, value, _ in unknown:
-        deal = with_fact(deal, path, value)
+    deal = with_facts(ctx.deal, [(path, value) for path, value, _ in unknown])
     everything = set().union(*(readers(p) for p, _, _ in unknown))
     single = [(path, row, findings_for(with_fact(ctx.deal, path, value), readers(path))) for path, value, row in unknown]
     return Readings(unknown=unknown, all=findings_for(deal, everything), single=single)
