@@ -86,10 +86,10 @@ class TargetContext:
 
         cites = [self.regime.cite(self.weights_item), self.regime.cite("review_considerations")]
         cites += [self.regime.cite(b) for b in basis]
-        points = self.weights(rule, scale)
         if not self.shown:
-            return Finding.model_construct(id=rule, factor=factor, consideration=consideration, points=points, text=text, evidence=[],
-                                           basis=[], risk_keys=risk_keys, mitigations=[])
+            table = self.regime.value(self.weights_item) or {}
+            return _unshown(rule, factor, consideration, _weights(_Keyed(table), rule, scale), text, tuple(risk_keys))
+        points = self.weights(rule, scale)
         return Finding(id=rule, factor=factor, consideration=consideration, points=points, text=text,
                        evidence=[Evidence(path=p, value=v) for p, v in evidence], basis=_unique(cites), risk_keys=risk_keys,
                        mitigations=measures_for(rule, risk_keys, self.regime) if sum(points.values()) > 0 else [])
@@ -128,6 +128,15 @@ def _weights(table: _Keyed, rule: str, scale: float) -> tuple[tuple[Dimension, f
     """A rule's points at a scale: each component's weight times the scale, to 3 decimals."""
     w = table.table[rule]
     return tuple((d, round(float(w.get(d, 0)) * scale, 3)) for d in DIMENSIONS)
+
+
+@lru_cache(maxsize=1 << 14)
+def _unshown(rule: str, factor: Factor, consideration: str, points: tuple[tuple[Dimension, float], ...], text: Text,
+             risk_keys: tuple[str, ...]) -> Finding:
+    """A finding that is scored but never shown, without evidence, citations or measures: one shared
+    object per distinct finding (no finding is changed once made)."""
+    return Finding.model_construct(id=rule, factor=factor, consideration=consideration, points=dict(points), text=text, evidence=[],
+                                   basis=[], risk_keys=list(risk_keys), mitigations=[])
 
 
 def _unique(cites: list[Citation]) -> list[Citation]:
