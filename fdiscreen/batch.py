@@ -27,7 +27,7 @@ from fdiscreen.errors import FdiscreenError
 from fdiscreen.outfiles import write_table
 from fdiscreen.load import expand_graph_refs, parse_deal
 from fdiscreen.model import ISO_DATE, Deal, kind_detail_mismatch
-from fdiscreen.screening import Screening, screen_each
+from fdiscreen.screening import Screened, screened_each
 
 
 @dataclass(frozen=True)
@@ -404,23 +404,24 @@ def _key(deal_map: dict[str, Any]) -> str:
     return json.dumps(d, sort_keys=True, default=str)
 
 
-def _result(number: int, matter: str, s: Screening, tree: dict[str, Any] | None = None,
+def _result(number: int, matter: str, s: Screened, tree: dict[str, Any] | None = None,
             expanded: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One output row, read off the Screening (nothing re-derived). Classes the law cannot settle on the
-    facts given are empty; ``facts_to_confirm`` names the facts still to confirm by the columns that
-    hold them (``tree``: the row's deal mapping; ``expanded``: it with its graph chain), else by their paths."""
-    f = s.filing
-    top = sorted(s.findings, key=lambda x: -x.total)[:3]
-    best = s.mitigations.suggestions[0] if s.mitigations.suggestions else None
+    """One output row, read off the deal's determination and assessment (nothing re-derived; its Screening
+    is built only when the row is explained). Classes the law cannot settle on the facts given are empty;
+    ``facts_to_confirm`` names the facts still to confirm by the columns that hold them (``tree``: the
+    row's deal mapping; ``expanded``: it with its graph chain), else by their paths."""
+    f, a = s.det, s.assessment
+    top = sorted(a.findings, key=lambda x: -x.total)[:3]
+    best = a.mitigations.suggestions[0] if a.mitigations.suggestions else None
     return {"row": number, "matter": matter, "as_of": s.regime.as_of, "outcome": f.outcome.code,
             "foreign_investor": f.foreign_investor.status, "investor_class": f.investor_class.investor_class or "",
             "target_class": f.target_class.fefta_class or "", "prior_notification": f.prior_notification_required.status,
             "exemption": f.exemption.eligible, "exemption_kind": f.exemption.kind or "", "must_file": f.must_file.status,
             "waiting_days": f.waiting_period_days.days if f.waiting_period_days.status != "no" else None,
-            "post_investment_report": f.post_investment_report.status, "threat": s.scores.threat, "sensitivity": s.scores.sensitivity,
-            "access": s.scores.access, "overall": s.scores.overall,
-            "overall_high": s.scores.range.high if s.scores.range else s.scores.overall, "tier": s.scores.tier, "predicted_outcome": s.scores.predicted_outcome,
-            "residual_overall": s.mitigations.residual.overall, "top_findings": [x.id for x in top],
+            "post_investment_report": f.post_investment_report.status, "threat": a.scores.threat, "sensitivity": a.scores.sensitivity,
+            "access": a.scores.access, "overall": a.scores.overall,
+            "overall_high": a.scores.range.high if a.scores.range else a.scores.overall, "tier": a.scores.tier, "predicted_outcome": a.scores.predicted_outcome,
+            "residual_overall": a.mitigations.residual.overall, "top_findings": [x.id for x in top],
             "best_mitigation": best.measure if best else "", "overall_after_best_mitigation": best.overall_after if best else None,
             "facts_to_confirm": list(dict.fromkeys(_column_of(fact.path, tree, expanded) for fact in f.open_facts()))}
 
@@ -442,7 +443,7 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
     """Screen (row number, flat row) pairs; return (results, errors). The engine for every backend.
     ``graph_db``: the ownership graph for rows naming ``acquirer_graph_id``. Rows are read first (a bad
     row is an error with its column), then the distinct deals are screened together: the look-through
-    once per as-of date over all of them (:func:`fdiscreen.screening.screen_each`). ``explain``: each result
+    once per as-of date over all of them (:func:`fdiscreen.screening.screened_each`). ``explain``: each result
     also holds its row's whole Screening as JSON (``explanation``: reasons, citations, findings; the rows
     are then screened by their own names, not shared with rows that differ only in names)."""
     with collector_paused():
@@ -461,7 +462,7 @@ def _screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.dat
         elif tick:
             tick(1)
     firsts = list(distinct.values())
-    screenings = screen_each([p.deal for p in firsts if p.deal is not None], as_of)
+    screenings = screened_each([p.deal for p in firsts if p.deal is not None], as_of)
     screened: dict[str, dict[str, Any] | dict[str, str]] = {}
     for p, s in zip(firsts, screenings):
         screened[p.key] = _outcome_of(p, s, explain)
@@ -497,14 +498,18 @@ def _parse_row(number: int, row: dict[str, Any], graph_db: str | Path | None, di
     return None
 
 
-def _outcome_of(p: _Parsed, s: Screening | Exception, explain: bool = False) -> dict[str, Any]:
+def _outcome_of(p: _Parsed, s: Screened | Exception, explain: bool = False) -> dict[str, Any]:
     """One distinct deal's result row (with its Screening JSON when ``explain``), or its error (row
     number added by the caller)."""
+    try:
+        if not isinstance(s, Exception):
+            return {**_result(0, "", s, p.tree, p.expanded), **({EXPLANATION: s.screening().model_dump_json()} if explain else {})}
+    except Exception as exc:  # noqa: BLE001 - a fault building one row must not cost the others
+        s = exc
     if isinstance(s, FdiscreenError):
         return {k: v for k, v in _error_of(p.number, s, p.tree, p.expanded).items() if k != "row"}
-    if isinstance(s, Exception):  # a fault screening one row must not cost the others
-        return {k: v for k, v in _internal_error(p.number, s).items() if k != "row"}
-    return {**_result(0, "", s, p.tree, p.expanded), **({EXPLANATION: s.model_dump_json()} if explain else {})}
+    # a fault screening one row must not cost the others
+    return {k: v for k, v in _internal_error(p.number, s).items() if k != "row"}
 
 
 def _error_of(number: int, exc: FdiscreenError, tree: dict[str, Any] | None, expanded: dict[str, Any] | None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field
@@ -124,23 +125,59 @@ def batch_rows(group: Sequence[Deal], regime: Regime, mof: MofList | None = None
     return [BatchRows(DealRows(investor, k), TargetRows(target, k)) for k in range(len(group))]
 
 
+@dataclass
+class Screened:
+    """A deal determined and assessed, before its Screening is built: what a batch row is read from
+    when the row is not shown in full (:meth:`screening` builds the Screening)."""
+
+    deal: Deal
+    regime: Regime
+    det: Determination
+    assessment: Assessment
+    as_of: dt.date | None
+    mof: MofList | None
+    watchlists: list[ListEntry] | None
+    mitigate: list[str] | None
+
+    def screening(self) -> Screening:
+        return _screening(self.deal, self.regime, self.det, self.assessment, self.as_of, self.mof, self.watchlists, self.mitigate)
+
+
 def screen_each(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
                 amendment_effective: dt.date | None = None, mof: MofList | None = None,
                 watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None) -> list[Screening | Exception]:
-    """Screen many deals, each legal test's columns computed once per as-of date for all of them
-    (:func:`fdiscreen.filing.determine_many`) and every score over one table of their findings
-    (:func:`fdiscreen.assess.assess_found`): each deal's Screening, the same as screening it alone, or the
-    error screening it raised. When a date's deals cannot be determined (or scored) together, each is
-    determined (or scored) alone, so one bad deal costs the others nothing. The cyclic garbage collector
-    is paused meanwhile (:func:`fdiscreen.collector.collector_paused`)."""
-    out: list[Screening | Exception | None] = [None] * len(deals)
+    """Screen many deals (:func:`screened_each`): each deal's Screening, the same as screening it alone,
+    or the error screening it raised (built with the collector paused, as they are screened)."""
+    with collector_paused():
+        return [s if isinstance(s, Exception) else _built(s) for s in screened_each(deals, as_of, overrides, amendment_effective, mof,
+                                                                                      watchlists, mitigate)]
+
+
+def _built(s: Screened) -> Screening | Exception:
+    """The Screening of an assessed deal, or the error building it raised."""
+    try:
+        return s.screening()
+    except Exception as exc:  # noqa: BLE001 - returned to the caller, row by row
+        return exc
+
+
+def screened_each(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
+                  amendment_effective: dt.date | None = None, mof: MofList | None = None,
+                  watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None) -> list[Screened | Exception]:
+    """Determine and assess many deals, each legal test's columns computed once per as-of date for all of
+    them (:func:`fdiscreen.filing.determine_many`) and every score over one table of their findings
+    (:func:`fdiscreen.assess.assess_found`): each deal determined and assessed, or the error it raised.
+    When a date's deals cannot be determined (or scored) together, each is determined (or scored) alone,
+    so one bad deal costs the others nothing. The cyclic garbage collector is paused meanwhile
+    (:func:`fdiscreen.collector.collector_paused`)."""
+    out: list[Screened | Exception | None] = [None] * len(deals)
     with collector_paused():
         _screen_dates(deals, out, as_of, overrides, amendment_effective, mof, watchlists, mitigate)
     assert all(s is not None for s in out), "every deal is screened or has its error"
-    return cast(list[Screening | Exception], out)
+    return cast(list[Screened | Exception], out)
 
 
-def _screen_dates(deals: Sequence[Deal], out: list[Screening | Exception | None], as_of: dt.date | None, overrides: dict[str, Any] | None,
+def _screen_dates(deals: Sequence[Deal], out: list[Screened | Exception | None], as_of: dt.date | None, overrides: dict[str, Any] | None,
                   amendment_effective: dt.date | None, mof: MofList | None, watchlists: list[ListEntry] | None,
                   mitigate: list[str] | None) -> None:
     """Each as-of date's deals determined together, found one by one and scored together, into ``out``."""
@@ -155,16 +192,8 @@ def _screen_dates(deals: Sequence[Deal], out: list[Screening | Exception | None]
             except Exception as exc:  # noqa: BLE001 - returned to the caller, row by row
                 founds.append(exc)
         for i, deal, found, assessment in zip(idx, group, founds, assess_found(founds)):
-            out[i] = assessment if isinstance(assessment, Exception) else _screened(deal, cast(Found, found), assessment, as_of, mof, watchlists, mitigate)
-
-
-def _screened(deal: Deal, found: Found, assessment: Assessment, as_of: dt.date | None, mof: MofList | None,
-              watchlists: list[ListEntry] | None, mitigate: list[str] | None) -> Screening | Exception:
-    """The Screening of an assessed deal, or the error building it raised."""
-    try:
-        return _screening(deal, found.regime, found.det, assessment, as_of, mof, watchlists, mitigate)
-    except Exception as exc:  # noqa: BLE001 - returned to the caller, row by row
-        return exc
+            out[i] = assessment if isinstance(assessment, Exception) else Screened(
+                deal, cast(Found, found).regime, cast(Found, found).det, assessment, as_of, mof, watchlists, mitigate)
 
 
 def _determined_together(group: Sequence[Deal], day: dt.date, overrides: dict[str, Any] | None, amendment_effective: dt.date | None,

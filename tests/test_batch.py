@@ -14,7 +14,8 @@ import pytest
 from conftest import ROOT
 from fdiscreen import batch as b
 from fdiscreen.load import load_deal, parse_deal
-from fdiscreen.screening import screen
+from fdiscreen.model import Deal
+from fdiscreen.screening import Screened, screen, screened_each
 from test_cli import cli
 
 DEALS = ROOT / "examples" / "batch" / "deals.csv"
@@ -22,6 +23,13 @@ DEALS = ROOT / "examples" / "batch" / "deals.csv"
 
 def frame() -> pd.DataFrame:
     return b.read_table(DEALS)
+
+
+def alone(deal: Deal, as_of: dt.date | None = None) -> Screened:
+    """A deal determined and assessed by itself (a batch of one), what a batch row is read from."""
+    s = screened_each([deal], as_of)[0]
+    assert not isinstance(s, Exception), s
+    return s
 
 
 def test_good_rows_all_written_and_bad_rows_listed() -> None:
@@ -38,7 +46,7 @@ def test_results_identical_to_screening_one_by_one() -> None:
         if number not in by_row.index:
             continue
         tree = b.row_to_deal(row, number)
-        s = screen(parse_deal(tree))
+        s = alone(parse_deal(tree))
         expected = b._result(number, tree["matter"], s, tree)
         got = by_row.loc[number].to_dict()
         assert {k: got[k] for k in expected if k != "row"} == {k: v for k, v in expected.items() if k != "row"}, number
@@ -111,7 +119,7 @@ def test_loan_and_indirect_rows_match_their_deal_files(row: dict[str, str], exam
     flat rows give the same result as the example deal files spelling them out."""
     results, errors = b.screen_frame(pd.DataFrame([{**row, "as_of": as_of}], dtype=object))
     assert errors.empty, errors.to_dict("records")
-    s = screen(load_deal(ROOT / "examples" / example), as_of=dt.date.fromisoformat(as_of))
+    s = alone(load_deal(ROOT / "examples" / example), dt.date.fromisoformat(as_of))
     expected = b._result(1, "", s)
     got = results.iloc[0].to_dict()
     assert {k: got[k] for k in expected if k not in ("row", "matter")} == {k: v for k, v in expected.items() if k not in ("row", "matter")}
