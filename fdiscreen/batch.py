@@ -462,7 +462,7 @@ def _screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.dat
         elif tick:
             tick(1)
     firsts = list(distinct.values())
-    screenings = screened_each([p.deal for p in firsts if p.deal is not None], as_of)
+    screenings = screened_each([p.deal for p in firsts if p.deal is not None], as_of, explained=explain)
     screened: dict[str, dict[str, Any] | dict[str, str]] = {}
     for p, s in zip(firsts, screenings):
         screened[p.key] = _outcome_of(p, s, explain)

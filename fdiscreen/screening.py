@@ -138,8 +138,12 @@ class Screened:
     mof: MofList | None
     watchlists: list[ListEntry] | None
     mitigate: list[str] | None
+    explained: bool = True
+    """False where the findings were made for scoring only (no evidence or citations): no Screening."""
 
     def screening(self) -> Screening:
+        if not self.explained:
+            raise RuntimeError("a deal assessed without its findings' evidence and citations cannot be shown as a Screening")
         return _screening(self.deal, self.regime, self.det, self.assessment, self.as_of, self.mof, self.watchlists, self.mitigate)
 
 
@@ -163,23 +167,25 @@ def _built(s: Screened) -> Screening | Exception:
 
 def screened_each(deals: Sequence[Deal], as_of: dt.date | None = None, overrides: dict[str, Any] | None = None,
                   amendment_effective: dt.date | None = None, mof: MofList | None = None,
-                  watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None) -> list[Screened | Exception]:
+                  watchlists: list[ListEntry] | None = None, mitigate: list[str] | None = None,
+                  explained: bool = True) -> list[Screened | Exception]:
     """Determine and assess many deals, each legal test's columns computed once per as-of date for all of
     them (:func:`fdiscreen.filing.determine_many`) and every score over one table of their findings
     (:func:`fdiscreen.assess.assess_found`): each deal determined and assessed, or the error it raised.
     When a date's deals cannot be determined (or scored) together, each is determined (or scored) alone,
     so one bad deal costs the others nothing. The cyclic garbage collector is paused meanwhile
-    (:func:`fdiscreen.collector.collector_paused`)."""
+    (:func:`fdiscreen.collector.collector_paused`). ``explained=False``: the findings are made for
+    scoring only (a batch row's scores, tier and top finding ids), without evidence or citations."""
     out: list[Screened | Exception | None] = [None] * len(deals)
     with collector_paused():
-        _screen_dates(deals, out, as_of, overrides, amendment_effective, mof, watchlists, mitigate)
+        _screen_dates(deals, out, as_of, overrides, amendment_effective, mof, watchlists, mitigate, explained)
     assert all(s is not None for s in out), "every deal is screened or has its error"
     return cast(list[Screened | Exception], out)
 
 
 def _screen_dates(deals: Sequence[Deal], out: list[Screened | Exception | None], as_of: dt.date | None, overrides: dict[str, Any] | None,
                   amendment_effective: dt.date | None, mof: MofList | None, watchlists: list[ListEntry] | None,
-                  mitigate: list[str] | None) -> None:
+                  mitigate: list[str] | None, explained: bool = True) -> None:
     """Each as-of date's deals determined together, found one by one and scored together, into ``out``."""
     for day, idx in _by_date(deals, as_of).items():
         group = [deals[i] for i in idx]
@@ -188,12 +194,12 @@ def _screen_dates(deals: Sequence[Deal], out: list[Screened | Exception | None],
         for k, deal in enumerate(group):
             try:
                 regime, det = together[k] if together is not None else _determined_alone(deal, day, overrides, amendment_effective, mof)
-                founds.append(find(deal, det, regime, watchlists, mitigate))
+                founds.append(find(deal, det, regime, watchlists, mitigate, explained))
             except Exception as exc:  # noqa: BLE001 - returned to the caller, row by row
                 founds.append(exc)
         for i, deal, found, assessment in zip(idx, group, founds, assess_found(founds)):
             out[i] = assessment if isinstance(assessment, Exception) else Screened(
-                deal, cast(Found, found).regime, cast(Found, found).det, assessment, as_of, mof, watchlists, mitigate)
+                deal, cast(Found, found).regime, cast(Found, found).det, assessment, as_of, mof, watchlists, mitigate, explained)
 
 
 def _determined_together(group: Sequence[Deal], day: dt.date, overrides: dict[str, Any] | None, amendment_effective: dt.date | None,

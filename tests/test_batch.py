@@ -358,3 +358,17 @@ def test_explain_writes_each_rows_own_screening(tmp_path: Path) -> None:
         expected = screen(parse_deal(b.row_to_deal(source[x["row"]], x["row"])), as_of=dt.date(2026, 12, 1))
         assert x["screening"] == json.loads(expected.to_json()), x["row"]
     assert lines[-1]["screening"]["matter"] == "the first deal under another name"
+
+
+def test_a_row_scored_without_explanations_gives_the_same_result_and_no_screening() -> None:
+    """A batch row that is not explained is assessed for scoring only (findings without evidence or
+    citations): its result row is the explained one's, and it cannot be shown as a Screening."""
+    deal = load_deal(ROOT / "examples" / "bids" / "bid-a-pe-take-private.yaml")
+    bare = screened_each([deal], dt.date(2026, 12, 1), explained=False)[0]
+    full = alone(deal, dt.date(2026, 12, 1))
+    assert not isinstance(bare, Exception)
+    assert b._result(1, "", bare) == b._result(1, "", full)
+    assert all(not f.evidence and not f.basis for f in bare.assessment.findings)
+    assert all(f.evidence and f.basis for f in full.assessment.findings)
+    with pytest.raises(RuntimeError):
+        bare.screening()

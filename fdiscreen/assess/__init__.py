@@ -137,10 +137,11 @@ class Found:
 
 
 def find(deal: Deal, det: Determination, regime: Regime, watchlists: list[ListEntry] | None = None,
-         extra_measures: list[str] | None = None) -> Found:
-    """The deal's findings and readings, and the measures offered (deal file) or proposed (checked)."""
+         extra_measures: list[str] | None = None, explained: bool = True) -> Found:
+    """The deal's findings and readings, and the measures offered (deal file) or proposed (checked).
+    ``explained=False``: the findings are for scoring only, without their evidence and citations."""
     hits = match_deal(deal, watchlists or [])
-    ctx = Context.of(deal, det, regime, hits)
+    ctx = Context.of(deal, det, regime, hits, explained=explained)
     by_rule = findings_by_rule(ctx)
     findings = [f for group in by_rule.values() for f in group]
     readings = conservative_readings(ctx, findings, _findings_for(ctx, by_rule))

@@ -70,6 +70,9 @@ class TargetContext:
     """False for a reading that is scored but never shown (a conservative reading of unknown facts): its
     findings are built without their evidence, citations and measures, only the uses of the items they
     cite being counted."""
+    explained: bool = True
+    """False for a deal's own findings where they are scored but not shown (a batch row that is not
+    explained): built with their measures, without their evidence and citations (the uses counted)."""
 
     def scales(self, key: str) -> dict[str, Any]:
         """How much of its points a finding whose fact holds only in part counts
@@ -86,9 +89,11 @@ class TargetContext:
 
         cites = [self.regime.cite(self.weights_item), self.regime.cite("review_considerations")]
         cites += [self.regime.cite(b) for b in basis]
-        if not self.shown:
+        if not self.shown or not self.explained:
             table = self.regime.value(self.weights_item) or {}
-            return _unshown(rule, factor, consideration, _weights(_Keyed(table), rule, scale), text, tuple(risk_keys))
+            points = _weights(_Keyed(table), rule, scale)
+            measures = measures_for(rule, risk_keys, self.regime) if self.shown and sum(p for _, p in points) > 0 else []
+            return _unshown(rule, factor, consideration, points, text, tuple(risk_keys), tuple(measures))
         points = self.weights(rule, scale)
         return Finding(id=rule, factor=factor, consideration=consideration, points=points, text=text,
                        evidence=[Evidence(path=p, value=v) for p, v in evidence], basis=_unique(cites), risk_keys=risk_keys,
@@ -104,8 +109,10 @@ class Context(TargetContext):
     watch_hits: list[Any] = field(default_factory=list)
 
     @classmethod
-    def of(cls, deal: Deal, det: Determination, regime: Regime, watch_hits: list[Any], shown: bool = True) -> "Context":
-        return cls(target=deal.target, target_class=det.target_class, regime=regime, shown=shown, deal=deal, det=det, watch_hits=watch_hits)
+    def of(cls, deal: Deal, det: Determination, regime: Regime, watch_hits: list[Any], shown: bool = True,
+           explained: bool = True) -> "Context":
+        return cls(target=deal.target, target_class=det.target_class, regime=regime, shown=shown, explained=explained, deal=deal, det=det,
+                   watch_hits=watch_hits)
 
 
 class _Keyed:
@@ -132,11 +139,12 @@ def _weights(table: _Keyed, rule: str, scale: float) -> tuple[tuple[Dimension, f
 
 @lru_cache(maxsize=1 << 14)
 def _unshown(rule: str, factor: Factor, consideration: str, points: tuple[tuple[Dimension, float], ...], text: Text,
-             risk_keys: tuple[str, ...]) -> Finding:
-    """A finding that is scored but never shown, without evidence, citations or measures: one shared
-    object per distinct finding (no finding is changed once made)."""
+             risk_keys: tuple[str, ...], measures: tuple[str, ...]) -> Finding:
+    """A finding that is scored but never shown, without evidence or citations (``measures``: those that
+    address it, where they are needed): one shared object per distinct finding (no finding is changed
+    once made)."""
     return Finding.model_construct(id=rule, factor=factor, consideration=consideration, points=dict(points), text=text, evidence=[],
-                                   basis=[], risk_keys=list(risk_keys), mitigations=[])
+                                   basis=[], risk_keys=list(risk_keys), mitigations=list(measures))
 
 
 def _unique(cites: list[Citation]) -> list[Citation]:
