@@ -111,7 +111,7 @@ def test_re_running_only_the_rules_that_read_a_fact_equals_re_running_all(name: 
     """The range re-runs only the rules FACT_READERS names for a changed fact; for every fact the
     range reads, that gives the same findings (what they are scored from: rule, points, risk keys, and
     their sentences) as running every rule on the changed deal."""
-    from fdiscreen.assess import _findings_for, findings_by_rule, review_findings
+    from fdiscreen.assess import Rerun, findings_by_rule, review_findings
     from fdiscreen.assess.finding import Context
     from fdiscreen.assess.ranges import readers, resolve_path, with_fact
     from fdiscreen.filing import determine
@@ -121,7 +121,7 @@ def test_re_running_only_the_rules_that_read_a_fact_equals_re_running_all(name: 
     regime = make_regime(TODAY)
     det = determine(deal, regime)
     ctx = Context.of(deal, det, regime, [])
-    findings_for = _findings_for(ctx, findings_by_rule(ctx))
+    findings_for = Rerun(ctx, findings_by_rule(ctx)).findings_for
     for key, row in regime.value("range_unknowns").items():
         path = resolve_path(deal, key)
         changed = with_fact(deal, path, row["conservative"])
@@ -158,3 +158,57 @@ def test_partial_strength_scales_are_read_from_the_scoring_factors() -> None:
     one_seat_each = screen(bid, as_of=TODAY, overrides=_with_scales({"seats": {"each_further": 0.0}}))
     seats, single = points(base, "seats.board"), points(one_seat_each, "seats.board")
     assert seats is not None and single is not None and seats == pytest.approx(3 * single)
+
+
+def test_readings_that_share_the_reading_of_every_unknown_equal_readings_run_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fact read alone whose rules no other unknown fact reaches takes its findings from the reading of
+    every unknown (ranges.SHARE_DISJOINT_READINGS): every example deal's Screening is the one it gets when
+    each fact read alone re-runs its own rules on its own copy of the deal."""
+    from fdiscreen.assess import ranges
+
+    import pandas as pd
+
+    from fdiscreen import batch
+    from fdiscreen.load import parse_deal
+
+    deals = []
+    for path in sorted((ROOT / "examples").rglob("*.yaml")):
+        try:
+            deals.append(load_deal(path))
+        except Exception:  # noqa: BLE001 - not a deal file (a watch list, a MOF list, a sheet)
+            continue
+    rows = pd.read_csv(ROOT / "examples" / "batch" / "deals.csv", dtype=str, keep_default_na=False)
+    for number, row in batch._records(rows):
+        try:
+            deals.append(parse_deal(batch.row_to_deal(row, number)))
+        except Exception:  # noqa: BLE001 - the file's bad rows
+            continue
+    shared = [screen(d, as_of=TODAY).to_json() for d in deals]
+    calls = {"n": 0}
+    original = ranges.with_fact
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ranges, "with_fact", counted)
+    assert [screen(d, as_of=TODAY).to_json() for d in deals] == shared
+    fewer = calls["n"]
+    monkeypatch.setattr(ranges, "SHARE_DISJOINT_READINGS", False)
+    alone = [screen(d, as_of=TODAY).to_json() for d in deals]
+    assert calls["n"] - fewer > fewer, "most single readings share the reading of every unknown"
+    assert alone == shared and len(deals) >= 60
+
+
+def test_facts_read_by_the_same_rule_are_each_read_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Four unknown technology-access answers are read by one rule: each one read alone re-runs that rule
+    with only its own answer set (sharing the reading of every unknown would count all four)."""
+    from fdiscreen.assess import ranges
+
+    bid = load_deal(ROOT / "examples" / "bids" / "bid-c-european-minority.yaml")  # access well below its cap
+    fields = ("non_public_technology_information", "any_non_public_information", "joint_development", "personnel_exchange")
+    unknown = ranges.with_facts(bid, [(f"transaction.technology_access.{f}", None) for f in fields])
+    shared = screen(unknown, as_of=TODAY)
+    assert shared.scores.range is not None and {f"transaction.technology_access.{f}" for f in fields} <= set(shared.scores.range.unknown)
+    monkeypatch.setattr(ranges, "SHARE_DISJOINT_READINGS", False)
+    assert screen(unknown, as_of=TODAY).to_json() == shared.to_json()

@@ -23,7 +23,7 @@ from fdiscreen.assess import business, investor, proposals, protection, seats, t
 from fdiscreen.assess.combine import PointTable, ScoreColumns, Scores, point_sums
 from fdiscreen.assess.finding import Context, Dimension, Finding
 from fdiscreen.assess.mitigation import Residuals, catalog, validate_ids
-from fdiscreen.assess.ranges import FindingsFor, Readings, Summary, conservative_readings, score_range
+from fdiscreen.assess.ranges import Readings, Summary, conservative_readings, score_range
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, match_deal
 from fdiscreen.filing import Determination
 from fdiscreen.i18n import T, Text
@@ -87,13 +87,26 @@ def review_findings(ctx: Context) -> list[Finding]:
     return [f for group in findings_by_rule(ctx).values() for f in group]
 
 
-def _findings_for(ctx: Context, base: dict[str, list[Finding]]) -> FindingsFor:
-    """Findings of another reading of the deal, scored but not shown: the named rules re-run, the others'
-    findings kept."""
-    def findings_for(deal: Deal, rules: AbstractSet[str]) -> list[Finding]:
-        redone = findings_by_rule(Context.of(deal, ctx.det, ctx.regime, ctx.watch_hits, shown=False), rules)
-        return [f for key, group in base.items() for f in redone.get(key, group)]
-    return findings_for
+@dataclass
+class Rerun:
+    """Findings of other readings of the deal, scored but not shown: the named rules re-run, the others'
+    findings (``base``, by rule) kept (:class:`fdiscreen.assess.ranges.Rerun`)."""
+
+    ctx: Context
+    base: dict[str, list[Finding]]
+
+    def groups(self, deal: Deal, rules: AbstractSet[str]) -> dict[str, list[Finding]]:
+        return findings_by_rule(Context.of(deal, self.ctx.det, self.ctx.regime, self.ctx.watch_hits, shown=False), rules)
+
+    def merged(self, redone: dict[str, list[Finding]]) -> list[Finding]:
+        return [f for key, group in self.base.items() for f in redone.get(key, group)]
+
+    def keys(self, rules: AbstractSet[str]) -> frozenset[str]:
+        return frozenset(key for key, _ in _rules_named(frozenset(rules)))
+
+    def findings_for(self, deal: Deal, rules: AbstractSet[str]) -> list[Finding]:
+        """The deal's findings on another reading ``deal`` where only ``rules`` read what changed."""
+        return self.merged(self.groups(deal, rules))
 
 
 def _notification_duty(det: Determination, regime: Regime, applied: list[str]) -> Text | None:
@@ -144,7 +157,7 @@ def find(deal: Deal, det: Determination, regime: Regime, watchlists: list[ListEn
     ctx = Context.of(deal, det, regime, hits, explained=explained)
     by_rule = findings_by_rule(ctx)
     findings = [f for group in by_rule.values() for f in group]
-    readings = conservative_readings(ctx, findings, _findings_for(ctx, by_rule))
+    readings = conservative_readings(ctx, findings, Rerun(ctx, by_rule))
     applied = list(dict.fromkeys([*deal.transaction.risk_mitigation_measures, *(extra_measures or [])]))
     validate_ids(applied, catalog(regime), "--mitigate")
     return Found(det, findings, readings, applied, hits, _bands(ctx), _notification_duty(det, regime, applied), regime)

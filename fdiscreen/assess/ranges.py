@@ -7,10 +7,10 @@ readings with the unknown facts whose answers would move the overall score most.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence, Set as AbstractSet
+from collections.abc import Sequence, Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -163,7 +163,22 @@ def readers(path: str) -> frozenset[str]:
     return frozenset({next((mod for prefix, mod in MODULE_OF_BLOCK if path.startswith(prefix)), "*")})
 
 
-FindingsFor = Callable[[Deal, AbstractSet[str]], list[Finding]]
+class Rerun(Protocol):
+    """The finding rules re-run on another reading of a deal (scored, not shown), over its own findings."""
+
+    def groups(self, deal: Deal, rules: AbstractSet[str]) -> dict[str, list[Finding]]:
+        """The named rules' findings on ``deal`` (a reading of the deal), by rule key."""
+
+    def merged(self, redone: dict[str, list[Finding]]) -> list[Finding]:
+        """The deal's findings with the rules in ``redone`` replaced by their findings there, in rule order."""
+
+    def keys(self, rules: AbstractSet[str]) -> frozenset[str]:
+        """The rule keys that ``rules`` names ("module.rule", "module.*" or "*")."""
+
+
+#: single readings whose rules read no other unknown fact take their findings from the reading of every
+#: unknown (the same inputs reach those rules); False re-runs each (tests compare the two)
+SHARE_DISJOINT_READINGS = True
 #: a reading's components (threat, sensitivity, access) and overall score
 Summary = tuple[np.ndarray, float]
 
@@ -178,16 +193,23 @@ class Readings:
     single: list[tuple[str, dict[str, Any], list[Finding]]]
 
 
-def conservative_readings(ctx: Context, findings: list[Finding], findings_for: FindingsFor) -> Readings | None:
-    """None when nothing in scope is unknown; ``findings_for(deal, rules)`` re-runs the named rules on
-    another reading of the deal and keeps the other rules' findings."""
+def conservative_readings(ctx: Context, findings: list[Finding], rerun: Rerun) -> Readings | None:
+    """None when nothing in scope is unknown. The rules that read the unknown facts are re-run on the
+    reading of every unknown; a fact read alone re-runs its own rules, unless no other unknown fact
+    reaches them (FACT_READERS): then their findings are those of the reading of every unknown."""
     unknown = unknown_facts(ctx, findings)
     if not unknown:
         return None
-    deal = with_facts(ctx.deal, [(path, value) for path, value, _ in unknown])
-    everything = set().union(*(readers(p) for p, _, _ in unknown))
-    single = [(path, row, findings_for(with_fact(ctx.deal, path, value), readers(path))) for path, value, row in unknown]
-    return Readings(unknown=unknown, all=findings_for(deal, everything), single=single)
+    paths = [p for p, _, _ in unknown]
+    everything = set().union(*(readers(p) for p in paths))
+    together = rerun.groups(with_facts(ctx.deal, [(path, value) for path, value, _ in unknown]), everything)
+    keys = [rerun.keys(readers(p)) for p in paths]
+    single = []
+    for n, (path, value, row) in enumerate(unknown):
+        alone = SHARE_DISJOINT_READINGS and not any(keys[n] & keys[m] for m in range(len(paths)) if m != n)
+        redone = {k: together[k] for k in keys[n]} if alone else rerun.groups(with_fact(ctx.deal, path, value), readers(path))
+        single.append((path, row, rerun.merged(redone)))
+    return Readings(unknown=unknown, all=rerun.merged(together), single=single)
 
 
 def score_range(readings: Readings | None, known: Scores, high: Summary, alone: Sequence[float], formula: dict[str, Any],
