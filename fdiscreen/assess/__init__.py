@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from fdiscreen.assess import business, investor, proposals, protection, seats, technology, terms
-from fdiscreen.assess.combine import PointTable, ScoreColumns, Scores, point_sums
+from fdiscreen.assess.combine import TIERS, PointTable, ScoreColumns, Scores, point_sums
 from fdiscreen.assess.finding import Context, Dimension, Finding
 from fdiscreen.assess.mitigation import Residuals, catalog, validate_ids
 from fdiscreen.assess.ranges import Readings, Summary, conservative_readings, score_range
@@ -250,10 +250,11 @@ def _assessment(found: Found, scored: _Scored, i: int) -> Assessment:
     lo, hi = scored.range_first[i], scored.range_first[i + 1]
 
     def with_range(columns: ScoreColumns, ranges: ScoreColumns) -> Scores:
-        scores = columns.scores(i)
+        if found.readings is None:
+            return columns.scores(i)
         alone = [float(ranges.overall[k]) for k in range(lo + 1, hi)]
-        rng = score_range(found.readings, scores, _summary(ranges, lo), alone, formula) if found.readings is not None else None
-        return scores.model_copy(update={"range": rng})
+        known = (float(columns.overall[i]), TIERS[int(columns.tier[i])])
+        return columns.scores(i, score_range(found.readings, known, _summary(ranges, lo), alone, formula))
 
     measures = catalog(regime)
     points = [sum(p) for p in scored.residual_points[scored.known_first[i]:scored.known_first[i + 1]].tolist()]

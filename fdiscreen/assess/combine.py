@@ -179,8 +179,8 @@ class ScoreColumns:
         overall = combine(parts, formula)
         return cls(formula, raw, parts, overall, tier_codes(overall, formula))
 
-    def scores(self, k: int) -> Scores:
-        """Reading ``k``'s scores (its range is added by the assessment). Built from values already of
+    def scores(self, k: int, score_range: ScoreRange | None = None) -> Scores:
+        """Reading ``k``'s scores, with its range where facts are unknown. Built from values already of
         the model's types, so without validating them again."""
         formula = self.formula
         raw = dict(zip(DIMENSIONS, self.raw[k].tolist()))
@@ -190,7 +190,7 @@ class ScoreColumns:
         return Scores.model_construct(
             threat=round(parts[0], 1), sensitivity=round(parts[1], 1), access=round(parts[2], 1), overall=float(self.overall[k]),
             tier=tier, predicted_outcome=formula["outcome_by_tier"][tier], raw=raw,
-            capped=[d for b, d in zip(base, DIMENSIONS) if b + raw[d] > cap or b + raw[d] < 0], range=None,
+            capped=[d for b, d in zip(base, DIMENSIONS) if b + raw[d] > cap or b + raw[d] < 0], range=score_range,
             formula={"base": dict(zip(DIMENSIONS, base)), "weights": {d: float(formula["weights"][d]) for d in DIMENSIONS},
                      "tiers": {str(step["tier"]): float(step["from"]) for step in formula["tiers"]}})
 

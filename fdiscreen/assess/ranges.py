@@ -15,7 +15,7 @@ from typing import Any, Protocol, cast
 import numpy as np
 
 from fdiscreen.assess.business import sensitivity_class
-from fdiscreen.assess.combine import RangeMover, ScoreRange, Scores, tier_of
+from fdiscreen.assess.combine import RangeMover, ScoreRange, tier_of
 from fdiscreen.assess.finding import DIMENSIONS, Context, Finding
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.i18n import T
@@ -212,21 +212,23 @@ def conservative_readings(ctx: Context, findings: list[Finding], rerun: Rerun) -
     return Readings(unknown=unknown, all=rerun.merged(together), single=single)
 
 
-def score_range(readings: Readings | None, known: Scores, high: Summary, alone: Sequence[float], formula: dict[str, Any],
+def score_range(readings: Readings | None, known: tuple[float, str], high: Summary, alone: Sequence[float], formula: dict[str, Any],
                 movers: int = 3) -> ScoreRange | None:
     """The known-facts score and the conservative one, with the unknown facts that move it most.
-    ``high``: the components and overall score of the reading of every unknown (``readings.all``);
-    ``alone``: the overall score of each unknown read alone (``readings.single``, in order)."""
+    ``known``: the overall score and tier at the known facts; ``high``: the components and overall score
+    of the reading of every unknown (``readings.all``); ``alone``: the overall score of each unknown read
+    alone (``readings.single``, in order)."""
     if readings is None:
         return None
+    low, low_tier = known
     parts, overall_high = high
-    moving = sorted(((overall, path, row) for (path, row, _), overall in zip(readings.single, alone) if overall > known.overall),
+    moving = sorted(((overall, path, row) for (path, row, _), overall in zip(readings.single, alone) if overall > low),
                     key=lambda m: (-m[0], m[1]))[:movers]
-    ranked = [RangeMover(path=path, question=T(f"confirm {row['en']}", f"{row['ja']}を確認"), overall_if_conservative=overall)
+    ranked = [RangeMover.model_construct(path=path, question=T(f"confirm {row['en']}", f"{row['ja']}を確認"), overall_if_conservative=overall)
               for overall, path, row in moving]
-    top = max(overall_high, known.overall)
+    top = max(overall_high, low)
     tier = tier_of(top, formula)
-    return ScoreRange.model_construct(low=known.overall, high=top, high_tier=tier, high_predicted_outcome=formula["outcome_by_tier"][tier],
-                                      crosses_tier=tier != known.tier,
+    return ScoreRange.model_construct(low=low, high=top, high_tier=tier, high_predicted_outcome=formula["outcome_by_tier"][tier],
+                                      crosses_tier=tier != low_tier,
                                       components_high={d: round(float(v), 1) for d, v in zip(DIMENSIONS, parts.tolist())},
                                       unknown=[p for p, _, _ in readings.unknown], movers=ranked)
