@@ -212,14 +212,12 @@ def conservative_readings(ctx: Context, findings: list[Finding], rerun: Rerun) -
     return Readings(unknown=unknown, all=rerun.merged(together), single=single)
 
 
-def score_range(readings: Readings | None, known: tuple[float, str], high: Summary, alone: Sequence[float], formula: dict[str, Any],
-                movers: int = 3) -> ScoreRange | None:
+def score_range(readings: Readings, known: tuple[float, str], high: Summary, alone: Sequence[float], formula: dict[str, Any],
+                movers: int = 3) -> ScoreRange:
     """The known-facts score and the conservative one, with the unknown facts that move it most.
     ``known``: the overall score and tier at the known facts; ``high``: the components and overall score
     of the reading of every unknown (``readings.all``); ``alone``: the overall score of each unknown read
     alone (``readings.single``, in order)."""
-    if readings is None:
-        return None
     low, low_tier = known
     parts, overall_high = high
     moving = sorted(((overall, path, row) for (path, row, _), overall in zip(readings.single, alone) if overall > low),
