@@ -165,6 +165,19 @@ def test_progress_counts_every_row() -> None:
     assert sum(seen) == len(frame())
 
 
+def test_screening_in_slices_gives_the_same_table_and_moves_the_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Distinct deals are screened a slice at a time as the rows are read (``SCREEN_SLICE``), so memory
+    does not grow with the file: slices of 7 give the table of one slice, rows repeating a deal of an
+    earlier slice are told at once, and the progress moves while the file is screened."""
+    whole_results, whole_errors = b.screen_frame(frame())
+    monkeypatch.setattr(b, "SCREEN_SLICE", 7)
+    seen: list[int] = []
+    results, errors = b.screen_frame(frame(), tick=seen.append)
+    pd.testing.assert_frame_equal(whole_results, results)
+    pd.testing.assert_frame_equal(whole_errors, errors)
+    assert sum(seen) == len(frame()) and sum(1 for n in seen if n >= 7) >= len(frame()) // 7 - 2
+
+
 def run_on_terminal(args: list[str]) -> tuple[int, str]:
     """Run the CLI with stderr on a pseudo-terminal; return its exit code and what the terminal showed."""
     import os
