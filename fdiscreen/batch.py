@@ -385,18 +385,15 @@ def _row_entity_path(path: str, tree: dict[str, Any] | None, expanded: dict[str,
 
 
 def _column_of(path: str | None, tree: dict[str, Any] | None = None, expanded: dict[str, Any] | None = None) -> str:
-    """The column a deal path points at (the path itself when no column holds it)."""
+    """The column a deal path points at (the column of the longest path holding it; the path itself when
+    no column holds it)."""
     if not path:
         return ""
     if path in COLUMNS:
         return path
     path = _row_entity_path(path, tree, expanded)
-    best = ""
-    for p, name in PATH_TO_COLUMN.items():
-        if path == p or path.startswith(p + ".") or path.startswith(p + "["):
-            if len(p) > len(PATH_TO_COLUMN.get(best, "")):
-                best = name
-    return best or path
+    holding = [p for p in PATH_TO_COLUMN if path == p or path.startswith(p + ".") or path.startswith(p + "[")]
+    return PATH_TO_COLUMN[max(holding, key=len)] if holding else path
 
 
 def _key(deal_map: dict[str, Any]) -> str:
