@@ -151,6 +151,10 @@ COLUMNS: dict[str, Column] = {
     "indirect_officer_majority": Column("transaction.indirect.related_persons_take_officer_majority", "bool", "the acquirer's related persons take a majority of its officers"),
 }
 PATH_TO_COLUMN = {c.path: name for name, c in COLUMNS.items()}
+#: the columns that only name things (the matter, the target and the parties): rows that differ only in
+#: them give the same result (:func:`_key`)
+NAME_COLUMNS = frozenset(name for name, c in COLUMNS.items()
+                         if c.path in ("matter", "target.name", f"{PRINCIPAL}.name", f"{HOLDER}.name") or re.fullmatch(r"entities\[\d+\]\.name", c.path))
 OUTPUT_COLUMNS = ["row", "matter", "as_of", "outcome", "foreign_investor", "investor_class", "target_class", "prior_notification",
                   "exemption", "exemption_kind", "must_file", "waiting_days", "post_investment_report", "threat", "sensitivity", "access",
                   "overall", "overall_high", "tier", "predicted_outcome", "residual_overall", "top_findings", "best_mitigation",
@@ -615,7 +619,10 @@ def screen_records_dask(records: list[tuple[int, dict[str, Any]]], as_of: dt.dat
         raise FdiscreenError(f"{workers} workers", path="--workers", expected="at least 1")
     db = str(graph_db) if graph_db is not None else None  # workers open the same file read-only
     n = partitions or max(1, min(len(records), workers * 4))
-    chunks = [_packed(records[i::n]) for i in range(n)]
+    dealt: list[list[tuple[int, dict[str, Any]]]] = [[] for _ in range(n)]
+    for number, row in records:
+        dealt[_partition_of(row, n, explain)].append((number, row))
+    chunks = [_packed(chunk) for chunk in dealt]
 
     def run(chunk: bytes) -> bytes:
         return _packed(screen_records(pickle.loads(chunk), as_of, graph_db=db, explain=explain))
@@ -633,6 +640,14 @@ def screen_records_dask(records: list[tuple[int, dict[str, Any]]], as_of: dt.dat
     results = sorted((r for part in parts for r in part[0]), key=lambda r: r["row"])
     errors = sorted((e for part in parts for e in part[1]), key=lambda e: e["row"])
     return results, errors
+
+
+def _partition_of(row: dict[str, Any], n: int, by_name: bool = False) -> int:
+    """The partition of a row: rows whose cells differ only in the names (:data:`NAME_COLUMNS`; with
+    ``by_name``, rows with the same cells) go to the same partition, so that a deal repeated across the
+    file is screened once there as it is by the local engine."""
+    cells = tuple((k, v) for k, v in row.items() if by_name or k not in NAME_COLUMNS)
+    return int.from_bytes(hashlib.blake2b(repr(cells).encode(), digest_size=8).digest(), "little") % n
 
 
 def _local_cluster(workers: int) -> Any:

@@ -209,6 +209,19 @@ def test_progress_bar_on_a_terminal(tmp_path: Path, engine: list[str]) -> None:
     assert code == 0 and "screening" in shown and "━" in shown and "100%" in shown
 
 
+def test_dask_partitions_keep_rows_that_differ_only_in_names_together() -> None:
+    """The Dask engine deals rows out by their cells apart from the names, so a deal repeated across the
+    file is screened once, in one partition, as the local engine screens it once."""
+    records = b._records(frame())
+    renamed = [{**row, **{c: f"{row.get(c)} (renamed)" for c in b.NAME_COLUMNS if c in row}} for _, row in records]
+    assert {"matter", "acquirer_name", "target_name"} <= b.NAME_COLUMNS
+    assert [b._partition_of(r, 8) for _, r in records] == [b._partition_of(r, 8) for r in renamed]
+    assert len({b._partition_of(r, 8) for _, r in records}) == 8
+    changed = [{**row, "shares_after_pct": "99.5"} for _, row in records]
+    assert [b._partition_of(r, 8) for _, r in records] != [b._partition_of(r, 8) for r in changed]
+    assert [b._partition_of(r, 8, by_name=True) for _, r in records] != [b._partition_of(r, 8, by_name=True) for r in renamed]
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="local cluster test written for Linux")
 def test_dask_engine_matches_local_engine() -> None:
     pytest.importorskip("dask.distributed")
