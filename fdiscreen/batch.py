@@ -453,8 +453,8 @@ class _Row:
 
 #: distinct deals screened at a time, as the rows are read: a batch's columns are shared within a slice
 #: of this size, and a slice's deals, determinations and assessments are let go once its result rows are
-#: made, so that memory does not grow with the file (about 40 KB a deal while screened, against about
-#: 0.3 KB a row kept; bench/parquet.py reports the peak)
+#: made, so that only the result rows (about 1 KB each) grow with the file, not the 40 KB or so a deal
+#: takes while it is screened (bench/parquet.py reports the peak)
 SCREEN_SLICE = 2000
 
 
@@ -655,7 +655,7 @@ def _local_cluster(workers: int) -> Any:
     are silenced: a failing task still raises in the client, and shutdown races (a heartbeat to a closed
     scheduler) would otherwise print tracebacks after a good run. The workers' statistical profiler is
     off: it serves the dashboard, which is off too, and its samples of the rules' deep stacks cost about
-    12% of each task (bench/batch.py; four alternating runs on 12,000 rows)."""
+    12% of each task (four alternating runs with and without it on 12,000 rows of bench/make_deals.py)."""
     import dask
     from dask.distributed import LocalCluster
 
