@@ -17,11 +17,11 @@ import os
 import pickle
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import pandas as pd
 
@@ -606,7 +606,7 @@ def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, schedul
     return _frames(*screen_records_dask(_records(frame), as_of, scheduler, partitions, workers, tick, graph_db))
 
 
-def screen_records_dask(records: list[tuple[int, dict[str, Any]]], as_of: dt.date | None = None, scheduler: str | None = None,
+def screen_records_dask(records: RowSource, as_of: dt.date | None = None, scheduler: str | None = None,
                         partitions: int | None = None, workers: int | None = None,
                         tick: Callable[[int], None] | None = None, graph_db: str | Path | None = None,
                         explain: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -681,12 +681,41 @@ def summary(results: pd.DataFrame) -> list[str]:
 
 # -- files --------------------------------------------------------------------------------------
 
+class RowSource(Protocol):
+    """The rows of an input table as (row number, cells), counted and read in order: a list, or a Parquet
+    table's rows made as they are read (:class:`ArrowRows`)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]: ...
+
+
+class ArrowRows:
+    """A Parquet table's rows as (row number, cells), each batch of rows made into Python mappings only
+    when it is read, so that the table stays in Arrow's columns while it is screened (the mappings of
+    the whole table took about 2 KB a row)."""
+
+    def __init__(self, table: Any, batch_rows: int = 4096) -> None:
+        self.table = table
+        self.batch_rows = batch_rows
+
+    def __len__(self) -> int:
+        return int(self.table.num_rows)
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        number = 1
+        for batch in self.table.to_batches(max_chunksize=self.batch_rows):
+            for cells in batch.to_pylist():
+                yield number, cells
+                number += 1
+
+
 @dataclass
 class Rows:
     """An input table read row by row: the rows that could be read (row number, cells) and, for the
     others, an error each (row, column, message). A damaged row never costs the file's other rows."""
 
-    records: list[tuple[int, dict[str, Any]]]
+    records: RowSource
     errors: list[dict[str, Any]]
 
 
@@ -816,8 +845,7 @@ def _parquet_rows(source: Path | io.BytesIO, name: str) -> Rows:
         table = pq.read_table(source)
     except Exception as exc:  # noqa: BLE001 - pyarrow raises many kinds for a damaged file
         raise FdiscreenError(f"cannot read Parquet: {str(exc)[:200]}", file=name, expected="a Parquet table") from None
-    rows = table.to_pylist()
-    return Rows([(i, row) for i, row in enumerate(rows, start=1)], [])
+    return Rows(ArrowRows(table), [])
 
 
 def read_rows(path: Path) -> Rows:

@@ -209,6 +209,22 @@ def test_progress_bar_on_a_terminal(tmp_path: Path, engine: list[str]) -> None:
     assert code == 0 and "screening" in shown and "━" in shown and "100%" in shown
 
 
+def test_parquet_rows_are_made_batch_by_batch_as_they_are_read(tmp_path: Path) -> None:
+    """A Parquet table stays in Arrow's columns: its rows become Python mappings a batch at a time, as the
+    engine reads them, numbered from 1 across batches, and the table screens as its CSV does."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame(), preserve_index=False)
+    rows = b.ArrowRows(table, batch_rows=4)
+    assert len(rows) == len(frame()) and list(rows) == list(enumerate(table.to_pylist(), start=1))
+    path = tmp_path / "deals.parquet"
+    frame().to_parquet(path, index=False)
+    read = b.read_rows(path)
+    assert isinstance(read.records, b.ArrowRows) and not read.errors
+    from_parquet, _ = b.screen_rows(read)
+    pd.testing.assert_frame_equal(from_parquet, b.screen_frame(frame())[0])
+
+
 def test_dask_partitions_keep_rows_that_differ_only_in_names_together() -> None:
     """The Dask engine deals rows out by their cells apart from the names, so a deal repeated across the
     file is screened once, in one partition, as the local engine screens it once."""
