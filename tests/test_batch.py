@@ -167,8 +167,8 @@ def test_progress_counts_every_row() -> None:
 
 def test_screening_in_slices_gives_the_same_table_and_moves_the_progress(monkeypatch: pytest.MonkeyPatch) -> None:
     """Distinct deals are screened a slice at a time as the rows are read (``SCREEN_SLICE``), so memory
-    does not grow with the file: slices of 7 give the table of one slice, rows repeating a deal of an
-    earlier slice are told at once, and the progress moves while the file is screened."""
+    does not grow with the file: slices of 7 give the tables of one slice, every row is told to the
+    progress once, and the progress moves slice by slice while the file is screened."""
     whole_results, whole_errors = b.screen_frame(frame())
     monkeypatch.setattr(b, "SCREEN_SLICE", 7)
     seen: list[int] = []
