@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import pandas as pd
 
@@ -31,6 +31,9 @@ from fdiscreen.outfiles import write_table
 from fdiscreen.load import expand_graph_refs, parse_deal
 from fdiscreen.model import ISO_DATE, Deal, kind_detail_mismatch
 from fdiscreen.screening import Screened, screened_each
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -695,19 +698,16 @@ class ArrowRows:
     when it is read, so that the table stays in Arrow's columns while it is screened (the mappings of
     the whole table took about 2 KB a row)."""
 
-    def __init__(self, table: Any, batch_rows: int = 4096) -> None:
+    def __init__(self, table: pa.Table, batch_rows: int = 4096) -> None:
         self.table = table
         self.batch_rows = batch_rows
 
     def __len__(self) -> int:
-        return int(self.table.num_rows)
+        return self.table.num_rows
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        number = 1
-        for batch in self.table.to_batches(max_chunksize=self.batch_rows):
-            for cells in batch.to_pylist():
-                yield number, cells
-                number += 1
+        batches = self.table.to_batches(max_chunksize=self.batch_rows)
+        return enumerate((cells for batch in batches for cells in batch.to_pylist()), start=1)
 
 
 @dataclass
