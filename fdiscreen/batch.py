@@ -17,12 +17,14 @@ import os
 import pickle
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+import numpy as np
 import pandas as pd
 
 from fdiscreen.collector import collector_paused
@@ -445,25 +447,69 @@ class _Parsed:
     deal: Deal | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """A good row: its number, the key of its distinct deal and its matter name."""
-
-    number: int
-    key: bytes
-    matter: str
-
-
 #: distinct deals screened at a time, as the rows are read: a batch's columns are shared within a slice
 #: of this size, and a slice's deals, determinations and assessments are let go once its result rows are
-#: made, so that only the result rows (about 1 KB each) grow with the file, not the 40 KB or so a deal
-#: takes while it is screened (bench/parquet.py reports the peak)
+#: made into columns, so that what grows with the file is a few hundred bytes a row, not the 40 KB or so
+#: a deal takes while it is screened (bench/parquet.py reports the peak)
 SCREEN_SLICE = 2000
+#: the result columns of a distinct deal (a row's own number and matter are added to them)
+OUTCOME_COLUMNS = OUTPUT_COLUMNS[2:]
+#: result columns of real numbers (empty where a row has none): typed as such in every slice, so that
+#: a slice in which no row has a value does not turn the column into objects
+FLOAT_COLUMNS = ("threat", "sensitivity", "access", "overall", "overall_high", "residual_overall", "overall_after_best_mitigation")
+
+
+class _Outcomes:
+    """The outcome of every distinct deal screened so far, by key: its result row, kept with its slice's
+    rows as typed columns (a DataFrame per slice), or its error."""
+
+    def __init__(self, explain: bool) -> None:
+        self.columns = [*OUTCOME_COLUMNS, *([EXPLANATION] if explain else [])]
+        self.index: dict[bytes, int] = {}
+        """A deal's result row among all slices' rows (0, 1, ...), or -1 - k for its error ``errors[k]``."""
+        self.slices: list[pd.DataFrame] = []
+        self.errors: list[dict[str, Any]] = []
+        self.rows = 0
+
+    def __contains__(self, key: bytes) -> bool:
+        return key in self.index
+
+    def add(self, keyed: list[tuple[bytes, dict[str, Any]]]) -> None:
+        """One slice's outcomes (key, result row or error), the result rows made into columns."""
+        good = []
+        for key, outcome in keyed:
+            if "message" in outcome:
+                self.index[key] = -1 - len(self.errors)
+                self.errors.append(outcome)
+            else:
+                self.index[key] = self.rows + len(good)
+                good.append(outcome)
+        if good:
+            self.slices.append(pd.DataFrame(good, columns=self.columns).astype({c: "float64" for c in FLOAT_COLUMNS}))
+            self.rows += len(good)
+
+    def table(self, numbers: Sequence[int], keys: Sequence[bytes], matters: Sequence[str]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+        """The result rows of the rows (number, deal key, matter) in their order, and the errors of those
+        whose deal failed, with their row numbers."""
+        which = np.fromiter((self.index[k] for k in keys), dtype=np.int64, count=len(keys))
+        good = np.flatnonzero(which >= 0)
+        frame = (pd.concat(self.slices, ignore_index=True) if self.slices else
+                 pd.DataFrame(columns=self.columns).astype({c: "float64" for c in FLOAT_COLUMNS})).take(which[good])
+        frame.insert(0, "matter", [matters[i] for i in good.tolist()])
+        frame.insert(0, "row", np.asarray(numbers, dtype=np.int64)[good])
+        errors = [{**self.errors[-1 - int(which[i])], "row": numbers[i]} for i in np.flatnonzero(which < 0).tolist()]
+        return _typed(frame.reset_index(drop=True)), errors
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with each column's type inferred from all its rows, as if it had been made in one piece:
+    a column joined from slices (or partitions) that were empty or all-null in some keeps its text type."""
+    return frame.infer_objects()
 
 
 def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date | None = None,
                    tick: Callable[[int], None] | None = None, graph_db: str | Path | None = None,
-                   explain: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                   explain: bool = False) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """Screen (row number, flat row) pairs; return (results, errors). The engine for every backend.
     ``graph_db``: the ownership graph for rows naming ``acquirer_graph_id``. Each row is read into a deal
     (a bad row is an error with its column); the distinct deals are screened together,
@@ -471,71 +517,72 @@ def screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date
     slice (:func:`fdiscreen.screening.screened_each`). ``tick`` is told each row once its result (or
     error) is known. ``explain``: each result also holds its row's whole Screening as JSON
     (``explanation``: reasons, citations, findings; the rows are then screened by their own names, not
-    shared with rows that differ only in names)."""
+    shared with rows that differ only in names). The results are a table in row order
+    (:data:`OUTPUT_COLUMNS`), the errors a list sorted by row."""
     with collector_paused():
         return _screen_records(records, as_of, tick or (lambda n: None), graph_db, explain)
 
 
 def _screen_records(records: Iterable[tuple[int, dict[str, Any]]], as_of: dt.date | None, tick: Callable[[int], None],
-                    graph_db: str | Path | None, explain: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                    graph_db: str | Path | None, explain: bool) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     errors: list[dict[str, Any]] = []
-    rows: list[_Row] = []
+    numbers, keys, matters = array("q"), [], []  # the good rows
     distinct: dict[bytes, _Parsed] = {}
-    outcomes: dict[bytes, dict[str, Any]] = {}
+    outcomes = _Outcomes(explain)
     waiting: Counter[bytes] = Counter()  # rows of each deal read but not yet screened
     pending: list[_Parsed] = []
     for number, row in records:
-        r = _parse_row(number, row, graph_db, distinct, errors, explain)
-        if r is None:
+        parsed = _parse_row(number, row, graph_db, distinct, outcomes, errors, explain)
+        if parsed is None:
             tick(1)
             continue
-        rows.append(r)
-        if r.key in outcomes:
+        key, matter = parsed
+        numbers.append(number)
+        keys.append(key)
+        matters.append(matter)
+        if key in outcomes:
             tick(1)
             continue
-        waiting[r.key] += 1
-        if waiting[r.key] == 1:
-            pending.append(distinct[r.key])
+        waiting[key] += 1
+        if waiting[key] == 1:
+            pending.append(distinct[key])
         if len(pending) == SCREEN_SLICE:
-            _screen_slice(pending, as_of, explain, outcomes)
+            _screen_slice(pending, as_of, explain, outcomes, distinct)
             tick(sum(waiting.pop(p.key) for p in pending))
             pending = []
-    _screen_slice(pending, as_of, explain, outcomes)
+    _screen_slice(pending, as_of, explain, outcomes, distinct)
     tick(sum(waiting.values()))
-    results: list[dict[str, Any]] = []
-    for r in rows:
-        outcome = outcomes[r.key]
-        if "message" in outcome:
-            errors.append({**outcome, "row": r.number})
-        else:
-            results.append({**outcome, "row": r.number, "matter": r.matter})
-    return results, sorted(errors, key=lambda e: e["row"])
+    results, failed = outcomes.table(numbers, keys, matters)
+    return results, sorted([*errors, *failed], key=lambda e: e["row"])
 
 
-def _screen_slice(part: list[_Parsed], as_of: dt.date | None, explain: bool, outcomes: dict[bytes, dict[str, Any]]) -> None:
-    """Screen a slice of distinct deals together into ``outcomes`` (result row or error, by key), letting
-    each deal go once its result row is made."""
+def _screen_slice(part: list[_Parsed], as_of: dt.date | None, explain: bool, outcomes: _Outcomes, distinct: dict[bytes, _Parsed]) -> None:
+    """Screen a slice of distinct deals together into ``outcomes``, letting each deal go once its
+    result row is made."""
     if not part:
         return
-    for p, s in zip(part, screened_each([cast(Deal, p.deal) for p in part], as_of, explained=explain)):
-        outcomes[p.key] = _outcome_of(p, s, explain)
-        p.tree = p.expanded = p.deal = None
+    outcomes.add([(p.key, _outcome_of(p, s, explain)) for p, s in zip(part, screened_each([cast(Deal, p.deal) for p in part], as_of,
+                                                                                          explained=explain))])
+    for p in part:
+        del distinct[p.key]
 
 
-def _parse_row(number: int, row: dict[str, Any], graph_db: str | Path | None, distinct: dict[bytes, _Parsed],
-               errors: list[dict[str, Any]], by_name: bool = False) -> _Row | None:
-    """Read one row into a deal (identical deals apart from names are read once; with ``by_name``, only
-    identical deals); a bad row goes to ``errors`` with its column and None is returned. A deal's key is
-    a 128-bit digest of its mapping, so that a million keys take 50 MB, not a gigabyte."""
+def _parse_row(number: int, row: dict[str, Any], graph_db: str | Path | None, distinct: dict[bytes, _Parsed], outcomes: _Outcomes,
+               errors: list[dict[str, Any]], by_name: bool = False) -> tuple[bytes, str] | None:
+    """Read one row into a deal: its deal's key and its matter. Identical deals apart from names are read
+    once (with ``by_name``, only identical deals): a deal already screened (in ``outcomes``) or waiting
+    (in ``distinct``) is not read again. A bad row goes to ``errors`` with its column and None is
+    returned. A deal's key is a 128-bit digest of its mapping, so that a million keys take 50 MB, not a
+    gigabyte."""
     tree: dict[str, Any] | None = None
     expanded: dict[str, Any] | None = None
     try:
         tree = row_to_deal(row, number)
         key = hashlib.blake2b((json.dumps(tree, sort_keys=True, default=str) if by_name else _key(tree)).encode(), digest_size=16).digest()
-        if key not in distinct:
+        if key not in distinct and key not in outcomes:
             expanded = expand_graph_refs(tree, graph_db, None)
             distinct[key] = _Parsed(number, tree, key, expanded, parse_deal(expanded))
-        return _Row(number, key, tree["matter"])
+        return key, tree["matter"]
     except FdiscreenError as exc:
         errors.append(_error_of(number, exc, tree, expanded))
     except Exception as exc:  # noqa: BLE001 - a fault reading one row must not cost the others
@@ -580,18 +627,17 @@ def screen_rows(rows: Rows, as_of: dt.date | None = None, tick: Callable[[int], 
         results, errors = screen_records_dask(rows.records, as_of, scheduler, workers=workers, tick=tick, graph_db=graph_db, explain=explain)
     else:
         results, errors = screen_records(rows.records, as_of, tick, graph_db, explain)
-    return _frames(results, sorted([*rows.errors, *errors], key=lambda e: e["row"]), explain)
+    return _frames(results, sorted([*rows.errors, *errors], key=lambda e: e["row"]))
 
 
 #: output columns that hold a list per row (a list column in Parquet and JSON Lines; "; "-joined in CSV)
 LIST_COLUMNS = ("top_findings", "facts_to_confirm")
 
 
-def _frames(results: list[dict[str, Any]], errors: list[dict[str, Any]], explain: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _frames(results: pd.DataFrame, errors: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The results and errors tables in real dtypes: dates as dates, day counts as whole numbers (empty
     where a row has none), the findings and facts as lists; the explanation last when asked for."""
-    table = pd.DataFrame(results, columns=[*OUTPUT_COLUMNS, *([EXPLANATION] if explain else [])]).astype({"waiting_days": "Int64"})
-    return table, pd.DataFrame(errors, columns=ERROR_COLUMNS)
+    return results.astype({"waiting_days": "Int64"}), pd.DataFrame(errors, columns=ERROR_COLUMNS)
 
 
 def screen_frame(frame: pd.DataFrame, as_of: dt.date | None = None, tick: Callable[[int], None] | None = None,
@@ -612,7 +658,7 @@ def screen_frame_dask(frame: pd.DataFrame, as_of: dt.date | None = None, schedul
 def screen_records_dask(records: RowSource, as_of: dt.date | None = None, scheduler: str | None = None,
                         partitions: int | None = None, workers: int | None = None,
                         tick: Callable[[int], None] | None = None, graph_db: str | Path | None = None,
-                        explain: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                        explain: bool = False) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """:func:`screen_records` on Dask, the rows dealt out in partitions; results and errors by row number."""
     from dask.distributed import Client, as_completed
 
@@ -631,7 +677,7 @@ def screen_records_dask(records: RowSource, as_of: dt.date | None = None, schedu
         return _packed(screen_records(pickle.loads(chunk), as_of, graph_db=db, explain=explain))
 
     cluster = None if scheduler else _local_cluster(workers)
-    parts = []
+    parts: list[tuple[pd.DataFrame, list[dict[str, Any]]]] = []
     with Client(scheduler or cluster) as client:
         for future in as_completed(client.map(run, client.scatter(chunks))):  # data sent once, not in the graph
             part = pickle.loads(future.result())
@@ -640,7 +686,7 @@ def screen_records_dask(records: RowSource, as_of: dt.date | None = None, schedu
                 tick(len(part[0]) + len(part[1]))
     if cluster is not None:
         cluster.close()
-    results = sorted((r for part in parts for r in part[0]), key=lambda r: r["row"])
+    results = _typed(pd.concat([part[0] for part in parts], ignore_index=True).sort_values("row", kind="stable", ignore_index=True))
     errors = sorted((e for part in parts for e in part[1]), key=lambda e: e["row"])
     return results, errors
 
