@@ -229,13 +229,32 @@ def test_dask_partitions_keep_rows_that_differ_only_in_names_together() -> None:
     """The Dask engine deals rows out by their cells apart from the names, so a deal repeated across the
     file is screened once, in one partition, as the local engine screens it once."""
     records = b._records(frame())
-    renamed = [{**row, **{c: f"{row.get(c)} (renamed)" for c in b.NAME_COLUMNS if c in row}} for _, row in records]
+    renamed = [(n, {**row, **{c: f"{row.get(c)} (renamed)" for c in b.NAME_COLUMNS if c in row}}) for n, row in records]
     assert {"matter", "acquirer_name", "target_name"} <= b.NAME_COLUMNS
-    assert [b._partition_of(r, 8) for _, r in records] == [b._partition_of(r, 8) for r in renamed]
-    assert len({b._partition_of(r, 8) for _, r in records}) == 8
-    changed = [{**row, "shares_after_pct": "99.5"} for _, row in records]
-    assert [b._partition_of(r, 8) for _, r in records] != [b._partition_of(r, 8) for r in changed]
-    assert [b._partition_of(r, 8, by_name=True) for _, r in records] != [b._partition_of(r, 8, by_name=True) for r in renamed]
+    ids = b.partition_ids(records, 8)
+    assert ids.tolist() == b.partition_ids(renamed, 8).tolist()
+    assert set(ids.tolist()) == set(range(8))
+    changed = [(n, {**row, "shares_after_pct": "99.5"}) for n, row in records]
+    assert ids.tolist() != b.partition_ids(changed, 8).tolist()
+    assert b.partition_ids(records, 8, by_name=True).tolist() != b.partition_ids(renamed, 8, by_name=True).tolist()
+
+
+def test_a_parquet_table_is_dealt_out_as_arrow_tables_with_its_row_numbers() -> None:
+    """A Parquet table's partitions stay Arrow tables (no row becomes a mapping before its worker reads
+    it), each row keeping its number in the file; every row is in exactly one partition, and a table is
+    dealt out as its rows would be as a list."""
+    import pyarrow as pa
+
+    records = b._records(frame())
+    table = b.ArrowRows(pa.Table.from_pylist([row for _, row in records]), batch_rows=3)
+    parts = b._dealt_out(table, 4)
+    assert all(isinstance(p, b.ArrowRows) for p in parts)
+    assert sorted(r for p in parts for r in p) == records
+    assert [list(p) for p in parts] == [list(p) for p in b._dealt_out(records, 4)]
+    again = b._dealt_out(parts[0], 2)  # a part of a part keeps the rows' numbers in the file
+    assert sorted(r for p in again for r in p) == list(parts[0])
+    nested = [(1, {"a": "x", "b": [1, 2]}), (2, {"a": None, "b": {"c": 1}})]
+    assert b.partition_ids(nested, 3).shape == (2,)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="local cluster test written for Linux")
