@@ -485,16 +485,18 @@ class _Outcomes:
                 self.index[key] = self.rows + len(good)
                 good.append(outcome)
         if good:
-            self.slices.append(pd.DataFrame(good, columns=self.columns).astype({c: "float64" for c in FLOAT_COLUMNS}))
+            self.slices.append(self._frame(good))
             self.rows += len(good)
+
+    def _frame(self, rows: list[dict[str, Any]]) -> pd.DataFrame:
+        return pd.DataFrame(rows, columns=self.columns).astype({c: "float64" for c in FLOAT_COLUMNS})
 
     def table(self, numbers: Sequence[int], keys: Sequence[bytes], matters: Sequence[str]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
         """The result rows of the rows (number, deal key, matter) in their order, and the errors of those
         whose deal failed, with their row numbers."""
         which = np.fromiter((self.index[k] for k in keys), dtype=np.int64, count=len(keys))
         good = np.flatnonzero(which >= 0)
-        frame = (pd.concat(self.slices, ignore_index=True) if self.slices else
-                 pd.DataFrame(columns=self.columns).astype({c: "float64" for c in FLOAT_COLUMNS})).take(which[good])
+        frame = (pd.concat(self.slices, ignore_index=True) if self.slices else self._frame([])).take(which[good])
         frame.insert(0, "matter", [matters[i] for i in good.tolist()])
         frame.insert(0, "row", np.asarray(numbers, dtype=np.int64)[good])
         errors = [{**self.errors[-1 - int(which[i])], "row": numbers[i]} for i in np.flatnonzero(which < 0).tolist()]
@@ -704,7 +706,7 @@ def partition_ids(records: RowSource, n: int, by_name: bool = False) -> np.ndarr
     ``hash_pandas_object``, the same in every process; a cell that is neither text nor a number by its
     text), not row by row (24 s for a million rows, against half a second)."""
     table = (records.table.to_pandas() if isinstance(records, ArrowRows)
-             else pd.DataFrame.from_records([row for _, row in records], columns=None))
+             else pd.DataFrame.from_records([row for _, row in records]))
     cells = table[[c for c in table.columns if by_name or c not in NAME_COLUMNS]]
     cells = cells.astype({c: str for c in cells.columns if cells[c].dtype == object})  # lists and mappings too
     if cells.shape[1] == 0:
