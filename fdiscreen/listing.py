@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from fdiscreen.clock import japan_today
 from fdiscreen.assess import business, protection
 from fdiscreen.assess.combine import Scores, score
-from fdiscreen.assess.finding import Finding, TargetContext
+from fdiscreen.assess.finding import Factor, Finding, FindingTable
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.filing.target import TargetClassConclusion, target_class
 from fdiscreen.i18n import T, Text, pct
@@ -60,11 +60,21 @@ def load_listing_plan(path: str | Path) -> ListingPlan:
     return plan
 
 
-def _ctx(plan: ListingPlan, tc: TargetClassConclusion, regime: Regime) -> TargetContext:
-    return TargetContext(target=plan.company, target_class=tc, regime=regime, weights_item="listing_finding_weights")
+class ListingContext:
+    """What the listing rules read: the company (as a finding table of one row, with the listing weights),
+    its class and the law."""
+
+    def __init__(self, plan: ListingPlan, tc: TargetClassConclusion, regime: Regime) -> None:
+        self.table = FindingTable([plan.company], [tc], [regime], weights_item="listing_finding_weights")
+        self.target_class = tc
+        self.regime = regime
+
+    def finding(self, rule: str, factor: Factor, consideration: str, text: Text, evidence: list[tuple[str, Any]], basis: list[str],
+                risk_keys: list[str], scale: float = 1.0) -> Finding:
+        return self.table.finding(0, rule, factor, consideration, text, evidence, basis, risk_keys, scale)
 
 
-def market_purchases(plan: ListingPlan, ctx: TargetContext) -> list[Finding]:
+def market_purchases(plan: ListingPlan, ctx: ListingContext) -> list[Finding]:
     """Once listed, foreign buyers can accumulate on the market: below the listed threshold without any
     filing, above it by prior notification or, for many, the exemption (portfolio investors)."""
     cls = ctx.target_class.fefta_class or "core"
@@ -86,7 +96,7 @@ def market_purchases(plan: ListingPlan, ctx: TargetContext) -> list[Finding]:
                         basis, ["capital_policy", "stake_band"], scale)]
 
 
-def takeover_exposure(plan: ListingPlan, ctx: TargetContext) -> list[Finding]:
+def takeover_exposure(plan: ListingPlan, ctx: ListingContext) -> list[Finding]:
     """Unsolicited bids and activists: exposure grows with the free float."""
     full = float(ctx.regime.threshold("listing_takeover_float_pct") or 50)
     scale = min(1.0, plan.free_float_pct / full)
@@ -98,7 +108,7 @@ def takeover_exposure(plan: ListingPlan, ctx: TargetContext) -> list[Finding]:
                         [("free_float_pct", plan.free_float_pct)], ["listing_takeover_float_pct"], ["capital_policy", "voting_influence"], round(scale, 3))]
 
 
-def stable_blocking_stake(plan: ListingPlan, ctx: TargetContext) -> list[Finding]:
+def stable_blocking_stake(plan: ListingPlan, ctx: ListingContext) -> list[Finding]:
     """Without friendly holders above one third, special resolutions can pass against management."""
     stable = plan.stable_holders_pct_after if plan.stable_holders_pct_after is not None else plan.largest_holder_pct_after
     bands = {b["id"]: b for b in ctx.regime.value("stake_bands") or []}
@@ -113,10 +123,10 @@ def stable_blocking_stake(plan: ListingPlan, ctx: TargetContext) -> list[Finding
                         ["stake_bands"], ["capital_policy", "stake_band"])]
 
 
-def information_exposure(plan: ListingPlan, ctx: TargetContext) -> list[Finding]:
+def information_exposure(plan: ListingPlan, ctx: ListingContext) -> list[Finding]:
     """Disclosure duties and shareholder rights (1% proposals, 3% books) widen access to information;
     weighted by how much protected technology the company holds."""
-    tech = business.keyword_matches(ctx, "technology_dialogue_list")
+    tech = business.keyword_matches(ctx.table, "technology_dialogue_list")[0]
     scale = 1.0 if tech or (ctx.target_class.fefta_class == "core") else 0.5
     return [ctx.finding("listing.information_exposure", "listing_exposure", "A2_leakage_misuse",
                         T("Listing brings disclosure duties, and shareholders at 1% and 3% gain proposal and book-inspection rights: control over who sees information loosens.",
@@ -124,7 +134,7 @@ def information_exposure(plan: ListingPlan, ctx: TargetContext) -> list[Finding]
                         [("company.technologies", plan.company.technologies)], ["stake_bands"], ["information_rights", "technology_access"], scale)]
 
 
-def sector_caps(plan: ListingPlan, ctx: TargetContext) -> list[Finding]:
+def sector_caps(plan: ListingPlan, ctx: ListingContext) -> list[Finding]:
     caps = {c["id"]: c for c in ctx.regime.value("sector_foreign_ownership_caps") or []}
     out = []
     for cap_id in plan.sector_caps:
@@ -171,13 +181,13 @@ def screen_listing(plan: ListingPlan, as_of: dt.date | None = None, mof: MofList
         if mid not in known:
             raise FdiscreenError(f"unknown measure {mid!r}", path=f"measures_planned[{i}]", expected=f"one of {sorted(known)}")
     tc = target_class(plan.company, regime, mof)
-    ctx = _ctx(plan, tc, regime)
+    ctx = ListingContext(plan, tc, regime)
     findings: list[Finding] = []
     for rule in LISTING_RULES:
         findings += rule(plan, ctx)
-    target_ctx = TargetContext(target=plan.company, target_class=tc, regime=regime)
+    company = FindingTable([plan.company], [tc], [regime])
     for trule in TARGET_RULES:
-        findings += trule(target_ctx)
+        findings += trule(company)[0]
     recs = recommendations(findings, plan, regime)
     blob = json.dumps({"plan": plan.model_dump(mode="json"), "as_of": str(regime.as_of), "v": regime.version}, sort_keys=True)
     return ListingScreening(matter=plan.matter, fingerprint=hashlib.sha256(blob.encode()).hexdigest(), as_of=regime.as_of,

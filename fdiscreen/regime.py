@@ -647,6 +647,11 @@ class Regime:
                                   citation=self.cite(item_id)))
         return out
 
+    def law_key(self) -> tuple[int, dt.date, str]:
+        """What the values read depend on (the catalog, the date and the overrides): regimes with the same
+        key read the same law, so one table of rules can hold rows of each."""
+        return id(self.catalog), self.as_of, json.dumps(self.overrides, sort_keys=True, default=str)
+
     def peek(self, item_id: str) -> Any:
         """The value in force on ``as_of`` without counting it as used: a rule over a batch reads an item
         once for all rows and records, row by row, the rows that needed it (see

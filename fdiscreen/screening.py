@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from fdiscreen.clock import japan_today
 from fdiscreen.collector import collector_paused
 from fdiscreen import __version__
-from fdiscreen.assess import Assessment, Found, MitigationResult, assess, assess_found, find
+from fdiscreen.assess import Assessment, Found, MitigationResult, assess, assess_found, find_many
 from fdiscreen.assess.combine import Scores
 from fdiscreen.assess.finding import Finding
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, entries_digest
@@ -190,16 +190,26 @@ def _screen_dates(deals: Sequence[Deal], out: list[Screened | Exception | None],
     for day, idx in _by_date(deals, as_of).items():
         group = [deals[i] for i in idx]
         together = _determined_together(group, day, overrides, amendment_effective, mof)
-        founds: list[Found | Exception] = []
+        determined: list[tuple[Regime, Determination] | Exception] = []
         for k, deal in enumerate(group):
             try:
-                regime, det = together[k] if together is not None else _determined_alone(deal, day, overrides, amendment_effective, mof)
-                founds.append(find(deal, det, regime, watchlists, mitigate, explained))
+                determined.append(together[k] if together is not None else _determined_alone(deal, day, overrides, amendment_effective, mof))
             except Exception as exc:  # noqa: BLE001 - returned to the caller, row by row
-                founds.append(exc)
+                determined.append(exc)
+        founds = _found(group, determined, watchlists, mitigate, explained)
         for i, deal, found, assessment in zip(idx, group, founds, assess_found(founds)):
             out[i] = assessment if isinstance(assessment, Exception) else Screened(
                 deal, cast(Found, found).regime, cast(Found, found).det, assessment, as_of, mof, watchlists, mitigate, explained)
+
+
+def _found(group: Sequence[Deal], determined: Sequence[tuple[Regime, Determination] | Exception], watchlists: list[ListEntry] | None,
+           mitigate: list[str] | None, explained: bool) -> list[Found | Exception]:
+    """The findings of the deals determined (every rule over one table of them), the others' errors passed on."""
+    ok = [k for k, d in enumerate(determined) if not isinstance(d, Exception)]
+    pairs = [cast(tuple[Regime, Determination], determined[k]) for k in ok]
+    found = iter(find_many([group[k] for k in ok], [det for _, det in pairs], [regime for regime, _ in pairs], watchlists, mitigate,
+                           explained) if ok else [])
+    return [d if isinstance(d, Exception) else next(found) for d in determined]
 
 
 def _determined_together(group: Sequence[Deal], day: dt.date, overrides: dict[str, Any] | None, amendment_effective: dt.date | None,

@@ -156,17 +156,18 @@ def _only_the_boom_row_failed(results: pd.DataFrame, errors: pd.DataFrame) -> No
 
 
 def test_an_internal_error_in_one_rows_screening_costs_only_that_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fault while one row's findings are found (after the batch's determination) is that row's error."""
-    import fdiscreen.screening as screening
+    """A fault while one row's findings are found (after the batch's determination) is that row's error:
+    the table of the law's deals fails, and each deal is then found alone."""
+    import fdiscreen.assess as assess
 
-    real = screening.find
+    real = assess._found_together
 
-    def flaky(deal, *args, **kw):  # type: ignore[no-untyped-def]
-        if deal.matter.endswith("#boom"):
+    def flaky(deals, *args, **kw):  # type: ignore[no-untyped-def]
+        if any(d.matter.endswith("#boom") for d in deals):
             raise ZeroDivisionError("simulated fault")
-        return real(deal, *args, **kw)
+        return real(deals, *args, **kw)
 
-    monkeypatch.setattr(screening, "find", flaky)
+    monkeypatch.setattr(assess, "_found_together", flaky)
     results, errors = _screen(_boom_rows())
     _only_the_boom_row_failed(results, errors)
     assert "internal error" in errors.iloc[0]["message"]
@@ -178,13 +179,12 @@ def test_a_row_that_breaks_the_batchs_scoring_costs_only_that_row(monkeypatch: p
     import fdiscreen.assess as assess
     import fdiscreen.screening as screening
 
-    real_find, real_score = screening.find, assess._score_group
+    real_find, real_score = screening.find_many, assess._score_group
     bad: list[object] = []
 
-    def find(deal, *args, **kw):  # type: ignore[no-untyped-def]
-        found = real_find(deal, *args, **kw)
-        if deal.matter.endswith("#boom"):
-            bad.append(found)
+    def find_many(deals, *args, **kw):  # type: ignore[no-untyped-def]
+        found = real_find(deals, *args, **kw)
+        bad.extend(f for d, f in zip(deals, found) if d.matter.endswith("#boom"))
         return found
 
     def score_group(group, *args, **kw):  # type: ignore[no-untyped-def]
@@ -192,7 +192,7 @@ def test_a_row_that_breaks_the_batchs_scoring_costs_only_that_row(monkeypatch: p
             raise ZeroDivisionError("simulated fault")
         return real_score(group, *args, **kw)
 
-    monkeypatch.setattr(screening, "find", find)
+    monkeypatch.setattr(screening, "find_many", find_many)
     monkeypatch.setattr(assess, "_score_group", score_group)
     _only_the_boom_row_failed(*_screen(_boom_rows()))
 

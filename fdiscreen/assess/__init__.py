@@ -3,34 +3,33 @@ components (investor threat, target sensitivity, access and control) combined in
 unknown facts give a range; mitigation applied gives residual risk.
 
 A batch is assessed in two steps: each deal's findings, at its known facts and at each conservative
-reading of its unknowns, are found deal by deal (:func:`find`); then every score of every deal (gross and
+reading of its unknowns, are found with every finding rule run once over the table of the deals and once
+over the table of their readings (:func:`find_many`); then every score of every deal (gross and
 residual, each reading's range, each suggested measure's effect) is computed over one long table of all
 their findings (:func:`assess_found`, :class:`~fdiscreen.assess.combine.PointTable`). :func:`assess`
 is a batch of one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence, Set as AbstractSet
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import cast
 
 import numpy as np
 
 from pydantic import BaseModel, Field
 
-from fdiscreen.assess import business, investor, proposals, protection, seats, technology, terms
+from fdiscreen.assess import terms
 from fdiscreen.assess.combine import TIERS, PointTable, ScoreColumns, Scores, point_sums
-from fdiscreen.assess.finding import Context, Dimension, Finding
+from fdiscreen.assess.finding import Dimension, Finding, FindingTable
 from fdiscreen.assess.mitigation import Residuals, catalog, validate_ids
 from fdiscreen.assess.ranges import Readings, Summary, conservative_readings, score_range
+from fdiscreen.assess.rules import findings_by_rule, flat
 from fdiscreen.assess.watchlist import ListEntry, WatchHit, match_deal
 from fdiscreen.filing import Determination
 from fdiscreen.i18n import T, Text
 from fdiscreen.model import Deal
 from fdiscreen.regime import Regime
-
-RULE_MODULES = (business, investor, terms, seats, technology, proposals, protection)
 
 
 class Suggestion(BaseModel):
@@ -56,59 +55,6 @@ class Assessment(BaseModel):
     watchlist_hits: list[WatchHit] = Field(default_factory=list)
 
 
-def rule_key(module: object, rule: object) -> str:
-    return f"{getattr(module, '__name__', '').rsplit('.', 1)[-1]}.{getattr(rule, '__name__', '')}"
-
-
-#: every finding rule with its key ("module.rule") and its module's name, in the fixed order they run
-RULE_TABLE: tuple[tuple[str, str, Callable[[Context], list[Finding]]], ...] = tuple(
-    (rule_key(module, rule), rule_key(module, rule).split(".", 1)[0], rule)
-    for module in RULE_MODULES for rule in module.RULES)  # type: ignore[attr-defined]
-
-
-def _selected(key: str, module: str, rules: AbstractSet[str] | None) -> bool:
-    """Is the rule ``key`` (of ``module``) among ``rules`` (which may name "module.*" or "*")?"""
-    return rules is None or "*" in rules or key in rules or f"{module}.*" in rules
-
-
-@lru_cache(maxsize=256)
-def _rules_named(rules: frozenset[str] | None) -> tuple[tuple[str, Callable[[Context], list[Finding]]], ...]:
-    """The rules of RULE_TABLE among ``rules`` (all when None), in their fixed order (worked out once per set)."""
-    return tuple((key, rule) for key, module, rule in RULE_TABLE if _selected(key, module, rules))
-
-
-def findings_by_rule(ctx: Context, rules: AbstractSet[str] | None = None) -> dict[str, list[Finding]]:
-    """Run the finding rules of the review factors (all, or the named ones), in a fixed order."""
-    return {key: rule(ctx) for key, rule in _rules_named(None if rules is None else frozenset(rules))}
-
-
-def review_findings(ctx: Context) -> list[Finding]:
-    """Every finding of every review factor, in a fixed order."""
-    return [f for group in findings_by_rule(ctx).values() for f in group]
-
-
-@dataclass
-class Rerun:
-    """Findings of other readings of the deal, scored but not shown: the named rules re-run, the others'
-    findings (``base``, by rule) kept (:class:`fdiscreen.assess.ranges.Rerun`)."""
-
-    ctx: Context
-    base: dict[str, list[Finding]]
-
-    def groups(self, deal: Deal, rules: AbstractSet[str]) -> dict[str, list[Finding]]:
-        return findings_by_rule(Context.of(deal, self.ctx.det, self.ctx.regime, self.ctx.watch_hits, shown=False), rules)
-
-    def merged(self, redone: dict[str, list[Finding]]) -> list[Finding]:
-        return [f for key, group in self.base.items() for f in redone.get(key, group)]
-
-    def keys(self, rules: AbstractSet[str]) -> frozenset[str]:
-        return frozenset(key for key, _ in _rules_named(frozenset(rules)))
-
-    def findings_for(self, deal: Deal, rules: AbstractSet[str]) -> list[Finding]:
-        """The deal's findings on another reading ``deal`` where only ``rules`` read what changed."""
-        return self.merged(self.groups(deal, rules))
-
-
 def _notification_duty(det: Determination, regime: Regime, applied: list[str]) -> Text | None:
     """The 2026 amendment's duty to state mitigation measures in the notification and pre-notify changes."""
     if not applied or det.must_file.status == "no":
@@ -120,11 +66,6 @@ def _notification_duty(det: Determination, regime: Regime, applied: list[str]) -
     when = regime.value("amendment_2026_effective_date")
     return T(f"Once the 2026 amendment is in force (assumed {when}) these measures must be stated in the notification and changes pre-notified; until then they are offered in practice.",
              f"2026年改正の施行後（仮定{when}）は、これらの措置を届出に記載し変更を事前届出する義務が生じる。それまでは実務上の申出となる。")
-
-
-def _bands(ctx: Context) -> set[str]:
-    """Company-law stake bands the investor's post-deal voting share reaches."""
-    return {str(b["id"]) for b in terms.stake_bands_reached(ctx, terms.influence_holding(ctx))}
 
 
 @dataclass
@@ -151,16 +92,64 @@ class Found:
 
 def find(deal: Deal, det: Determination, regime: Regime, watchlists: list[ListEntry] | None = None,
          extra_measures: list[str] | None = None, explained: bool = True) -> Found:
-    """The deal's findings and readings, and the measures offered (deal file) or proposed (checked).
-    ``explained=False``: the findings are for scoring only, without their evidence and citations."""
-    hits = match_deal(deal, watchlists or [])
-    ctx = Context.of(deal, det, regime, hits, explained=explained)
-    by_rule = findings_by_rule(ctx)
-    findings = [f for group in by_rule.values() for f in group]
-    readings = conservative_readings(ctx, findings, Rerun(ctx, by_rule))
-    applied = list(dict.fromkeys([*deal.transaction.risk_mitigation_measures, *(extra_measures or [])]))
-    validate_ids(applied, catalog(regime), "--mitigate")
-    return Found(det, findings, readings, applied, hits, _bands(ctx), _notification_duty(det, regime, applied), regime)
+    """The deal's findings and readings, and the measures offered (deal file) or proposed (checked): a
+    batch of one (:func:`find_many`). ``explained=False``: the findings are for scoring only, without
+    their evidence and citations."""
+    found = find_many([deal], [det], [regime], watchlists, extra_measures, explained)[0]
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+def find_many(deals: Sequence[Deal], dets: Sequence[Determination], regimes: Sequence[Regime], watchlists: list[ListEntry] | None = None,
+              extra_measures: list[str] | None = None, explained: bool = True) -> list[Found | Exception]:
+    """Each deal's findings at its known facts and at the conservative readings of its unknowns: every
+    rule run once over the table of the deals of one law, and once over the table of all their
+    readings. When a table's rules fail, each of its deals is found alone, so one bad deal keeps its
+    own error and costs the others nothing."""
+    out: list[Found | Exception | None] = [None] * len(deals)
+    laws: dict[tuple[object, ...], list[int]] = {}
+    for k, regime in enumerate(regimes):
+        laws.setdefault(regime.law_key(), []).append(k)
+    for idx in laws.values():
+        _find_group(deals, dets, regimes, idx, watchlists, extra_measures, explained, out)
+    assert all(f is not None for f in out), "every deal is found or has its error"
+    return cast(list[Found | Exception], out)
+
+
+def _find_group(deals: Sequence[Deal], dets: Sequence[Determination], regimes: Sequence[Regime], idx: list[int],
+                watchlists: list[ListEntry] | None, extra_measures: list[str] | None, explained: bool,
+                out: list[Found | Exception | None]) -> None:
+    """The deals ``idx`` (of one law) found together into ``out``; alone, each in its own try, if they cannot be."""
+    try:
+        found = _found_together([deals[k] for k in idx], [dets[k] for k in idx], [regimes[k] for k in idx], watchlists, extra_measures,
+                                explained)
+    except Exception as exc:  # noqa: BLE001 - each deal is then found alone, and keeps its own error
+        if len(idx) == 1:
+            out[idx[0]] = exc
+            return
+        for k in idx:
+            _find_group(deals, dets, regimes, [k], watchlists, extra_measures, explained, out)
+        return
+    for k, f in zip(idx, found):
+        out[k] = f
+
+
+def _found_together(deals: list[Deal], dets: list[Determination], regimes: list[Regime], watchlists: list[ListEntry] | None,
+                    extra_measures: list[str] | None, explained: bool) -> list[Found]:
+    hits = [match_deal(deal, watchlists or []) for deal in deals]
+    table = FindingTable.of_deals(deals, dets, regimes, hits, [True] * len(deals), [explained] * len(deals))
+    by_rule = findings_by_rule(table)
+    findings = [flat(b) for b in by_rule]
+    readings = conservative_readings(table, findings, by_rule)
+    bands = terms.bands_reached(table)
+    out = []
+    for k, deal in enumerate(deals):
+        applied = list(dict.fromkeys([*deal.transaction.risk_mitigation_measures, *(extra_measures or [])]))
+        validate_ids(applied, catalog(regimes[k]), "--mitigate")
+        out.append(Found(dets[k], findings[k], readings[k], applied, hits[k], {str(b["id"]) for b in bands[k]},
+                         _notification_duty(dets[k], regimes[k], applied), regimes[k]))
+    return out
 
 
 def _law_key(regime: Regime) -> tuple[int, int, int]:

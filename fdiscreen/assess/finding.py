@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
+
+import numpy as np
 
 from pydantic import BaseModel, Field
 
@@ -14,6 +17,7 @@ from fdiscreen.i18n import T, Text
 from fdiscreen.model import Deal, Target
 from fdiscreen.regime import Citation, Regime, add_citation
 
+C = TypeVar("C")
 Dimension = Literal["threat", "sensitivity", "access"]
 """The three components of risk: the investor's threat (capability and intent), the target's
 sensitivity (what it is and does) and the access and control the deal gives."""
@@ -58,61 +62,106 @@ class Finding(BaseModel):
         return sum(self.points.values())
 
 
-@dataclass
-class TargetContext:
-    """What target-side rules read: the Japanese company, its class (from the determination) and the law."""
+@dataclass(eq=False)
+class FindingTable:
+    """The rows every finding rule reads, as columns (所見の判定表): row ``k`` is a reading of a deal (its
+    facts as stated, or a conservative reading of its unknown facts) with the target, its class (from the
+    determination, never re-derived), the determination and watch-list hits, and the regime in which the
+    row counts what it uses. A rule takes the table and returns each row's findings; one deal is a table
+    of one row, a batch of deals and all their readings is one table. ``deals`` is empty for a table of
+    targets alone (a company before listing): only target rules read it.
 
-    target: Target
-    target_class: TargetClassConclusion
-    regime: Regime
-    weights_item: str = "finding_weights"
-    shown: bool = True
-    """False for a reading that is scored but never shown (a conservative reading of unknown facts): its
-    findings are built without their evidence, citations and measures, only the uses of the items they
-    cite being counted."""
-    explained: bool = True
-    """False for a deal's own findings where they are scored but not shown (a batch row that is not
+    ``shown[k]`` False: the row is scored but never shown (a conservative reading), its findings built
+    without their evidence, citations and measures, only the uses of the items they cite being counted.
+    ``explained[k]`` False: the row's own findings are scored but not shown (a batch row that is not
     explained): built with their measures, without their evidence and citations (the uses counted)."""
 
-    def scales(self, key: str) -> dict[str, Any]:
-        """How much of its points a finding whose fact holds only in part counts
-        (factors/scoring.yaml ``finding_scales``)."""
-        return cast(dict[str, Any], self.regime.value("finding_scales")[key])
-
-    def weights(self, rule: str, scale: float = 1.0) -> dict[Dimension, float]:
-        table = self.regime.value(self.weights_item) or {}
-        return dict(_weights(_Keyed(table), rule, scale))
-
-    def finding(self, rule: str, factor: Factor, consideration: str, text: Text, evidence: list[tuple[str, Any]],
-                basis: list[str], risk_keys: list[str], scale: float = 1.0) -> Finding:
-        from fdiscreen.assess.mitigation import measures_for
-
-        cites = [self.regime.cite(self.weights_item), self.regime.cite("review_considerations")]
-        cites += [self.regime.cite(b) for b in basis]
-        if not self.shown or not self.explained:
-            table = self.regime.value(self.weights_item) or {}
-            points = _weights(_Keyed(table), rule, scale)
-            measures = measures_for(rule, risk_keys, self.regime) if self.shown and sum(p for _, p in points) > 0 else []
-            return _unshown(rule, factor, consideration, points, text, tuple(risk_keys), tuple(measures))
-        points = self.weights(rule, scale)
-        return Finding(id=rule, factor=factor, consideration=consideration, points=points, text=text,
-                       evidence=[Evidence(path=p, value=v) for p, v in evidence], basis=_unique(cites), risk_keys=risk_keys,
-                       mitigations=measures_for(rule, risk_keys, self.regime) if sum(points.values()) > 0 else [])
-
-
-@dataclass
-class Context(TargetContext):
-    """What every deal rule may read: the deal and its determination too (never re-derived)."""
-
-    deal: Deal = field(default=None)  # type: ignore[assignment]
-    det: Determination = field(default=None)  # type: ignore[assignment]
-    watch_hits: list[Any] = field(default_factory=list)
+    targets: Sequence[Target]
+    classes: Sequence[TargetClassConclusion]
+    regimes: Sequence[Regime]
+    deals: Sequence[Deal] = ()
+    dets: Sequence[Determination] = ()
+    hits: Sequence[Sequence[Any]] = ()
+    shown: Sequence[bool] = ()
+    explained: Sequence[bool] = ()
+    weights_item: str = "finding_weights"
+    _built: dict[str, Any] = field(default_factory=dict, repr=False)
+    _read: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
-    def of(cls, deal: Deal, det: Determination, regime: Regime, watch_hits: list[Any], shown: bool = True,
-           explained: bool = True) -> "Context":
-        return cls(target=deal.target, target_class=det.target_class, regime=regime, shown=shown, explained=explained, deal=deal, det=det,
-                   watch_hits=watch_hits)
+    def of_deals(cls, deals: Sequence[Deal], dets: Sequence[Determination], regimes: Sequence[Regime], hits: Sequence[Sequence[Any]],
+                 shown: Sequence[bool], explained: Sequence[bool]) -> "FindingTable":
+        """Readings of deals (``regimes``: each row's own, all of one law: the same :meth:`Regime.law_key`)."""
+        return cls([d.target for d in deals], [det.target_class for det in dets], regimes, deals, dets, hits, shown, explained)
+
+    @property
+    def n(self) -> int:
+        return len(self.targets)
+
+    def column(self, key: str, build: Callable[["FindingTable"], C]) -> C:
+        """The column ``key``, built by ``build`` the first time a rule asks for it."""
+        if key not in self._built:
+            self._built[key] = build(self)
+        return self._built[key]
+
+    def target_values(self, getter: Callable[[Target], Any], dtype: Any = object) -> np.ndarray:
+        """A column of one fact of each row's target (extraction from the models, not law)."""
+        return np.array([getter(t) for t in self.targets], dtype=dtype)
+
+    def deal_values(self, getter: Callable[[Deal], Any], dtype: Any = object) -> np.ndarray:
+        """A column of one fact of each row's deal."""
+        return np.array([getter(d) for d in self.deals], dtype=dtype)
+
+    def value(self, item_id: str) -> Any:
+        """A factor item's value, read once for the table and counted in every row's regime (each row's
+        rule reads it)."""
+        if item_id not in self._read:
+            self._read.add(item_id)
+            for regime in {id(r): r for r in self.regimes}.values():
+                regime.value(item_id)
+        return self.regimes[0].peek(item_id)
+
+    def scales_at(self, row: int, key: str) -> dict[str, Any]:
+        """How much of its points a finding whose fact holds only in part counts (factors/scoring.yaml
+        ``finding_scales``), read where row ``row``'s rule needs it."""
+        return cast(dict[str, Any], self.regimes[row].value("finding_scales")[key])
+
+    def take(self, rows: Sequence[int]) -> "FindingTable":
+        """The table of the rows ``rows`` (in that order), its columns built afresh."""
+        def pick(values: Sequence[Any]) -> list[Any]:
+            return [values[k] for k in rows] if values else []
+        return FindingTable(pick(self.targets), pick(self.classes), pick(self.regimes), pick(self.deals), pick(self.dets), pick(self.hits),
+                            pick(self.shown), pick(self.explained), self.weights_item)
+
+    def no_findings(self) -> list[list[Finding]]:
+        return [[] for _ in range(self.n)]
+
+    def fire(self, holds: np.ndarray, build: Callable[[int], Finding]) -> list[list[Finding]]:
+        """Each row's finding where ``holds`` (built by ``build`` for those rows only), none elsewhere."""
+        out = self.no_findings()
+        for row in np.flatnonzero(holds).tolist():
+            out[row].append(build(row))
+        return out
+
+    def finding(self, row: int, rule: str, factor: Factor, consideration: str, text: Text, evidence: list[tuple[str, Any]],
+                basis: list[str], risk_keys: list[str], scale: float = 1.0) -> Finding:
+        """Row ``row``'s finding of ``rule``: its points from the weights at ``scale``, with its evidence,
+        citations and the measures that address it as the row is shown."""
+        from fdiscreen.assess.mitigation import measures_for
+
+        regime = self.regimes[row]
+        cites = [regime.cite(self.weights_item), regime.cite("review_considerations")]
+        cites += [regime.cite(b) for b in basis]
+        table = regime.value(self.weights_item) or {}
+        points = _weights(_Keyed(table), rule, scale)
+        shown = self.shown[row] if self.shown else True
+        explained = self.explained[row] if self.explained else True
+        if not shown or not explained:
+            measures = measures_for(rule, risk_keys, regime) if shown and sum(p for _, p in points) > 0 else []
+            return _unshown(rule, factor, consideration, points, text, tuple(risk_keys), tuple(measures))
+        return Finding(id=rule, factor=factor, consideration=consideration, points=dict(points), text=text,
+                       evidence=[Evidence(path=p, value=v) for p, v in evidence], basis=_unique(cites), risk_keys=risk_keys,
+                       mitigations=measures_for(rule, risk_keys, regime) if sum(p for _, p in points) > 0 else [])
 
 
 class _Keyed:

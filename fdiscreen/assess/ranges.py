@@ -7,16 +7,17 @@ readings with the unknown facts whose answers would move the overall score most.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence, Set as AbstractSet
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 import numpy as np
 
 from fdiscreen.assess.business import sensitivity_class
 from fdiscreen.assess.combine import RangeMover, ScoreRange, tier_of
-from fdiscreen.assess.finding import DIMENSIONS, Context, Finding
+from fdiscreen.assess.finding import DIMENSIONS, Finding, FindingTable
+from fdiscreen.assess.rules import ByRule, findings_by_rule, merged, rule_keys
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.i18n import T
 from fdiscreen.model import Deal
@@ -85,26 +86,28 @@ def _value_at(node: Any, facts: list[tuple[tuple[str | int, ...], Any]]) -> Any:
     return _set(current, deeper) if deeper else current
 
 
-def _state_linked(ctx: Context, findings: list[Finding]) -> bool:
+def _state_linked(deal: Deal, findings: list[Finding]) -> bool:
     """A state already owns part of the investor, its owners are unknown, or it is bound by an
     intelligence duty: then unknown investor facts are read conservatively."""
     ids = {f.id for f in findings}
-    acq = ctx.deal.entity(ctx.deal.acquirer)
+    acq = deal.entity(deal.acquirer)
     owners_unknown = acq.owners_complete is not True and not acq.owners and not acq.listed and acq.kind != "individual"
     return owners_unknown or bool({"investor.state_control", "investor.opaque_ownership", "investor.intelligence_duty"} & ids) or any(
-        (e.state_owned_pct or 0) > 0 for e in ctx.deal.entities)
+        (e.state_owned_pct or 0) > 0 for e in deal.entities)
 
 
-def in_scope(scope: str, ctx: Context, findings: list[Finding]) -> bool:
+def in_scope(scope: str, t: FindingTable, row: int, findings: list[Finding]) -> bool:
+    """Is row ``row`` of ``t`` (with its ``findings``) in a range_unknowns scope?"""
+    deal = t.deals[row]
     if scope == "always":
         return True
     if scope == "sensitive_target":
-        cls, _ = sensitivity_class(ctx)
+        cls, _ = sensitivity_class(t)[row]
         return cls in (None, "designated", "core")
     if scope == "state_linked_investor":
-        return _state_linked(ctx, findings)
+        return _state_linked(deal, findings)
     if scope == "unlisted_company_investor":
-        acq = ctx.deal.entity(ctx.deal.acquirer)
+        acq = deal.entity(deal.acquirer)
         return acq.kind not in ("individual", *STATE_KINDS) and not acq.listed and not acq.owners
     raise FdiscreenError(f"unknown range scope {scope!r}", file="factors/scoring.yaml", path="range_unknowns",
                          expected="always, sensitive_target, state_linked_investor or unlisted_company_investor")
@@ -115,19 +118,20 @@ def _applies(deal: Deal, path: str) -> bool:
     return not (path == "transaction.shares_after_pct" and deal.transaction.kind != "share_acquisition")
 
 
-def unknown_facts(ctx: Context, findings: list[Finding]) -> list[tuple[str, Any, dict[str, Any]]]:
-    """(path, conservative value, table row) of each fact in scope that the deal leaves unknown."""
-    table: dict[str, dict[str, Any]] = ctx.regime.value("range_unknowns") or {}
+def unknown_facts(t: FindingTable, row: int, findings: list[Finding]) -> list[tuple[str, Any, dict[str, Any]]]:
+    """(path, conservative value, table row) of each fact in scope that row ``row``'s deal leaves unknown."""
+    deal = t.deals[row]
+    table: dict[str, dict[str, Any]] = t.regimes[row].value("range_unknowns") or {}
     scopes: dict[str, bool] = {}
     out = []
-    for key, row in table.items():
-        path = resolve_path(ctx.deal, key)
-        if _applies(ctx.deal, path) and read_fact(ctx.deal, path) is None:
-            scope = str(row["scope"])
+    for key, entry in table.items():
+        path = resolve_path(deal, key)
+        if _applies(deal, path) and read_fact(deal, path) is None:
+            scope = str(entry["scope"])
             if scope not in scopes:  # each scope is judged once per deal
-                scopes[scope] = in_scope(scope, ctx, findings)
+                scopes[scope] = in_scope(scope, t, row, findings)
             if scopes[scope]:
-                out.append((path, row["conservative"], row))
+                out.append((path, entry["conservative"], entry))
     return out
 
 
@@ -163,19 +167,6 @@ def readers(path: str) -> frozenset[str]:
     return frozenset({next((mod for prefix, mod in MODULE_OF_BLOCK if path.startswith(prefix)), "*")})
 
 
-class Rerun(Protocol):
-    """The finding rules re-run on another reading of a deal (scored, not shown), over its own findings."""
-
-    def groups(self, deal: Deal, rules: AbstractSet[str]) -> dict[str, list[Finding]]:
-        """The named rules' findings on ``deal`` (a reading of the deal), by rule key."""
-
-    def merged(self, redone: dict[str, list[Finding]]) -> list[Finding]:
-        """The deal's findings with the rules in ``redone`` replaced by their findings there, in rule order."""
-
-    def keys(self, rules: AbstractSet[str]) -> frozenset[str]:
-        """The rule keys that ``rules`` names ("module.rule", "module.*" or "*")."""
-
-
 #: single readings whose rules read no other unknown fact take their findings from the reading of every
 #: unknown (the same inputs reach those rules); False re-runs each (tests compare the two)
 SHARE_DISJOINT_READINGS = True
@@ -193,23 +184,62 @@ class Readings:
     single: list[tuple[str, dict[str, Any], list[Finding]]]
 
 
-def conservative_readings(ctx: Context, findings: list[Finding], rerun: Rerun) -> Readings | None:
-    """None when nothing in scope is unknown. The rules that read the unknown facts are re-run on the
-    reading of every unknown; a fact read alone re-runs its own rules, unless no other unknown fact
-    reaches them (FACT_READERS): then their findings are those of the reading of every unknown."""
-    unknown = unknown_facts(ctx, findings)
-    if not unknown:
-        return None
-    paths = [p for p, _, _ in unknown]
-    everything = set().union(*(readers(p) for p in paths))
-    together = rerun.groups(with_facts(ctx.deal, [(path, value) for path, value, _ in unknown]), everything)
-    keys = [rerun.keys(readers(p)) for p in paths]
-    single = []
-    for n, (path, value, row) in enumerate(unknown):
-        alone = SHARE_DISJOINT_READINGS and not any(keys[n] & keys[m] for m in range(len(paths)) if m != n)
-        redone = {k: together[k] for k in keys[n]} if alone else rerun.groups(with_fact(ctx.deal, path, value), readers(path))
-        single.append((path, row, rerun.merged(redone)))
-    return Readings(unknown=unknown, all=rerun.merged(together), single=single)
+@dataclass
+class _Plan:
+    """One deal's readings to find: its unknown facts, the rules each reads, and the rows of the
+    readings table that hold the reading of every unknown and each fact read alone (None: taken from
+    the reading of every unknown)."""
+
+    unknown: list[tuple[str, Any, dict[str, Any]]]
+    keys: list[frozenset[str]]
+    together: int
+    alone: list[int | None]
+
+
+def conservative_readings(t: FindingTable, findings: Sequence[list[Finding]], base: Sequence[ByRule]) -> list[Readings | None]:
+    """Each row's readings (None when nothing in scope is unknown). The rules that read the unknown facts
+    are re-run on the reading of every unknown; a fact read alone re-runs its own rules, unless no other
+    unknown fact reaches them (FACT_READERS): then their findings are those of the reading of every
+    unknown. Every reading of every row is one table (scored, not shown), each rule run once over the
+    readings that re-run it."""
+    deals: list[Deal] = []
+    owners: list[int] = []
+    wanted: list[frozenset[str]] = []
+
+    def reading(row: int, deal: Deal, rules: frozenset[str]) -> int:
+        deals.append(deal)
+        owners.append(row)
+        wanted.append(rules)
+        return len(deals) - 1
+
+    plans: list[_Plan | None] = []
+    for row in range(t.n):
+        unknown = unknown_facts(t, row, findings[row])
+        if not unknown:
+            plans.append(None)
+            continue
+        deal, paths = t.deals[row], [p for p, _, _ in unknown]
+        everything = frozenset().union(*(readers(p) for p in paths))
+        together = reading(row, with_facts(deal, [(path, value) for path, value, _ in unknown]), everything)
+        keys = [rule_keys(readers(p)) for p in paths]
+        alone: list[int | None] = []
+        for n, (path, value, _) in enumerate(unknown):
+            shared = SHARE_DISJOINT_READINGS and not any(keys[n] & keys[m] for m in range(len(paths)) if m != n)
+            alone.append(None if shared else reading(row, with_fact(deal, path, value), readers(path)))
+        plans.append(_Plan(unknown, keys, together, alone))
+    if not deals:
+        return [None] * t.n
+    readings = FindingTable.of_deals(deals, [t.dets[k] for k in owners], [t.regimes[k] for k in owners], [t.hits[k] for k in owners],
+                                     [False] * len(deals), [False] * len(deals))
+    redone = findings_by_rule(readings, wanted)
+    return [None if plan is None else _readings(plan, base[row], redone) for row, plan in enumerate(plans)]
+
+
+def _readings(plan: _Plan, base: ByRule, redone: list[ByRule]) -> Readings:
+    together = redone[plan.together]
+    single = [(path, entry, merged(base, {k: together[k] for k in keys} if at is None else redone[at]))
+              for (path, _, entry), keys, at in zip(plan.unknown, plan.keys, plan.alone)]
+    return Readings(unknown=plan.unknown, all=merged(base, together), single=single)
 
 
 def score_range(readings: Readings, known: tuple[float, str], high: Summary, alone: Sequence[float], formula: dict[str, Any],

@@ -1,8 +1,9 @@
-"""Review consideration C2(iii): access to secret technology information (秘密技術関連情報)."""
+"""Review consideration C2(iii): access to secret technology information (秘密技術関連情報), over a
+:class:`~fdiscreen.assess.finding.FindingTable` of deal readings."""
 
 from __future__ import annotations
 
-from fdiscreen.assess.finding import Context, Finding
+from fdiscreen.assess.finding import Finding, FindingTable
 from fdiscreen.i18n import T, Text
 
 ACCESS_RULES: list[tuple[str, str, Text, list[str], list[str]]] = [
@@ -24,17 +25,15 @@ ACCESS_RULES: list[tuple[str, str, Text, list[str], list[str]]] = [
 ]
 
 
-def technology_access(ctx: Context) -> list[Finding]:
+def technology_access(t: FindingTable) -> list[list[Finding]]:
     """C2(iii): each form of access is its own finding. An unknown answer gives no points here; it widens
     the score range instead (the conservative reading, assess.ranges)."""
-    access = ctx.deal.transaction.technology_access
-    out = []
+    out = t.no_findings()
+    access = [d.transaction.technology_access for d in t.deals]
     for field, rule, text, basis, keys in ACCESS_RULES:
-        value = getattr(access, field)
-        if value is not True:
-            continue
-        out.append(ctx.finding(rule, "technology_access", "C2iii_secret_technology", text,
-                               [(f"transaction.technology_access.{field}", value)], basis, keys))
+        for row in [k for k, a in enumerate(access) if getattr(a, field) is True]:
+            out[row].append(t.finding(row, rule, "technology_access", "C2iii_secret_technology", text,
+                                      [(f"transaction.technology_access.{field}", True)], basis, keys))
     return out
 
 
