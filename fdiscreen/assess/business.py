@@ -124,30 +124,31 @@ def _listed(t: FindingTable, item_id: str) -> tuple[list[list[tuple[dict[str, An
     return hits, np.array([bool(h) for h in hits], dtype=bool)
 
 
-def dialogue_technology(t: FindingTable) -> list[list[Finding]]:
-    """A2: technologies on METI's technology-management dialogue list (19 items, seed 001)."""
-    hits, holds = _listed(t, "technology_dialogue_list")
+def _list_finding(t: FindingTable, item_id: str, rule: str, consideration: str, lead: Text, keys: list[str]) -> list[list[Finding]]:
+    """A finding for each row whose target's descriptions name entries of the factors list ``item_id``:
+    ``lead`` followed by the entries' names."""
+    hits, holds = _listed(t, item_id)
 
     def build(row: int) -> Finding:
         found = hits[row]
-        return t.finding(row, "business.dialogue_technology", "business_content", "A2_leakage_misuse",
-                         T(f"The target holds technology on the technology-management dialogue list: {', '.join(e['en'] for e, _, _ in found)}.",
-                           f"発行会社は技術管理対話の対象技術を保有：{'、'.join(e['ja'] for e, _, _ in found)}。"),
-                         [(p, raw) for _, p, raw in found], ["technology_dialogue_list"], ["critical_technology", "technology_access"])
+        return t.finding(row, rule, "business_content", consideration,
+                         T(f"{lead.en}: {', '.join(e['en'] for e, _, _ in found)}.", f"{lead.ja}：{'、'.join(e['ja'] for e, _, _ in found)}。"),
+                         [(p, raw) for _, p, raw in found], [item_id], keys)
     return t.fire(holds, build)
+
+
+def dialogue_technology(t: FindingTable) -> list[list[Finding]]:
+    """A2: technologies on METI's technology-management dialogue list (19 items, seed 001)."""
+    return _list_finding(t, "technology_dialogue_list", "business.dialogue_technology", "A2_leakage_misuse",
+                         T("The target holds technology on the technology-management dialogue list", "発行会社は技術管理対話の対象技術を保有"),
+                         ["critical_technology", "technology_access"])
 
 
 def critical_material(t: FindingTable) -> list[list[Finding]]:
     """A3: ESPA specified critical materials (seed 004)."""
-    hits, holds = _listed(t, "specified_critical_materials")
-
-    def build(row: int) -> Finding:
-        found = hits[row]
-        return t.finding(row, "business.critical_material", "business_content", "A3_supply",
-                         T(f"The target supplies specified critical materials under the ESPA: {', '.join(e['en'] for e, _, _ in found)}.",
-                           f"発行会社は経済安全保障推進法の特定重要物資を供給：{'、'.join(e['ja'] for e, _, _ in found)}。"),
-                         [(p, raw) for _, p, raw in found], ["specified_critical_materials"], ["production_relocation"])
-    return t.fire(holds, build)
+    return _list_finding(t, "specified_critical_materials", "business.critical_material", "A3_supply",
+                         T("The target supplies specified critical materials under the ESPA", "発行会社は経済安全保障推進法の特定重要物資を供給"),
+                         ["production_relocation"])
 
 
 def critical_infrastructure(t: FindingTable) -> list[list[Finding]]:
