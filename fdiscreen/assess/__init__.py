@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from fdiscreen.assess import terms
 from fdiscreen.assess.combine import TIERS, PointTable, ScoreColumns, Scores, point_sums
-from fdiscreen.assess.finding import Dimension, Finding, FindingTable
+from fdiscreen.assess.finding import Finding, FindingTable
 from fdiscreen.assess.mitigation import Residuals, catalog, validate_ids
 from fdiscreen.assess.ranges import Readings, Summary, conservative_readings, score_range
 from fdiscreen.assess.rules import findings_by_rule, flat

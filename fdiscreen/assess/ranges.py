@@ -7,7 +7,7 @@ readings with the unknown facts whose answers would move the overall score most.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
@@ -212,27 +212,30 @@ def conservative_readings(t: FindingTable, findings: Sequence[list[Finding]], ba
         wanted.append(rules)
         return len(deals) - 1
 
-    plans: list[_Plan | None] = []
-    for row in range(t.n):
-        unknown = unknown_facts(t, row, findings[row])
-        if not unknown:
-            plans.append(None)
-            continue
-        deal, paths = t.deals[row], [p for p, _, _ in unknown]
-        everything = frozenset().union(*(readers(p) for p in paths))
-        together = reading(row, with_facts(deal, [(path, value) for path, value, _ in unknown]), everything)
-        keys = [rule_keys(readers(p)) for p in paths]
-        alone: list[int | None] = []
-        for n, (path, value, _) in enumerate(unknown):
-            shared = SHARE_DISJOINT_READINGS and not any(keys[n] & keys[m] for m in range(len(paths)) if m != n)
-            alone.append(None if shared else reading(row, with_fact(deal, path, value), readers(path)))
-        plans.append(_Plan(unknown, keys, together, alone))
+    plans = [_plan(t, row, findings[row], reading) for row in range(t.n)]
     if not deals:
         return [None] * t.n
     readings = FindingTable.of_deals(deals, [t.dets[k] for k in owners], [t.regimes[k] for k in owners], [t.hits[k] for k in owners],
                                      [False] * len(deals), [False] * len(deals))
     redone = findings_by_rule(readings, wanted)
     return [None if plan is None else _readings(plan, base[row], redone) for row, plan in enumerate(plans)]
+
+
+def _plan(t: FindingTable, row: int, findings: list[Finding], reading: Callable[[int, Deal, frozenset[str]], int]) -> _Plan | None:
+    """Row ``row``'s readings (None when nothing in scope is unknown), each added to the readings table by
+    ``reading``: every unknown together, and each fact alone whose rules another unknown fact reaches too."""
+    unknown = unknown_facts(t, row, findings)
+    if not unknown:
+        return None
+    deal, paths = t.deals[row], [p for p, _, _ in unknown]
+    everything = frozenset().union(*(readers(p) for p in paths))
+    together = reading(row, with_facts(deal, [(path, value) for path, value, _ in unknown]), everything)
+    keys = [rule_keys(readers(p)) for p in paths]
+    alone: list[int | None] = []
+    for n, (path, value, _) in enumerate(unknown):
+        shared = SHARE_DISJOINT_READINGS and not any(keys[n] & keys[m] for m in range(len(paths)) if m != n)
+        alone.append(None if shared else reading(row, with_fact(deal, path, value), readers(path)))
+    return _Plan(unknown, keys, together, alone)
 
 
 def _readings(plan: _Plan, base: ByRule, redone: list[ByRule]) -> Readings:

@@ -46,7 +46,10 @@ def holdings(t: FindingTable) -> np.ndarray:
 
 def bands_reached(t: FindingTable) -> list[list[dict[str, Any]]]:
     """Each row's stake bands reached by its influence holding."""
-    return t.column("bands_reached", lambda t: [stake_bands_reached(t.value("stake_bands") or [], float(h)) for h in holdings(t)])
+    def build(t: FindingTable) -> list[list[dict[str, Any]]]:
+        bands = t.value("stake_bands") or []
+        return [stake_bands_reached(bands, float(h)) for h in holdings(t)]
+    return t.column("bands_reached", build)
 
 
 def stake_band(t: FindingTable) -> list[list[Finding]]:
