@@ -421,15 +421,27 @@ def test_explain_writes_each_rows_own_screening(tmp_path: Path) -> None:
     assert lines[-1]["screening"]["matter"] == "the first deal under another name"
 
 
-def test_a_row_scored_without_explanations_gives_the_same_result_and_no_screening() -> None:
+@pytest.mark.parametrize("example", sorted(p.relative_to(ROOT / "examples").as_posix() for p in (ROOT / "examples").rglob("*.yaml")
+                                            if p.parent.name not in ("listings", "graph")))
+def test_a_row_scored_without_explanations_gives_the_same_result_and_no_screening(example: str) -> None:
     """A batch row that is not explained is assessed for scoring only (findings without evidence or
-    citations): its result row is the explained one's, and it cannot be shown as a Screening."""
-    deal = load_deal(ROOT / "examples" / "bids" / "bid-a-pe-take-private.yaml")
+    citations, and no unknown fact read alone, since the movers those readings rank are shown only with
+    the explanation): its result row is the explained one's, and it cannot be shown as a Screening."""
+    deal = load_deal(ROOT / "examples" / example)
     bare = screened_each([deal], dt.date(2026, 12, 1), explained=False)[0]
     full = alone(deal, dt.date(2026, 12, 1))
     assert not isinstance(bare, Exception)
     assert b._result(1, "", bare) == b._result(1, "", full)
     assert all(not f.evidence and not f.basis for f in bare.assessment.findings)
     assert all(f.evidence and f.basis for f in full.assessment.findings)
+    for scores in (bare.assessment.scores, bare.assessment.mitigations.residual):
+        assert scores.range is None or not scores.range.movers
     with pytest.raises(RuntimeError):
         bare.screening()
+
+
+def test_an_explained_row_still_ranks_the_unknown_facts_that_move_its_score() -> None:
+    bare, = screened_each([load_deal(ROOT / "examples" / "bids" / "bid-a-pe-take-private.yaml")], dt.date(2026, 12, 1), explained=False)
+    full = alone(load_deal(ROOT / "examples" / "bids" / "bid-a-pe-take-private.yaml"), dt.date(2026, 12, 1))
+    assert not isinstance(bare, Exception) and bare.assessment.scores.range and full.assessment.scores.range
+    assert full.assessment.scores.range.movers and bare.assessment.scores.range.unknown == full.assessment.scores.range.unknown

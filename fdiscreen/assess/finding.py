@@ -133,6 +133,14 @@ class FindingTable:
         return FindingTable(pick(self.targets), pick(self.classes), pick(self.regimes), pick(self.deals), pick(self.dets), pick(self.hits),
                             pick(self.shown), pick(self.explained), self.weights_item)
 
+    def shows(self, row: int) -> bool:
+        """Is row ``row`` ever shown (False for a conservative reading)?"""
+        return bool(self.shown[row]) if self.shown else True
+
+    def explains(self, row: int) -> bool:
+        """Is row ``row`` shown with its explanation (False for a batch row that is not explained)?"""
+        return bool(self.explained[row]) if self.explained else True
+
     def no_findings(self) -> list[list[Finding]]:
         return [[] for _ in range(self.n)]
 
@@ -154,9 +162,8 @@ class FindingTable:
         cites += [regime.cite(b) for b in basis]
         table = regime.value(self.weights_item) or {}
         points = _weights(_Keyed(table), rule, scale)
-        shown = self.shown[row] if self.shown else True
-        explained = self.explained[row] if self.explained else True
-        if not shown or not explained:
+        shown = self.shows(row)
+        if not shown or not self.explains(row):
             measures = measures_for(rule, risk_keys, regime) if shown and sum(p for _, p in points) > 0 else []
             return _unshown(rule, factor, consideration, points, text, tuple(risk_keys), tuple(measures))
         return Finding(id=rule, factor=factor, consideration=consideration, points=dict(points), text=text,

@@ -177,7 +177,8 @@ Summary = tuple[np.ndarray, float]
 @dataclass
 class Readings:
     """The findings under the conservative reading of every unknown fact in scope (``all``), and of each
-    alone (``single``: path, table row, findings)."""
+    alone (``single``: path, table row, findings; none for a row that is not explained, since the movers
+    they rank are shown only with the explanation)."""
 
     unknown: list[tuple[str, Any, dict[str, Any]]]
     all: list[Finding]
@@ -223,13 +224,16 @@ def conservative_readings(t: FindingTable, findings: Sequence[list[Finding]], ba
 
 def _plan(t: FindingTable, row: int, findings: list[Finding], reading: Callable[[int, Deal, frozenset[str]], int]) -> _Plan | None:
     """Row ``row``'s readings (None when nothing in scope is unknown), each added to the readings table by
-    ``reading``: every unknown together, and each fact alone whose rules another unknown fact reaches too."""
+    ``reading``: every unknown together, and (where the row is explained) each fact alone whose rules
+    another unknown fact reaches too."""
     unknown = unknown_facts(t, row, findings)
     if not unknown:
         return None
     deal, paths = t.deals[row], [p for p, _, _ in unknown]
     everything = frozenset().union(*(readers(p) for p in paths))
     together = reading(row, with_facts(deal, [(path, value) for path, value, _ in unknown]), everything)
+    if not t.explains(row):  # its score range needs only the reading of every unknown; no fact is read alone
+        return _Plan(unknown, [], together, [])
     keys = [rule_keys(readers(p)) for p in paths]
     alone: list[int | None] = []
     for n, (path, value, _) in enumerate(unknown):
