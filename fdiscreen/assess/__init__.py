@@ -201,16 +201,17 @@ STACKED_ROWS = 1_000_000
 def _suggestions(group: Sequence[Found], known: PointTable, after: Residuals, before: np.ndarray, base: np.ndarray, regime: Regime,
                  candidates: list[str], limit: int) -> list[list[Suggestion]]:
     """Deal-side measures not yet applied, ranked by how much each alone would lower the overall score;
-    a measure is left out once the stake reaches a band at which it is not credible (not_suggested_from_band)."""
+    a measure is left out once the stake reaches a band at which it is not credible (not_suggested_from_band).
+    Only the ``limit`` best of each deal are made into Suggestions."""
     formula = regime.value("score_formula")
     measures = catalog(regime)
     relevant = [{mid for f in found.findings for mid in f.mitigations} for found in group]
     open_to = {mid: [i for i, found in enumerate(group) if mid not in found.applied and mid in relevant[i]
                      and measures[mid].not_suggested_from_band not in found.bands] for mid in candidates}
     tried = [mid for mid in candidates if open_to[mid]]
-    out: list[list[Suggestion]] = [[] for _ in group]
     if not tried:
-        return out
+        return [[] for _ in group]
+    out: list[list[tuple[float, str, float]]] = [[] for _ in group]  # each deal's (reduction, measure, overall after)
     # the measures tried together: one table whose c-th block of readings is the group with measure c added,
     # as many measures at a time as keep that table within STACKED_ROWS rows
     n = known.readings
@@ -223,9 +224,9 @@ def _suggestions(group: Sequence[Found], known: PointTable, after: Residuals, be
         for c, mid in enumerate(block):
             for i in open_to[mid]:
                 if overall[c, i] < base[i]:
-                    out[i].append(Suggestion(measure=mid, text=measures[mid].text, overall_after=float(overall[c, i]),
-                                             reduction=round(float(base[i]) - float(overall[c, i]), 1)))
-    return [sorted(s, key=lambda x: (-x.reduction, x.measure))[:limit] for s in out]
+                    out[i].append((round(float(base[i]) - float(overall[c, i]), 1), mid, float(overall[c, i])))
+    return [[Suggestion(measure=mid, text=measures[mid].text, overall_after=after, reduction=cut)
+             for cut, mid, after in sorted(s, key=lambda x: (-x[0], x[1]))[:limit]] for s in out]
 
 
 def _summary(columns: ScoreColumns, k: int) -> Summary:
