@@ -441,7 +441,8 @@ def test_a_row_scored_without_explanations_gives_the_same_result_and_no_screenin
 
 
 def test_an_explained_row_still_ranks_the_unknown_facts_that_move_its_score() -> None:
-    bare, = screened_each([load_deal(ROOT / "examples" / "bids" / "bid-a-pe-take-private.yaml")], dt.date(2026, 12, 1), explained=False)
-    full = alone(load_deal(ROOT / "examples" / "bids" / "bid-a-pe-take-private.yaml"), dt.date(2026, 12, 1))
+    deal = load_deal(ROOT / "examples" / "bids" / "bid-a-pe-take-private.yaml")
+    bare, = screened_each([deal], dt.date(2026, 12, 1), explained=False)
+    full = alone(deal, dt.date(2026, 12, 1))
     assert not isinstance(bare, Exception) and bare.assessment.scores.range and full.assessment.scores.range
     assert full.assessment.scores.range.movers and bare.assessment.scores.range.unknown == full.assessment.scores.range.unknown
