@@ -14,7 +14,7 @@ from fdiscreen.filing.amendment import (AmendmentConclusion, amendments_of, both
                                         outcome_note)
 from fdiscreen.filing.conclusion import Conclusion, FactNeeded, Reasoning, Status
 from fdiscreen.filing.exemption import ExemptionConclusion, exemptions_of
-from fdiscreen.filing.investor import (DealRows, ForeignInvestorConclusion, InvestorClassConclusion, deal_rows, foreign_status,
+from fdiscreen.filing.investor import (DealRows, ForeignInvestorConclusion, InvestorClassConclusion, deal_rows,
                                        investor_class, is_foreign_investor)
 from fdiscreen.filing.reports import ReportConclusion, WaitingPeriodConclusion, reports_of, waiting_periods_of
 from fdiscreen.filing.target import TargetClassConclusion, TargetRows, target_class
@@ -184,7 +184,7 @@ def determine_many(deals: Sequence[Deal], regimes: Sequence[Regime], mof: MofLis
     at = list(rows) if rows is not None else [None] * len(deals)
     law = law or regimes[0]
     investor_rows = [deal_rows(d, r, b.investor if b else None) for d, r, b in zip(deals, regimes, at)]
-    foreign = [is_foreign_investor(d, r, foreign_status(d, r, ir)) for d, r, ir in zip(deals, regimes, investor_rows)]
+    foreign = [is_foreign_investor(d, r, ir) for d, r, ir in zip(deals, regimes, investor_rows)]
     iclass = [investor_class(d, r, f, ir) for d, r, f, ir in zip(deals, regimes, foreign, investor_rows)]
     tclass = [target_class(d.target, r, mof, b.target if b else None) for d, r, b in zip(deals, regimes, at)]
     acts = _acts(deals, regimes, law, foreign, tclass)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field
@@ -138,10 +138,10 @@ def own_foreign_facts(t: EntityTable, regime: Regime, usage: Usage) -> np.ndarra
     return out.astype(np.int8)
 
 
-def partnership_split_unknown(t: EntityTable) -> np.ndarray:
+def partnership_split_unknown(t: EntityTable, at: int | slice = slice(None)) -> Any:
     """Art. 26(1)(iv): the partnership's contribution split is not given (no foreign share stated and the
-    listed contributions fall short of the whole)."""
-    return ~t.has_partnership | (~t.foreign_contribution_known & t.contributions_short)
+    listed contributions fall short of the whole); ``at``: the rows asked about (one row: a numpy bool)."""
+    return ~t.has_partnership[at] | (~t.foreign_contribution_known[at] & t.contributions_short[at])
 
 
 def _foreign_test(t: EntityTable, regime: Regime) -> Test:
@@ -315,8 +315,9 @@ def _path_to_foreign(deal: Deal, start: str, marked: Marked) -> list[str]:
     return path
 
 
-def _unknown_foreign_facts(deal: Deal, regime: Regime, r: Reasoning) -> None:
-    """List the facts whose absence leaves foreign-investor status open, along the acquirer's chain."""
+def _unknown_foreign_facts(deal: Deal, regime: Regime, r: Reasoning, at: DealRows) -> None:
+    """List the facts whose absence leaves foreign-investor status open, along the acquirer's chain
+    (``at``: the deal's rows in the investor columns)."""
     seen: set[str] = set()
     for chain in chains_to_ultimate_owners(deal, deal.acquirer):
         for eid in chain:
@@ -326,7 +327,7 @@ def _unknown_foreign_facts(deal: Deal, regime: Regime, r: Reasoning) -> None:
             e = deal.entity(eid)
             i = deal.entity_index(e.id)
             if e.kind == "partnership":
-                _unknown_partnership_facts(deal, e, i, regime, r)
+                _unknown_partnership_facts(e, i, regime, r, at.columns.table, at.rows.start + i)
             elif e.kind != "individual" and is_home(e, regime):
                 if e.officers is None:
                     r.need(f"entities[{i}].officers", T(f"How many of {e.name}'s directors and representative directors are non-residents?",
@@ -338,13 +339,13 @@ def _unknown_foreign_facts(deal: Deal, regime: Regime, r: Reasoning) -> None:
                            T("count unlisted holders as foreign", "不明な保有者を外国投資家として数える"), WHO_ACQUIRER)
 
 
-def _unknown_partnership_facts(deal: Deal, e: Entity, i: int, regime: Regime, r: Reasoning) -> None:
-    """Art. 26(1)(iv) (from 2020-05-08): either limb suffices, so both unknown facts are named."""
+def _unknown_partnership_facts(e: Entity, i: int, regime: Regime, r: Reasoning, t: EntityTable, row: int) -> None:
+    """Art. 26(1)(iv) (from 2020-05-08): either limb suffices, so both unknown facts are named. ``i``: the
+    entity's place in its deal; ``row``: its row in the entity columns ``t``."""
     if regime.value("partnership_foreign_contribution_pct") is None:
         return
-    t = entity_columns(deal, regime)
-    gps_unknown = not t.has_partnership[i] or t.gp_count[i] == 0
-    split_unknown = bool(partnership_split_unknown(t)[i])
+    gps_unknown = not t.has_partnership[row] or t.gp_count[row] == 0
+    split_unknown = bool(partnership_split_unknown(t, row))
     if gps_unknown:
         r.need(f"entities[{i}].partnership.executing_partners",
                T(f"Who are the executing partners (業務執行組合員) of {e.name}, and are a majority of them non-residents etc.?",
@@ -376,11 +377,13 @@ def _partnership_reasons(acq: Entity, cat: int | None, regime: Regime, r: Reason
     r.cite("partnership_nonresident_executing_partners_more_than_pct")
 
 
-def is_foreign_investor(deal: Deal, regime: Regime, marked: Marked | None = None) -> ForeignInvestorConclusion:
-    """Is the acquirer a foreign investor (外国投資家, FEFTA Art. 26(1)), or deemed one (みなし外国投資家)?"""
+def is_foreign_investor(deal: Deal, regime: Regime, rows: DealRows | None = None) -> ForeignInvestorConclusion:
+    """Is the acquirer a foreign investor (外国投資家, FEFTA Art. 26(1)), or deemed one (みなし外国投資家)?
+    ``rows``: the deal's rows in a batch's investor columns (else the deal is a batch of one)."""
     r = Reasoning(regime)
     r.cite("foreign_investor_framework")
-    marked = marked or foreign_status(deal, regime)
+    at = deal_rows(deal, regime, rows)
+    marked = foreign_status(deal, regime, at)
     acq = deal.entity(deal.acquirer)
     own = marked.status[acq.id]
     cat = _category(acq, regime, marked) if own else None
@@ -405,7 +408,7 @@ def is_foreign_investor(deal: Deal, regime: Regime, marked: Marked | None = None
     else:
         r.say(f"Whether {acq.name} is a foreign investor depends on facts the file does not give.",
               f"{acq.name}が外国投資家に該当するかは、ファイルにない事実に依存する。", "foreign_owned_company_pct")
-        _unknown_foreign_facts(deal, regime, r)
+        _unknown_foreign_facts(deal, regime, r, at)
     _partnership_reasons(acq, cat, regime, r)
     deemed = deemed_foreign_investor(deal, regime, marked)
     status: Tri = own
