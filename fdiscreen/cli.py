@@ -525,19 +525,14 @@ def print_table(con: Console, frame: Any, title: str) -> None:
 
 
 def _usage_error_types() -> tuple[type[Exception], ...]:
-    """The usage-error class of the option parser typer uses: its own copy of click (typer >= 0.22) or click."""
-    found: list[type[Exception]] = []
+    """The usage-error class of the option parser typer uses: its own copy of click (typer >= 0.22), else
+    click (imported only then: loading click beside typer's copy costs every command its start-up)."""
     try:
         from typer._click.exceptions import UsageError as TyperUsageError
-        found.append(TyperUsageError)
+        return (TyperUsageError,)
     except ImportError:
-        pass
-    try:
         from click.exceptions import UsageError as ClickUsageError
-        found.append(ClickUsageError)
-    except ImportError:
-        pass
-    return tuple(found)
+        return (ClickUsageError,)
 
 
 def main() -> None:
