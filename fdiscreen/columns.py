@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
@@ -26,6 +27,26 @@ from fdiscreen.regime import Regime
 
 YES, NO, UNKNOWN = 1, 0, -1
 C = TypeVar("C")
+
+
+class KeyedByDeal:
+    """A long table whose rows are sorted by the deal row they belong to (its ``deal`` column): entities,
+    business lines, acts, conditions, reports. Mixed into those (frozen) dataclasses."""
+
+    deal: np.ndarray
+
+    @cached_property
+    def _deal_starts(self) -> list[int]:
+        """Where each deal's rows start, and after the last deal the table's end (found once per table)."""
+        last = int(self.deal[-1]) if len(self.deal) else -1
+        return np.searchsorted(self.deal, np.arange(last + 2), side="left").tolist()
+
+    def of_deal(self, row: int) -> slice:
+        """The rows of deal ``row``, in order (empty for a deal with none)."""
+        starts = self._deal_starts
+        if row + 1 >= len(starts):
+            return slice(len(self.deal), len(self.deal))
+        return slice(starts[row], starts[row + 1])
 
 
 def tri(values: Sequence[bool | None]) -> np.ndarray:

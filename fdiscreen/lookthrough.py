@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from fdiscreen.columns import NO, UNKNOWN, YES, read, tri
+from fdiscreen.columns import NO, UNKNOWN, YES, KeyedByDeal, read, tri
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.model import Deal, Entity
 from fdiscreen.regime import Regime, to_fraction
@@ -131,7 +131,7 @@ class Edges:
 
 
 @dataclass(frozen=True)
-class EntityTable:
+class EntityTable(KeyedByDeal):
     """Every entity of a batch of deals as one row (the disjoint union of the deals' entities)."""
 
     n: int
@@ -162,12 +162,6 @@ class EntityTable:
 
     def kind_in(self, kinds: frozenset[str] | set[str]) -> np.ndarray:
         return np.array([k in kinds for k in KINDS], dtype=bool)[self.kind]
-
-    def per_deal(self, deal_row: int) -> slice:
-        """The rows of one deal (entities are stored deal by deal)."""
-        lo = int(np.searchsorted(self.deal, deal_row, side="left"))
-        hi = int(np.searchsorted(self.deal, deal_row, side="right"))
-        return slice(lo, hi)
 
 
 OFFICER_FIELDS = ("directors_total", "directors_non_resident", "representatives_total", "representatives_non_resident",

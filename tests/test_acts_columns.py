@@ -111,7 +111,8 @@ def _assert_many_equals_one(deals: list[Deal], day: dt.date) -> None:
         assert _rows(many, row) == _rows(alone, 0), (d.matter, day)
         r_many, r_one = make_regime(day), make_regime(day)
         record_use(r_many, many.usage, np.array([row]))
-        shown = [render_act(d, r_many, many, int(i), tc.fefta_class) for i in many.of_deal(row)]
+        mine = many.of_deal(row)
+        shown = [render_act(d, r_many, many, i, tc.fefta_class) for i in range(mine.start, mine.stop)]
         assert shown == covered_acts(d, r_one, tc), (d.matter, day)
         assert set(r_many.used) == set(r_one.used), (d.matter, day)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from fdiscreen.cases import load_cases
 from fdiscreen.filing.investor import _controlled_test, _foreign_test, _specified_seed, _state_seed
 from fdiscreen.load import load_deal, parse_deal
-from fdiscreen.columns import NO, YES
+from fdiscreen.columns import NO, YES, KeyedByDeal
 from fdiscreen.lookthrough import EntityTable, Scale, entity_table, run
 from fdiscreen.model import Deal
 from fdiscreen.regime import Regime, make_regime
@@ -48,7 +49,7 @@ def _assert_many_equals_one(deals: list[Deal], regime: Regime) -> None:
     together = _all_marks(many, regime)
     for d, deal in enumerate(deals):
         alone = _all_marks(entity_table([deal], HOME), regime)
-        rows = many.per_deal(d)
+        rows = many.of_deal(d)
         for test, (a, b) in enumerate(zip(together, alone)):
             assert a[rows].tolist() == b.tolist(), (deal.matter, test, regime.as_of)
 
@@ -124,3 +125,18 @@ def test_screenings_of_any_batch_equal_screenings_alone(picks: list[int], day: d
 
     deals = [LIBRARY[i] for i in picks]
     assert [s.to_json() for s in screen_many(deals, day)] == [screen(d, day).to_json() for d in deals]
+
+
+@dataclass(frozen=True)
+class _Long(KeyedByDeal):
+    deal: np.ndarray
+
+
+@given(st.lists(st.integers(0, 6), max_size=30), st.integers(0, 9))
+def test_a_long_table_gives_each_deal_exactly_its_own_rows(deals: list[int], row: int) -> None:
+    """Rows sorted by deal: a deal's slice holds the rows of that deal and no other, also for a deal
+    with no rows (between others or after the last) and for an empty table."""
+    t = _Long(np.array(sorted(deals), dtype=np.int64))
+    s = t.of_deal(row)
+    assert list(range(len(t.deal))[s]) == [i for i, d in enumerate(t.deal.tolist()) if d == row]
+    assert 0 <= s.start <= s.stop <= len(t.deal)

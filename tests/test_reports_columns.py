@@ -143,7 +143,7 @@ def _row(inputs: ReportInputs, c: ReportColumns, w: WaitingColumns, row: int, re
         code=int(c.code[row]), ex=int(c.exemption[row]), rungs=int(c.ladder_rungs[row]), top=bool(c.ladder_top[row]),
         nd=c.non_designated[acts].tolist(), impl=int(c.implementation[row]), moved=bool(c.moved[row]),
         reports=[(int(c.reports.kind[i]), int(c.reports.trigger[i]), int(c.reports.act[i] - first_act) if c.reports.act[i] >= 0 else -1,
-                  int(c.reports.days[i]), str(c.reports.statutory[i]), str(c.reports.due[i])) for i in reps],
+                  int(c.reports.days[i]), str(c.reports.statutory[i]), str(c.reports.due[i])) for i in range(reps.start, reps.stop)],
         wait=(int(w.code[row]), int(w.status[row]), int(w.earliest_code[row]), str(w.earliest[row]), str(w.shortened[row])),
         used={k: v for k, v in used.items() if v},
         rendered=(render_reports(regime, c, inputs, row).model_dump(), render_waiting_period(regime, w, row).model_dump()))

@@ -41,7 +41,7 @@ def _mof(tmp: Path) -> MofList:
 
 def _row(c: TargetClassColumns, d: int) -> dict[str, object]:
     """Everything the columns say about deal row ``d`` (its lines included)."""
-    lines = c.lines.per_deal(d)
+    lines = c.lines.of_deal(d)
     return {"code": int(c.code[d]), "best": int(c.best[d]), "class": int(c.fefta_class[d]),
             "listed": int(c.specified_listed[d]), "core": int(c.specified_core[d]),
             "line_code": c.line.code[lines].tolist(), "line_class": c.line.cls[lines].tolist(),

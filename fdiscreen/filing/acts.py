@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, tri, tri_all, tri_value
+from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, KeyedByDeal, tri, tri_all, tri_value
 from fdiscreen.filing.conclusion import WHO_ACQUIRER, WHO_TARGET, Conclusion, Reasoning, Status, status_of, tri_of
 from fdiscreen.filing.related import holding_with_related
 from fdiscreen.filing.target import RANK, TargetClassConclusion
@@ -115,7 +115,7 @@ _OPS = {">=": np.greater_equal, ">": np.greater, "<": np.less, "<=": np.less_equ
 
 
 @dataclass(frozen=True)
-class ActTable:
+class ActTable(KeyedByDeal):
     """The acts of every deal as a long table, ordered by deal and, within a deal, as the result lists them."""
 
     deal: np.ndarray            # int: the deal row
@@ -134,9 +134,6 @@ class ActTable:
     """A table of one: the reasons on the related persons each holding was read with (by base and item)."""
     regime: Regime | None = None
 
-    def of_deal(self, row: int) -> np.ndarray:
-        """The act rows of deal ``row``, in order."""
-        return np.arange(np.searchsorted(self.deal, row, "left"), np.searchsorted(self.deal, row, "right"))
 
 
 @dataclass(frozen=True)
@@ -969,7 +966,7 @@ NOTIFICATION_CODE = {n: k for k, n in enumerate(NOTIFICATIONS)}
 
 
 @dataclass(frozen=True)
-class ActRows:
+class ActRows(KeyedByDeal):
     """The acts of every deal as a long table read off their conclusions (after the nominee rule's reach
     and an open foreign-investor status), in each deal's order: what the exemption, the reports and the
     2026 amendment's labels read. Built once for a batch (:func:`act_rows`)."""
@@ -982,9 +979,6 @@ class ActRows:
     holding: np.ndarray         # float: the holding the act is measured on (NaN: not given)
     items: list[frozenset[str]]  # the factor items the act's conclusion cites
 
-    def of_deal(self, row: int) -> slice:
-        """The act rows of deal ``row`` (rows are sorted by deal)."""
-        return slice(int(np.searchsorted(self.deal, row, "left")), int(np.searchsorted(self.deal, row, "right")))
 
 
 def act_rows(acts_per_deal: Sequence[Sequence[ActConclusion]]) -> ActRows:
@@ -1003,12 +997,11 @@ def covered_acts_of(t: DealTable, tcs: Sequence[TargetClassConclusion]) -> list[
     """Every act of every deal of the table tested against Art. 26(2)-(3) (``tcs``: each row's target
     class), the columns computed once and each row's acts rendered in its own regime."""
     acts = act_table(t, TargetColumns.of(tcs))
-    bounds = np.searchsorted(acts.deal, np.arange(t.n + 1))
     record_uses(t.regimes, acts.usage)
     out = []
     for k, (deal, tc) in enumerate(zip(t.deals, tcs)):
-        regime = t.regime_of(k)
-        out.append([render_act(deal, regime, acts, i, tc.fefta_class) for i in range(int(bounds[k]), int(bounds[k + 1]))])
+        regime, mine = t.regime_of(k), acts.of_deal(k)
+        out.append([render_act(deal, regime, acts, i, tc.fefta_class) for i in range(mine.start, mine.stop)])
     return out
 
 

@@ -10,7 +10,7 @@ from typing import Literal, get_args
 import numpy as np
 from pydantic import BaseModel, Field
 
-from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, tri, tri_value
+from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, KeyedByDeal, tri, tri_value
 from fdiscreen.errors import FdiscreenError
 from fdiscreen.filing.acts import ACT_CODE, ACTS, NOTIFICATIONS, ActConclusion, ActRows, act_rows
 from fdiscreen.filing.conclusion import WHO_ACQUIRER, Conclusion, Reasoning, Status, status_of, tri_of
@@ -220,7 +220,7 @@ def criterion_kept(t: DealTable, criterion: str) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class ConditionTable:
+class ConditionTable(KeyedByDeal):
     """The criteria each deal must keep, one row per (deal, criterion): per deal, the groups in the order
     asked and each group's criteria in the order of the factor list in force."""
 
@@ -229,9 +229,6 @@ class ConditionTable:
     kept: np.ndarray          # tri: the deal as proposed keeps the criterion
     entries: tuple[tuple[str, dict[str, str]], ...]   # (group, criterion as the factor lists it)
 
-    def of_deal(self, row: int) -> slice:
-        lo, hi = np.searchsorted(self.deal, (row, row + 1))
-        return slice(int(lo), int(hi))
 
 
 def condition_table(t: DealTable, groups: dict[str, np.ndarray], usage: Usage) -> ConditionTable:
@@ -516,8 +513,7 @@ def render_exemption(c: ExemptionColumns, up: Upstream, row: int, deal: Deal, re
         r.say("No act of the deal needs prior notification, so the exemption is not needed.",
               "事前届出を要する行為がないため、免除制度の利用は不要である。")
         return _done(r, status, T("Not needed: no prior notification.", "不要（事前届出不要）。"), needed=False)
-    lo, hi = np.searchsorted(up.acts.deal, (row, row + 1))
-    outside = c.outside[lo:hi].tolist()
+    outside = c.outside[up.acts.of_deal(row)].tolist()
     s = _Shown(ic, [a for a, out in zip(acts, outside) if out], float(c.holding[row]), regime)
     if CODE[code] >= CODE["violator_excluded"]:
         r.absorb(ic)

@@ -256,7 +256,7 @@ class DealRows:
 
     @property
     def rows(self) -> slice:
-        return self.columns.table.per_deal(self.deal_row)
+        return self.columns.table.of_deal(self.deal_row)
 
     def acquirer(self, deal: Deal) -> int:
         return self.rows.start + deal.entity_index(deal.acquirer)

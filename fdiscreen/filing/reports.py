@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, tri
+from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, KeyedByDeal, tri
 from fdiscreen.dates import NAT, _as_date, add_working_days_column, day_column, working_day_deadlines
 from fdiscreen.filing.acts import ACT_CODE, ACT_LABELS, ActConclusion, ActRows, act_rows
 from fdiscreen.filing.acts import POST_REPORT as NOTIFIED_BY_POST_REPORT
@@ -135,7 +135,7 @@ def _exemption_used(exemption: np.ndarray, exemption_kind: np.ndarray) -> np.nda
 # -- the rules --------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class ReportRows:
+class ReportRows(KeyedByDeal):
     """The reports due, one row each, ordered by deal and, within a deal, as listed (exemption user's
     report, non-designated acts in act order, implementation report)."""
 
@@ -147,9 +147,6 @@ class ReportRows:
     statutory: np.ndarray       # datetime64[D]: closing date plus the period
     due: np.ndarray             # datetime64[D]: the same moved past administrative holidays
 
-    def of_deal(self, row: int) -> range:
-        """The report rows of deal ``row`` (rows are sorted by deal)."""
-        return range(int(np.searchsorted(self.deal, row, "left")), int(np.searchsorted(self.deal, row, "right")))
 
 
 @dataclass(frozen=True)
@@ -441,16 +438,17 @@ def render_reports(regime: Regime, c: ReportColumns, inputs: ReportInputs, row: 
 
     say(_exemption_reason(c, row, kind, float(inputs.before[row]), float(inputs.after[row])))
     a = inputs.acts
-    lo, hi = np.searchsorted(a.deal, row, "left"), np.searchsorted(a.deal, row, "right")
-    for i in lo + np.flatnonzero(c.non_designated[lo:hi] != ND_NOT_IN_POINT):
+    acts = a.of_deal(row)
+    for i in acts.start + np.flatnonzero(c.non_designated[acts] != ND_NOT_IN_POINT):
         say(_non_designated_reason(regime, a.label[i], bool(inputs.listed[row]), None if np.isnan(a.holding[i]) else float(a.holding[i])))
     say(_implementation_reason(int(c.implementation[row]), c.implementation_days))
     rep = c.reports
+    mine = rep.of_deal(row)
     reports = [ReportDue(kind=KIND_CODES[rep.kind[i]],
                          trigger=_trigger(int(rep.trigger[i]), c.ladders.get(kind, []), int(c.ladder_rungs[row]), bool(c.ladder_top[row]),
                                           a.label[rep.act[i]] if rep.act[i] >= 0 else None),
                          deadline_days=None if rep.days[i] < 0 else int(rep.days[i]),
-                         due_date=_as_date(rep.due[i]), statutory_due_date=_as_date(rep.statutory[i])) for i in rep.of_deal(row)]
+                         due_date=_as_date(rep.due[i]), statutory_due_date=_as_date(rep.statutory[i])) for i in range(mine.start, mine.stop)]
     code = int(c.code[row])
     if code != REPORTS_DUE:
         r.say("No post-investment or implementation report is due on these facts.", "本件事実の下では事後報告・実行報告は不要。")

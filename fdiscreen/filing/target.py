@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import Field
 
-from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, tri, tri_value
+from fdiscreen.columns import NO, UNKNOWN, YES, DealTable, KeyedByDeal, tri, tri_value
 from fdiscreen.filing.conclusion import WHO_ACQUIRER, WHO_TARGET, Conclusion, Reasoning
 from fdiscreen.i18n import T, Text
 from fdiscreen.locale import format_date
@@ -71,7 +71,7 @@ TARGET_OPEN = 2       #: not core from what is known, and a line's class or the 
 
 
 @dataclass(frozen=True)
-class BusinessLines:
+class BusinessLines(KeyedByDeal):
     """Every business line of the targets of a table as one row (a long table keyed by deal row), in the
     order the files list them (the target's own lines, then each subsidiary's), and the catalog items each
     line's activity code names as a second long table (``item_line``, ``item_key`` into ``items``)."""
@@ -88,9 +88,6 @@ class BusinessLines:
     item_key: np.ndarray        # int64: the item of each (line, item) row, an index into ``items``
     items: list[str]            # the catalog item ids the table's lines name
 
-    def per_deal(self, deal_row: int) -> slice:
-        lo = int(np.searchsorted(self.deal, deal_row, side="left"))
-        return slice(lo, int(np.searchsorted(self.deal, deal_row, side="right")))
 
 
 def _target_lines(t: Target) -> list[tuple[str, str, Business]]:
@@ -357,7 +354,7 @@ class ShownLine:
 def shown_lines(c: TargetClassColumns, row: int) -> list[ShownLine]:
     """Row ``row``'s business lines out of the columns (read once, for rendering)."""
     b = c.lines
-    s = b.per_deal(row)
+    s = b.of_deal(row)
     lo, hi = np.searchsorted(b.item_line, [s.start, s.stop])
     item_cls = c.items.cls.tolist()
     items: dict[int, list[tuple[str, int]]] = {}
