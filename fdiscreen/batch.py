@@ -20,7 +20,7 @@ from collections import Counter
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -400,7 +400,12 @@ def _column_of(path: str | None, tree: dict[str, Any] | None = None, expanded: d
         return ""
     if path in COLUMNS:
         return path
-    path = _row_entity_path(path, tree, expanded)
+    return _holding_column(_row_entity_path(path, tree, expanded))
+
+
+@lru_cache(maxsize=4096)
+def _holding_column(path: str) -> str:
+    """The column of the longest column path holding ``path`` (a row-entity path), else ``path``."""
     holding = [p for p in PATH_TO_COLUMN if path == p or path.startswith(p + ".") or path.startswith(p + "[")]
     return PATH_TO_COLUMN[max(holding, key=len)] if holding else path
 

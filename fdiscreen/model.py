@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import types
 import typing
@@ -501,16 +501,19 @@ class Deal(Strict):
     def entity_table(self, build: "typing.Callable[[], Any]") -> Any:
         """The entities as columns (:class:`fdiscreen.lookthrough.EntityTable`), built by ``build`` once
         per entity list."""
-        cached = self._entity_table
-        if cached is None or cached[0] is not self.entities or cached[1] != len(self.entities):
-            cached = self._entity_table = (self.entities, len(self.entities), build())
-        return cached[2]
+        return self._per_entity_list("_entity_table", build)
 
     def entity_map(self) -> dict[str, Entity]:
         """Entities by id, built once per entity list (the look-through tests ask for it often)."""
-        cached = self._entity_map
+        return cast(dict[str, Entity], self._per_entity_list("_entity_map", lambda: {e.id: e for e in self.entities}))
+
+    def _per_entity_list(self, name: str, build: "typing.Callable[[], Any]") -> Any:
+        """A value derived from the entity list, kept in the private attribute ``name`` until the list is
+        replaced or resized (read through the private dict: pydantic's attribute hook is slow)."""
+        private = self.__pydantic_private__ if self.__pydantic_private__ is not None else {}
+        cached = private.get(name)
         if cached is None or cached[0] is not self.entities or cached[1] != len(self.entities):
-            cached = self._entity_map = (self.entities, len(self.entities), {e.id: e for e in self.entities})
+            cached = private[name] = (self.entities, len(self.entities), build())
         return cached[2]
 
 
