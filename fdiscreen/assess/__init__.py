@@ -230,7 +230,7 @@ def _suggestions(group: Sequence[Found], known: PointTable, after: Residuals, be
 
 
 def _summary(columns: ScoreColumns, k: int) -> Summary:
-    return columns.parts[k], float(columns.overall[k])
+    return columns.parts[k], float(columns.overall[k]), TIERS[int(columns.tier[k])]
 
 
 def _assessment(found: Found, scored: _Scored, i: int) -> Assessment:

@@ -146,11 +146,6 @@ def combine(parts: np.ndarray, formula: dict[str, Any]) -> np.ndarray:
     return out
 
 
-def tier_of(overall: float, formula: dict[str, Any]) -> Tier:
-    """The tier whose cut point the overall score reaches last."""
-    return TIERS[int(tier_codes(np.array([overall]), formula)[0])]
-
-
 TIERS: tuple[Tier, ...] = ("low", "elevated", "high", "severe")
 
 

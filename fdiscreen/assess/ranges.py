@@ -15,7 +15,7 @@ from typing import Any, cast
 import numpy as np
 
 from fdiscreen.assess.business import sensitivity_class
-from fdiscreen.assess.combine import RangeMover, ScoreRange, tier_of
+from fdiscreen.assess.combine import RangeMover, ScoreRange, Tier
 from fdiscreen.assess.finding import DIMENSIONS, Finding, FindingTable
 from fdiscreen.assess.rules import ByRule, findings_by_rule, merged, rule_keys
 from fdiscreen.errors import FdiscreenError
@@ -170,8 +170,8 @@ def readers(path: str) -> frozenset[str]:
 #: single readings whose rules read no other unknown fact take their findings from the reading of every
 #: unknown (the same inputs reach those rules); False re-runs each (tests compare the two)
 SHARE_DISJOINT_READINGS = True
-#: a reading's components (threat, sensitivity, access) and overall score
-Summary = tuple[np.ndarray, float]
+#: a reading's components (threat, sensitivity, access), overall score and tier
+Summary = tuple[np.ndarray, float, Tier]
 
 
 @dataclass
@@ -252,17 +252,16 @@ def _readings(plan: _Plan, base: ByRule, redone: list[ByRule]) -> Readings:
 def score_range(readings: Readings, known: tuple[float, str], high: Summary, alone: Sequence[float], formula: dict[str, Any],
                 movers: int = 3) -> ScoreRange:
     """The known-facts score and the conservative one, with the unknown facts that move it most.
-    ``known``: the overall score and tier at the known facts; ``high``: the components and overall score
-    of the reading of every unknown (``readings.all``); ``alone``: the overall score of each unknown read
-    alone (``readings.single``, in order)."""
+    ``known``: the overall score and tier at the known facts; ``high``: the components, overall score
+    and tier of the reading of every unknown (``readings.all``); ``alone``: the overall score of each
+    unknown read alone (``readings.single``, in order)."""
     low, low_tier = known
-    parts, overall_high = high
+    parts, overall_high, high_tier = high
     moving = sorted(((overall, path, row) for (path, row, _), overall in zip(readings.single, alone) if overall > low),
                     key=lambda m: (-m[0], m[1]))[:movers]
     ranked = [RangeMover.model_construct(path=path, question=T(f"confirm {row['en']}", f"{row['ja']}を確認"), overall_if_conservative=overall)
               for overall, path, row in moving]
-    top = max(overall_high, low)
-    tier = tier_of(top, formula)
+    top, tier = (overall_high, high_tier) if overall_high >= low else (low, low_tier)  # the range's top is one of the two readings
     return ScoreRange.model_construct(low=low, high=top, high_tier=tier, high_predicted_outcome=formula["outcome_by_tier"][tier],
                                       crosses_tier=tier != low_tier,
                                       components_high={d: round(float(v), 1) for d, v in zip(DIMENSIONS, parts.tolist())},
