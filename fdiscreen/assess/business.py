@@ -55,8 +55,11 @@ def keyword_matches(t: FindingTable, item_id: str) -> list[list[tuple[dict[str, 
         out = []
         for target in t.targets:
             texts = [(p, x, _norm(x)) for p, x in target_texts(target)]
+            everything = "\x00".join(low for _, _, low in texts)  # one search says whether any description matches
             hits = []
             for entry, pattern in patterns:
+                if pattern.search(everything) is None:
+                    continue
                 match = next(((path, raw) for path, raw, low in texts if pattern.search(low)), None)
                 if match is not None:
                     hits.append((entry, *match))
