@@ -97,17 +97,12 @@ class Strict(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _bounded_lists(cls, value: Any) -> Any:
-        if isinstance(value, list) and len(value) > MAX_ITEMS:
-            raise ValueError(f"{len(value):,} items, more than the {MAX_ITEMS:,} a deal may list")
-        return value
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
-        for text in (value if isinstance(value, list) else [value]):
-            if isinstance(text, str) and (bad := _CONTROL.search(text)):
-                raise ValueError(f"a control character (U+{ord(bad.group()):04X}) in the text")
+    def _plain_input(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every field as written, before its type is checked: a plain, bounded number or date, no control
+        character in a text, no list longer than MAX_ITEMS (one validator, tested in that order)."""
+        _plain_bounded_number(cls, value, info.field_name)
+        _no_control_characters(value)
+        _bounded_list(value)
         return value
 
     @field_validator("*", mode="after")
@@ -117,23 +112,32 @@ class Strict(BaseModel):
             raise ValueError(why)
         return value
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _plain_bounded_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        """A boolean is never a number (``board_seats: true`` is an error, not 1), and no number is
-        larger in magnitude than MAX_MAGNITUDE; a date is written as a date (``0`` is not 1970-01-01)."""
-        if info.field_name is None:
-            return value
-        is_date, is_number = _field_takes(cls, info.field_name)
-        if is_date and (isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit())):
-            raise ValueError("a number where a date YYYY-MM-DD is expected")
-        if not is_number:
-            return value
-        if isinstance(value, bool):
-            raise ValueError("a boolean (true/false) where a number is expected")
-        if isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
-            raise ValueError(f"a number larger than {MAX_MAGNITUDE:.0e} in magnitude")
-        return value
+
+def _plain_bounded_number(model: type[BaseModel], value: Any, field_name: str | None) -> None:
+    """A boolean is never a number (``board_seats: true`` is an error, not 1), and no number is larger
+    in magnitude than MAX_MAGNITUDE; a date is written as a date (``0`` is not 1970-01-01)."""
+    if field_name is None:
+        return
+    is_date, is_number = _field_takes(model, field_name)
+    if is_date and (isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit())):
+        raise ValueError("a number where a date YYYY-MM-DD is expected")
+    if not is_number:
+        return
+    if isinstance(value, bool):
+        raise ValueError("a boolean (true/false) where a number is expected")
+    if isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
+        raise ValueError(f"a number larger than {MAX_MAGNITUDE:.0e} in magnitude")
+
+
+def _no_control_characters(value: Any) -> None:
+    for text in (value if isinstance(value, list) else [value]):
+        if isinstance(text, str) and (bad := _CONTROL.search(text)):
+            raise ValueError(f"a control character (U+{ord(bad.group()):04X}) in the text")
+
+
+def _bounded_list(value: Any) -> None:
+    if isinstance(value, list) and len(value) > MAX_ITEMS:
+        raise ValueError(f"{len(value):,} items, more than the {MAX_ITEMS:,} a deal may list")
 
 
 class Holding(Strict):
