@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, cast
 import types
 import typing
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 Pct = Annotated[float, Field(ge=0, le=100, description="percentage, 0-100")]
 FeftaClass = Literal["non_designated", "designated", "core"]
@@ -68,6 +68,15 @@ def outside_dates(day: dt.date) -> str | None:
         return None
     return f"the date {day.isoformat()} is outside {EARLIEST_DATE.isoformat()} to {HORIZON.isoformat()}"
 
+def _date_in_range(day: dt.date) -> dt.date:
+    if why := outside_dates(day):
+        raise ValueError(why)
+    return day
+
+
+#: a date a deal may name (checked once parsed, on the date fields only)
+Day = Annotated[dt.date, AfterValidator(_date_in_range)]
+
 #: characters no text may hold: C0 controls other than tab, line feed and carriage return (XML, and so
 #: DOCX, cannot carry them, and no name or description needs them)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -103,13 +112,6 @@ class Strict(BaseModel):
         _plain_bounded_number(cls, value, info.field_name)
         _no_control_characters(value)
         _bounded_list(value)
-        return value
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _dates_in_range(cls, value: Any) -> Any:
-        if isinstance(value, dt.date) and (why := outside_dates(value)):
-            raise ValueError(why)
         return value
 
 
@@ -406,8 +408,8 @@ class Transaction(Strict):
 
     kind: Literal["share_acquisition", "loan", "branch_establishment", "indirect_acquisition", "consent_only",
                   "former_resident_share_transfer"] = "share_acquisition"
-    closing_date: dt.date | None = Field(None, description="planned date of the act (取得日)")
-    notification_accepted_date: dt.date | None = Field(
+    closing_date: Day | None = Field(None, description="planned date of the act (取得日)")
+    notification_accepted_date: Day | None = Field(
         None, description="date the prior notification was accepted (届出受理日), if filed: gives the earliest closing dates")
     shares_before_pct: Pct = 0
     shares_after_pct: Pct | None = Field(None, description="investor's shareholding after the act; null: unknown")
@@ -491,7 +493,7 @@ class Deal(Strict):
     entities: list[Entity] = Field(min_length=1)
     target: Target
     transaction: Transaction
-    as_of: dt.date | None = Field(None, description="date of the law to apply; --as-of overrides; default today in Japan (JST)")
+    as_of: Day | None = Field(None, description="date of the law to apply; --as-of overrides; default today in Japan (JST)")
     _entity_map: tuple[list[Entity], int, dict[str, Entity]] | None = PrivateAttr(default=None)
     _entity_table: tuple[list[Entity], int, Any] | None = PrivateAttr(default=None)
 
@@ -530,7 +532,7 @@ class ListingPlan(Strict):
     matter: str
     company: Target = Field(description="the company to be listed (listed: false today)")
     market: Literal["prime", "standard", "growth", "other"] = "prime"
-    listing_date: dt.date | None = None
+    listing_date: Day | None = None
     free_float_pct: Pct = Field(description="shares expected to trade freely after listing")
     largest_holder_pct_after: Pct | None = Field(None, description="largest holder's stake after listing")
     stable_holders_pct_after: Pct | None = Field(None, description="friendly, stable holders' combined stake after listing")
@@ -538,4 +540,4 @@ class ListingPlan(Strict):
     sector_caps: list[SectorCap] = Field(default_factory=list, description="statutory foreign-ownership limits that apply")
     class_shares_or_golden_share: bool = False
     measures_planned: list[str] = Field(default_factory=list, description="ids of capital-policy measures already planned")
-    as_of: dt.date | None = None
+    as_of: Day | None = None
