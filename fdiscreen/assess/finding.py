@@ -155,8 +155,6 @@ class FindingTable:
                 basis: list[str], risk_keys: list[str], scale: float = 1.0) -> Finding:
         """Row ``row``'s finding of ``rule``: its points from the weights at ``scale``, with its evidence,
         citations and the measures that address it as the row is shown."""
-        from fdiscreen.assess.mitigation import measures_for
-
         regime = self.regimes[row]
         cites = [regime.cite(self.weights_item), regime.cite("review_considerations")]
         cites += [regime.cite(b) for b in basis]
@@ -208,3 +206,7 @@ def _unique(cites: list[Citation]) -> list[Citation]:
     for c in cites:
         add_citation(out, c)
     return out
+
+
+# imported last: the measures module builds on Finding above (a cycle resolved once, not per finding)
+from fdiscreen.assess.mitigation import measures_for  # noqa: E402
