@@ -256,9 +256,10 @@ def record_uses(regimes: Sequence[Regime], usage: Usage) -> None:
 
 
 def record_use(regime: Regime, usage: Usage, rows: slice | np.ndarray) -> None:
-    """Count as used, in ``regime``, every item some of ``rows`` needed (one deal's rows)."""
+    """Count as used, in ``regime``, every item some of ``rows`` needed (one deal's rows: a few values,
+    read as Python booleans, which is cheaper than numpy's reduction on so few)."""
     for item, needed in usage.items():
-        if needed[rows].any():
+        if any(needed[rows].tolist()):
             regime.value(item)
 
 
