@@ -222,9 +222,10 @@ def _suggestions(group: Sequence[Found], known: PointTable, after: Residuals, be
                              np.concatenate([after.adding(mid, before) for mid in block]), known.findings * len(block), n * len(block))
         overall = ScoreColumns.of(point_sums(stacked), formula).overall.reshape(len(block), n)
         for c, mid in enumerate(block):
-            for i in open_to[mid]:
-                if overall[c, i] < base[i]:
-                    out[i].append((round(float(base[i]) - float(overall[c, i]), 1), mid, float(overall[c, i])))
+            rows = np.asarray(open_to[mid], dtype=np.int64)
+            rows = rows[overall[c, rows] < base[rows]]  # the deals the measure would lower
+            for i, now, was in zip(rows.tolist(), overall[c, rows].tolist(), base[rows].tolist()):
+                out[i].append((round(was - now, 1), mid, now))
     return [[Suggestion(measure=mid, text=measures[mid].text, overall_after=after, reduction=cut)
              for cut, mid, after in sorted(s, key=lambda x: (-x[0], x[1]))[:limit]] for s in out]
 
