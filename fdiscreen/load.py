@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -363,14 +363,23 @@ def check_company(company: Target, catalog: Catalog, path: str) -> None:
                   "an activity id or old id listed by `fdiscreen factors --activities`, or a JSIC code such as 2814 or E")
 
 
-def _list_ids(catalog: Catalog, item_id: str) -> set[str]:
-    item = catalog.items.get(item_id)
-    if item is None:
-        return set()
-    return {e["id"] for values in item.values.values() for e in values}
+#: each catalogue list's ids, gathered once per loaded catalogue (the entry holds the catalogue, so its id
+#: is not reused while the entry lives)
+_LIST_IDS: dict[tuple[int, str], tuple[Catalog, frozenset[str]]] = {}
 
 
-def _check_list_ids(catalog: Catalog, item_id: str, given: Iterable[str], path: str) -> None:
+def _list_ids(catalog: Catalog, item_id: str) -> frozenset[str]:
+    cached = _LIST_IDS.get((id(catalog), item_id))
+    if cached is None or cached[0] is not catalog:
+        item = catalog.items.get(item_id)
+        ids = frozenset() if item is None else frozenset(e["id"] for values in item.values.values() for e in values)
+        cached = _LIST_IDS[(id(catalog), item_id)] = (catalog, ids)
+    return cached[1]
+
+
+def _check_list_ids(catalog: Catalog, item_id: str, given: Collection[str], path: str) -> None:
+    if not given:  # most deals list none: the catalogue's ids are not gathered for them
+        return
     known = _list_ids(catalog, item_id)
     for key in given:
         if key not in known:
