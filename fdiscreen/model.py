@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal
 
 import types
 import typing
@@ -494,33 +495,56 @@ class Deal(Strict):
     target: Target
     transaction: Transaction
     as_of: Day | None = Field(None, description="date of the law to apply; --as-of overrides; default today in Japan (JST)")
-    _entity_map: tuple[list[Entity], int, dict[str, Entity]] | None = PrivateAttr(default=None)
-    _entity_table: tuple[list[Entity], int, Any] | None = PrivateAttr(default=None)
+    _entities: "EntityIndex | None" = PrivateAttr(default=None)
 
     def entity(self, entity_id: str) -> Entity:
-        return self.entity_map()[entity_id]
+        return self.entity_index_of().by_id[entity_id]
 
     def entity_index(self, entity_id: str) -> int:
         """Position of the entity in ``entities`` (for field paths such as ``entities[1].kind``)."""
-        return next(i for i, e in enumerate(self.entities) if e.id == entity_id)
+        return self.entity_index_of().position[entity_id]
 
     def entity_table(self, build: "typing.Callable[[], Any]") -> Any:
         """The entities as columns (:class:`fdiscreen.lookthrough.EntityTable`), built by ``build`` once
         per entity list."""
-        return self._per_entity_list("_entity_table", build)
+        index = self.entity_index_of()
+        if index.table is None:
+            index.table = build()
+        return index.table
 
     def entity_map(self) -> dict[str, Entity]:
         """Entities by id, built once per entity list (the look-through tests ask for it often)."""
-        return cast(dict[str, Entity], self._per_entity_list("_entity_map", lambda: {e.id: e for e in self.entities}))
+        return self.entity_index_of().by_id
 
-    def _per_entity_list(self, name: str, build: "typing.Callable[[], Any]") -> Any:
-        """A value derived from the entity list, kept in the private attribute ``name`` until the list is
-        replaced or resized (read through the private dict: pydantic's attribute hook is slow)."""
-        private = self.__pydantic_private__ if self.__pydantic_private__ is not None else {}
-        cached = private.get(name)
-        if cached is None or cached[0] is not self.entities or cached[1] != len(self.entities):
-            cached = private[name] = (self.entities, len(self.entities), build())
-        return cached[2]
+    def entity_index_of(self) -> "EntityIndex":
+        """The entities by id and position, kept until the list is replaced or resized (read through the
+        private dict: pydantic's attribute hook is slow, and the rules ask for entities often)."""
+        private = self.__pydantic_private__
+        index = private.get("_entities") if private is not None else None
+        if index is None or index.entities is not self.entities or index.n != len(self.entities):
+            index = EntityIndex.of(self.entities)
+            if private is not None:
+                private["_entities"] = index
+        return index
+
+
+@dataclass(slots=True)
+class EntityIndex:
+    """A deal's entities by id (the last of a repeated id, as a dict keeps it) and by position (the
+    first), for one entity list; ``table``: its columns, once built."""
+
+    entities: list[Entity]
+    n: int
+    by_id: dict[str, Entity]
+    position: dict[str, int]
+    table: Any = None
+
+    @classmethod
+    def of(cls, entities: list[Entity]) -> "EntityIndex":
+        position: dict[str, int] = {}
+        for i, e in enumerate(entities):
+            position.setdefault(e.id, i)
+        return cls(entities, len(entities), {e.id: e for e in entities}, position)
 
 
 SectorCap = Literal["ntt", "radio", "broadcasting", "aviation", "freight_forwarding"]
