@@ -140,3 +140,18 @@ def test_a_long_table_gives_each_deal_exactly_its_own_rows(deals: list[int], row
     s = t.of_deal(row)
     assert list(range(len(t.deal))[s]) == [i for i, d in enumerate(t.deal.tolist()) if d == row]
     assert 0 <= s.start <= s.stop <= len(t.deal)
+
+
+def test_a_copy_with_a_changed_entity_finds_the_changed_entity() -> None:
+    """The entity index is kept per entity list: a reading that changes an entity (a new list) finds the
+    new entity and its own position, while the original still finds its own."""
+    from fdiscreen.assess.ranges import with_fact
+
+    deal = load_deal(str(Path(__file__).resolve().parent.parent / "examples" / "us-fund-5pct-core.yaml"))
+    before = deal.entity(deal.acquirer)
+    i = deal.entity_index(deal.acquirer)
+    changed = with_fact(deal, f"entities[{i}].state_owned_pct", 60.0)
+    assert changed.entity(deal.acquirer).state_owned_pct == 60.0
+    assert changed.entity(deal.acquirer) is changed.entities[i] and changed.entity_index(deal.acquirer) == i
+    assert deal.entity(deal.acquirer) is before and before.state_owned_pct != 60.0
+    assert [e.id for e in changed.entities] == [e.id for e in deal.entities]
