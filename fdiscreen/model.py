@@ -69,6 +69,7 @@ def outside_dates(day: dt.date) -> str | None:
         return None
     return f"the date {day.isoformat()} is outside {EARLIEST_DATE.isoformat()} to {HORIZON.isoformat()}"
 
+
 def _date_in_range(day: dt.date) -> dt.date:
     if why := outside_dates(day):
         raise ValueError(why)

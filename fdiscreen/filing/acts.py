@@ -135,7 +135,6 @@ class ActTable(KeyedByDeal):
     regime: Regime | None = None
 
 
-
 @dataclass(frozen=True)
 class TargetColumns:
     """The target's class per deal row, as the acts read it (upstream: :mod:`fdiscreen.filing.target`)."""
@@ -978,7 +977,6 @@ class ActRows(KeyedByDeal):
     notification: np.ndarray    # int8 into NOTIFICATIONS (NOTICE_OPEN: not settled)
     holding: np.ndarray         # float: the holding the act is measured on (NaN: not given)
     items: list[frozenset[str]]  # the factor items the act's conclusion cites
-
 
 
 def act_rows(acts_per_deal: Sequence[Sequence[ActConclusion]]) -> ActRows:

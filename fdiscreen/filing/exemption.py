@@ -230,7 +230,6 @@ class ConditionTable(KeyedByDeal):
     entries: tuple[tuple[str, dict[str, str]], ...]   # (group, criterion as the factor lists it)
 
 
-
 def condition_table(t: DealTable, groups: dict[str, np.ndarray], usage: Usage) -> ConditionTable:
     """The criteria of each group (免除基準: basic, additional, equivalent) in force on the table's date for
     the rows that must keep that group, each tested on the deal."""

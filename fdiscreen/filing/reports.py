@@ -148,7 +148,6 @@ class ReportRows(KeyedByDeal):
     due: np.ndarray             # datetime64[D]: the same moved past administrative holidays
 
 
-
 @dataclass(frozen=True)
 class ReportColumns:
     """Per deal row: the conclusion code and the code of each branch, with the evidence the sentences show."""

@@ -89,7 +89,6 @@ class BusinessLines(KeyedByDeal):
     items: list[str]            # the catalog item ids the table's lines name
 
 
-
 def _target_lines(t: Target) -> list[tuple[str, str, Business]]:
     lines = [(f"target.businesses[{i}]", t.name, b) for i, b in enumerate(t.businesses)]
     for s, sub in enumerate(t.subsidiaries):
