@@ -109,8 +109,8 @@ def _holidays_by_rule(days: np.ndarray, rule: dict[str, Any]) -> np.ndarray:
     (m0, d0), (m1, d1) = _month_day(rule["year_end_from"]), _month_day(rule["year_end_to"])
     out |= (month_day >= m0 * 100 + d0) | (month_day <= m1 * 100 + d1)
     if rule.get("national_holidays"):
-        years = np.unique(day[known].astype("datetime64[Y]").astype(np.int64))
-        national = np.concatenate([_national_holiday_days(int(y) + 1970) for y in years])
+        years = sorted(set(day[known].astype("datetime64[Y]").astype(np.int64).tolist()))  # not np.unique: it loads numpy.ma
+        national = np.concatenate([_national_holiday_days(y + 1970) for y in years])
         if len(national):
             out |= national[np.minimum(np.searchsorted(national, day), len(national) - 1)] == day
     return out & known
