@@ -410,7 +410,7 @@ def load(entities_csv: str | Path, holdings_csv: str | Path, db: str | Path | No
 
 # -- the graph as arrays ----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Arrays:
     """The graph as numpy arrays: entities by ``idx``; holdings sorted by held entity, then holder (the
     order :func:`load` stores them in: in-edge CSR), with the order that sorts them by holder (out-edge CSR)."""

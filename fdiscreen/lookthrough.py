@@ -115,7 +115,7 @@ def _compare(lhs: Any, rhs: Any, op: str) -> np.ndarray:
 
 # -- the entities of a batch as columns ----------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Edges:
     """Edges between entity rows (holder -> held) with exact stakes, in the order the files list them."""
 
@@ -130,7 +130,7 @@ class Edges:
         return Edges(self.holder[mask], self.held[mask], self.stake[mask])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EntityTable(KeyedByDeal):
     """Every entity of a batch of deals as one row (the disjoint union of the deals' entities)."""
 
@@ -265,7 +265,7 @@ def record_use(regime: Regime, usage: Usage, rows: slice | np.ndarray) -> None:
 
 # -- the least fixed point ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Test:
     """One look-through test over a table.
 
@@ -299,7 +299,7 @@ class Test:
         return out
 
 
-@dataclass
+@dataclass(eq=False)
 class Marks:
     """A test's answer per row (tri) and, for rows marked through their holders in the "no" reading,
     the edges counted (``via``: edge positions in ``test.edges``)."""

@@ -157,7 +157,7 @@ def _law_key(regime: Regime) -> tuple[int, int, int]:
     return (id(regime.value("score_formula")), id(regime.value("risk_mitigation_measures")), id(regime.value("mitigation_effects")))
 
 
-@dataclass
+@dataclass(eq=False)
 class _Scored:
     """A group's scores: the known readings' gross and residual columns (deal ``i``'s findings are rows
     ``known_first[i]`` onwards of the residual points), and the range readings' (rows ``range_first[i]``

@@ -64,7 +64,7 @@ class Scores(BaseModel):
         return float(getattr(self, d))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PointTable:
     """Findings' points as a long table (所見の点数表): row ``j`` is finding ``findings[j]`` of reading
     ``owner[j]``, its points in ``points[j]`` (threat, sensitivity, access). A reading is one deal's
@@ -157,7 +157,7 @@ def tier_codes(overall: np.ndarray, formula: dict[str, Any]) -> np.ndarray:
     return codes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ScoreColumns:
     """The scores of every reading of a table under one formula: points per component (``raw``),
     components, overall, tier (an index in TIERS)."""

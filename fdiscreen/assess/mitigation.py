@@ -105,7 +105,7 @@ def reductions(table: PointTable, mids: Sequence[str], measures: dict[str, Measu
     return by_kind[kind]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Residuals:
     """What the measures applied to each reading leave of its findings' points (p x prod(1 - r_i), the
     product taken in the measures' id order, so the same measures give the same float however listed;

@@ -114,7 +114,7 @@ SLOT_SHARES, SLOT_VOTING, SLOT_BRANCH, SLOT_FORMER, SLOT_CONSENT, SLOT_LOAN, SLO
 _OPS = {">=": np.greater_equal, ">": np.greater, "<": np.less, "<=": np.less_equal}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ActTable(KeyedByDeal):
     """The acts of every deal as a long table, ordered by deal and, within a deal, as the result lists them."""
 
@@ -135,7 +135,7 @@ class ActTable(KeyedByDeal):
     regime: Regime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TargetColumns:
     """The target's class per deal row, as the acts read it (upstream: :mod:`fdiscreen.filing.target`)."""
 
@@ -148,7 +148,7 @@ class TargetColumns:
                    specified_listed=tri([c.specified_acquisition_listed for c in conclusions]))
 
 
-@dataclass
+@dataclass(eq=False)
 class _Part:
     """The rows one act's test adds to the table (each field aligned with ``deal``)."""
 
@@ -227,7 +227,7 @@ def _facts(t: DealTable) -> "_DealFacts":
     return t.column("acts.facts", _DealFacts.of)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _DealFacts:
     """The deal facts the acts read, one per deal row (extraction from the deal models, not law)."""
 
@@ -313,7 +313,7 @@ CONSENT_ACTS = tuple(dict.fromkeys(act for act, _ in CONSENT_RULES.values()))
 CONSENT_ITEM = {act: item for act, item in CONSENT_RULES.values()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Proposals:
     """The consented shareholders' meeting proposals of every deal (the one the seats sought imply
     included): for each deal and consent act, the first consented proposal, one row each."""
@@ -377,7 +377,7 @@ def consent_acts(t: DealTable, usage: Usage) -> list[_Part]:
                   detail=detail)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Loans:
     """The loans of the deals that make one (deal row, and the loan's facts as columns)."""
 
@@ -964,7 +964,7 @@ def render_act(deal: Deal, regime: Regime, acts: ActTable, i: int, fefta_class: 
 NOTIFICATION_CODE = {n: k for k, n in enumerate(NOTIFICATIONS)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ActRows(KeyedByDeal):
     """The acts of every deal as a long table read off their conclusions (after the nominee rule's reach
     and an open foreign-investor status), in each deal's order: what the exemption, the reports and the

@@ -113,7 +113,7 @@ def in_force_on(day: dt.date, promulgated: dt.date, latest: dt.date | None, effe
     return tri_value(int(in_force_on_days(day_numbers([day]), promulgated, latest, effective)[0]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TimingColumns:
     """Where each deal row's date stands against the amendment's entry into force: per row the deal date
     (the closing date when later than the as-of date, else the as-of date), whether it is the closing
@@ -343,7 +343,7 @@ CHANGE_APPLIES = 2   #: listed, and it touches the deal
 NO_ACT = -2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AmendmentInputs:
     """The upstream answers the amendment reads, one per deal row (a later batch path passes columns for
     many rows; the per-deal adapter passes one-row columns made from the deal's conclusions)."""
@@ -353,7 +353,7 @@ class AmendmentInputs:
     foreign: np.ndarray       # tri: is the acquirer a foreign investor (unknown when not given)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AmendmentColumns:
     """The amendment for every row of a table: the conclusion code (the timing code), the status (tri),
     a code per change (``CHANGE_*``, one column per item of ``CHANGE_ITEMS``), whether a change that alters
@@ -604,7 +604,7 @@ EXEMPTION_ITEM = "indirect_acquisition_exemption_available"
 REPORT_ITEM = "indirect_acquisition_non_designated_report"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class IndirectActColumns:
     """Each deal row's indirect-acquisition act as the labels read it: its status (tri; NO_ACT: none),
     its notification code, whether it cites the two pending items the labels name, and whether another

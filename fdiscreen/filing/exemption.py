@@ -91,7 +91,7 @@ def _any_per_deal(deal: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
 
 # -- the inputs: upstream answers and deal facts as columns -----------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Upstream:
     """The answers of other parts of the determination the exemption reads, one entry per deal row (a
     batch passes them for many rows; one deal's adapter builds them from its conclusions)."""
@@ -116,7 +116,7 @@ PROPOSAL_KINDS: tuple[str, ...] = get_args(ProposalKind)
 PROPOSAL_CODE = {k: i for i, k in enumerate(PROPOSAL_KINDS)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ProposalTable:
     """The shareholders' meeting proposals (株主総会議案) of every deal as a long table."""
 
@@ -219,7 +219,7 @@ def criterion_kept(t: DealTable, criterion: str) -> np.ndarray:
     return criteria_kept(t)[:, CRITERION_INDEX[criterion]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ConditionTable(KeyedByDeal):
     """The criteria each deal must keep, one row per (deal, criterion): per deal, the groups in the order
     asked and each group's criteria in the order of the factor list in force."""
@@ -253,7 +253,7 @@ def condition_table(t: DealTable, groups: dict[str, np.ndarray], usage: Usage) -
 
 # -- the exemption ------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ExemptionColumns:
     """The exemption of every deal row: the code of the test that decided, the status, and the evidence
     the explanation reads."""

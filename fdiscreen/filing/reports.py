@@ -107,7 +107,7 @@ MEASURED_ON_HOLDING = np.array([act in HOLDING_ACTS for act in ACT_LABELS] + [Fa
 
 # -- the inputs: deal facts and upstream answers as columns ---------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReportInputs:
     """Per deal row, the facts and upstream answers the report rules read; a batch passes them for many rows."""
 
@@ -134,7 +134,7 @@ def _exemption_used(exemption: np.ndarray, exemption_kind: np.ndarray) -> np.nda
 
 # -- the rules --------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReportRows(KeyedByDeal):
     """The reports due, one row each, ordered by deal and, within a deal, as listed (exemption user's
     report, non-designated acts in act order, implementation report)."""
@@ -148,7 +148,7 @@ class ReportRows(KeyedByDeal):
     due: np.ndarray             # datetime64[D]: the same moved past administrative holidays
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReportColumns:
     """Per deal row: the conclusion code and the code of each branch, with the evidence the sentences show."""
 
@@ -328,7 +328,7 @@ WAIT_NONE, WAIT_RUNS = 0, 1
 EARLIEST_NOT_KNOWN, EARLIEST, EARLIEST_AND_SHORTENED = 0, 1, 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WaitingColumns:
     """Per deal row: the waiting-period code and status, the earliest closing dates and their code, and
     the periods of the table's date."""

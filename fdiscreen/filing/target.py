@@ -70,7 +70,7 @@ TARGET_COMPLETE = 1   #: every line known and the subsidiaries complete (or the 
 TARGET_OPEN = 2       #: not core from what is known, and a line's class or the subsidiaries are open
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BusinessLines(KeyedByDeal):
     """Every business line of the targets of a table as one row (a long table keyed by deal row), in the
     order the files list them (the target's own lines, then each subsidiary's), and the catalog items each
@@ -131,7 +131,7 @@ def business_lines(targets: Sequence[Target], catalog: Catalog) -> BusinessLines
                          item_key=np.array(item_key, dtype=np.int64), items=list(keys))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ItemClasses:
     """Per catalog item of a table: its class under the designated and core notices (指定業種・コア業種) on
     the regime's date (``NOT_LISTED`` before listing), and whether it is on the specified-acquisition
@@ -155,7 +155,7 @@ def item_classes(items: Sequence[str], regime: Regime) -> ItemClasses:
                        bits=np.array([_item_bits(*f) for f in zip(cls, listed, core)], dtype=np.int64))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LineClasses:
     """Per business line: the conclusion code (``LINE_*``), the class (-1 unknown), the two
     specified-acquisition flags (tri), and whether its items share one class (``one_class``: its activity
@@ -220,7 +220,7 @@ def line_classes(lines: BusinessLines, items: ItemClasses) -> LineClasses:
     return LineClasses(code=code, cls=cls, specified_listed=listed, specified_core=core, one_class=_CLASS_OF_CLASSES[classes] >= 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TargetFacts:
     """The facts of each deal's target the class reads besides its business lines."""
 
@@ -241,7 +241,7 @@ def target_facts(targets: Sequence[Target], mof: MofList | None) -> TargetFacts:
                        listed_class=np.array([-1 if c is None else RANK[c] for c in listed], dtype=np.int8))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TargetClassColumns:
     """The target class of every deal of a table: per deal row the conclusion code (``TARGET_*``), the
     most sensitive known class (-1 none), the class concluded (-1: indeterminate) and the two
